@@ -1,0 +1,40 @@
+/// The people who use a center (SPEC "People who use it"). Raw values are the CLI/API spelling.
+public enum Role: String, Sendable, Codable, CaseIterable {
+    case agent
+    case vipAgent = "vip_agent"
+    case outboundAgent = "outbound_agent"
+    case teamLead = "team_lead"
+    case shiftLead = "shift_lead"
+    case qcInspector = "qc_inspector"
+    case knowledgeEditor = "knowledge_editor"
+    case complaintHandler = "complaint_handler"
+    case liaison
+    case planner
+    case admin
+
+    public var label: String {
+        switch self {
+        case .agent: "话务员"
+        case .vipAgent: "VIP话务员"
+        case .outboundAgent: "外呼话务员"
+        case .teamLead: "话务班长"
+        case .shiftLead: "值班长"
+        case .qcInspector: "质检员"
+        case .knowledgeEditor: "采编员"
+        case .complaintHandler: "申告处理员"
+        case .liaison: "支撑部门联络员"
+        case .planner: "排班计划员"
+        case .admin: "系统管理员"
+        }
+    }
+
+    /// The page a person of this role lands on after signing in.
+    public var homePath: String {
+        switch self {
+        case .liaison: "/supervision"
+        case .shiftLead, .teamLead: "/shift"
+        case .admin: "/admin"
+        default: "/workspace"
+        }
+    }
+}

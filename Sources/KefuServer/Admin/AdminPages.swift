@@ -1,0 +1,148 @@
+import Vapor
+import Fluent
+import KefuCore
+
+/// Administration: users and roles, departments, SLA policies, the holiday calendar.
+struct AdminPages {
+    func register(_ routes: RoutesBuilder) {
+        let users = routes.requiring(.adminUsers)
+        users.get("admin", use: page)
+        users.post("admin", "users", use: addUser)
+        users.post("admin", "users", ":workId", use: updateUser)
+        users.post("admin", "departments", use: addDepartment)
+        let settings = routes.requiring(.adminSettings)
+        settings.post("admin", "sla", use: saveSLA)
+        settings.post("admin", "holidays", use: addHoliday)
+        settings.post("admin", "holidays", ":id", "delete", use: deleteHoliday)
+    }
+
+    struct UserRow: Encodable { var workId: String; var name: String; var role: String; var roleLabel: String; var department: String; var active: Bool }
+    struct SLARow: Encodable { var key: String; var typeLabel: String; var priorityLabel: String; var firstMinutes: Int; var resolutionHours: Double; var calendar: String }
+    struct HolidayRow: Encodable { var id: String; var day: String; var name: String; var makeup: Bool }
+    struct Context: Encodable {
+        var page: PageContext; var users: [UserRow]; var departments: [DepartmentDTO]; var roles: [Choice]
+        var sla: [SLARow]; var holidays: [HolidayRow]; var error: String?; var form: [String: String]
+    }
+
+    func page(req: Request) async throws -> Response { try await render(req, error: nil, form: [:]) }
+
+    func render(_ req: Request, error: KefuError?, form: [String: String]) async throws -> Response {
+        let deps = try await DepartmentAPI.all(on: req.db)
+        let depNames = Dictionary(uniqueKeysWithValues: deps.map { ($0.id, $0.name) })
+        let users = try await User.query(on: req.db).sort(\.$workId).all()
+        let sla = SLAService(db: req.db, timeZone: req.kefu.settings.timeZone)
+        var rows: [SLARow] = []
+        for t in WorkOrderType.allCases { for p in Priority.allCases {
+            let pol = try await sla.policy(type: t, priority: p)
+            rows.append(SLARow(key: "\(t.rawValue).\(p.rawValue)", typeLabel: t.label, priorityLabel: p.label,
+                               firstMinutes: pol.firstResponseSeconds / 60, resolutionHours: Double(pol.resolutionSeconds) / 3600,
+                               calendar: pol.calendar.rawValue))
+        } }
+        let holidays = try await HolidayRecord.query(on: req.db).sort(\.$day).all()
+        let ctx = Context(page: PageContext(req, user: try req.user(), title: "系统管理"),
+                          users: users.map { UserRow(workId: $0.workId, name: $0.name, role: $0.role, roleLabel: $0.roleValue.label,
+                                                     department: $0.$department.id.flatMap { depNames[$0] } ?? "", active: $0.active) },
+                          departments: deps, roles: Choices.roles, sla: rows,
+                          holidays: holidays.map { HolidayRow(id: $0.id!.uuidString, day: $0.day, name: $0.name, makeup: $0.makeupWorkday) },
+                          error: error?.reason, form: form)
+        let res = try await req.view.render("admin", ctx).encodeResponse(for: req)
+        if let error { res.status = error.status }
+        return res
+    }
+
+    func attempt(_ req: Request, notice: String, _ body: ([String: String]) async throws -> Void) async throws -> Response {
+        var form = (try? req.content.decode([String: String].self)) ?? [:]
+        do {
+            try await body(form)
+            return req.redirect(to: "/admin?notice=\(notice.urlQueryEncoded)")
+        } catch let e as KefuError {
+            form.removeValue(forKey: "password"); form.removeValue(forKey: CSRFMiddleware.field)
+            return try await render(req, error: e, form: form)
+        }
+    }
+
+    func addUser(req: Request) async throws -> Response {
+        try await attempt(req, notice: "用户已添加") { f in
+            _ = try await UserAdmin(db: req.db, now: req.now).add(
+                .init(workId: f["workId"] ?? "", name: f["name"] ?? "", role: f["role"] ?? "", password: f["password"] ?? "", department: f["department"]),
+                hasher: req.password.sync, history: req.history())
+        }
+    }
+
+    func updateUser(req: Request) async throws -> Response {
+        try await attempt(req, notice: "用户已更新") { f in
+            let workId = req.parameters.get("workId") ?? ""
+            guard let u = try await User.query(on: req.db).filter(\.$workId == workId).first() else { throw KefuError.notFound("用户") }
+            let before = "\(u.role) active=\(u.active)"
+            if let r = f["role"], !r.isEmpty {
+                guard Role(rawValue: r) != nil else { throw KefuError.invalid([.init(field: "role", message: "未知角色：\(r)")]) }
+                u.role = r
+            }
+            if let a = f["active"] {
+                if a == "no", u.id == (try req.user()).id { throw KefuError.conflict("self_deactivate", "不能停用自己的账号。") }
+                u.active = a != "no"
+            }
+            if let p = f["password"], !p.isEmpty {
+                guard p.count >= 8 else { throw KefuError.invalid([.init(field: "password", message: "密码至少 8 位")]) }
+                u.passwordHash = try await req.password.async.hash(p)
+            }
+            if let d = f["department"] {
+                u.$department.id = d.isEmpty ? nil : try await UserAdmin(db: req.db, now: req.now).department(named: d).id
+            }
+            try await u.save(on: req.db)
+            try await req.history().audit(action: "user.update", objectType: "user", objectId: workId, before: before, after: "\(u.role) active=\(u.active)")
+        }
+    }
+
+    func addDepartment(req: Request) async throws -> Response {
+        try await attempt(req, notice: "部门已添加") { f in
+            if let p = Validation.checkText(f["name"], field: "name", label: "部门名称", max: 100) { throw KefuError.invalid([.init(p)]) }
+            let name = f["name"]!.trimmingCharacters(in: .whitespaces)
+            if try await Department.query(on: req.db).filter(\.$name == name).first() != nil { throw KefuError.conflict("department_exists", "部门「\(name)」已存在。") }
+            let d = try await UserAdmin(db: req.db, now: req.now).department(named: name)
+            try await req.history().audit(action: "department.create", objectType: "department", objectId: d.id?.uuidString, after: name)
+        }
+    }
+
+    func saveSLA(req: Request) async throws -> Response {
+        try await attempt(req, notice: "时限策略已保存") { f in
+            guard let key = f["key"], let dot = key.firstIndex(of: "."),
+                  let t = WorkOrderType(rawValue: String(key[..<dot])), let p = Priority(rawValue: String(key[key.index(after: dot)...])) else {
+                throw KefuError.badRequest("未知的策略")
+            }
+            guard let first = Int(f["firstMinutes"] ?? ""), first > 0, first <= 30 * 24 * 60,
+                  let hours = Double(f["resolutionHours"] ?? ""), hours > 0, hours <= 24 * 365,
+                  let cal = ServiceCalendar.Kind(rawValue: f["calendar"] ?? "") else {
+                throw KefuError.invalid([.init(field: "sla", message: "首次响应须为正整数分钟，解决时限须为正数小时，日历须为 24h 或 working_days")])
+            }
+            let row = try await SLAPolicyRecord.query(on: req.db).filter(\.$type == t.rawValue).filter(\.$priority == p.rawValue).first() ?? {
+                let r = SLAPolicyRecord(); r.type = t.rawValue; r.priority = p.rawValue; return r
+            }()
+            let before = "\(row.firstResponseSeconds)/\(row.resolutionSeconds)/\(row.calendar)"
+            row.firstResponseSeconds = first * 60; row.resolutionSeconds = Int(hours * 3600); row.calendar = cal.rawValue
+            try await row.save(on: req.db)
+            try await req.history().audit(action: "sla.update", objectType: "sla_policy", objectId: key, before: before,
+                                          after: "\(row.firstResponseSeconds)/\(row.resolutionSeconds)/\(row.calendar)")
+        }
+    }
+
+    func addHoliday(req: Request) async throws -> Response {
+        try await attempt(req, notice: "日历已更新") { f in
+            guard let day = LocalDay(f["day"] ?? "") else { throw KefuError.invalid([.init(field: "day", message: "日期格式应为 2026-10-01")]) }
+            if let p = Validation.checkText(f["name"], field: "name", label: "名称", max: 50) { throw KefuError.invalid([.init(p)]) }
+            if try await HolidayRecord.query(on: req.db).filter(\.$day == day.description).first() != nil {
+                throw KefuError.conflict("holiday_exists", "\(day) 已在日历中。")
+            }
+            try await HolidayRecord(day: day.description, name: f["name"]!, makeupWorkday: f["makeup"] == "on").create(on: req.db)
+            try await req.history().audit(action: "holiday.create", objectType: "holiday", objectId: day.description, after: f["name"])
+        }
+    }
+
+    func deleteHoliday(req: Request) async throws -> Response {
+        try await attempt(req, notice: "已从日历移除") { _ in
+            guard let id = req.parameters.get("id", as: UUID.self), let h = try await HolidayRecord.find(id, on: req.db) else { throw KefuError.notFound("日期") }
+            try await h.delete(on: req.db)
+            try await req.history().audit(action: "holiday.delete", objectType: "holiday", objectId: h.day, before: h.name)
+        }
+    }
+}

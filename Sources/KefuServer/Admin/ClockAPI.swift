@@ -1,0 +1,45 @@
+import Vapor
+import Fluent
+import SQLKit
+
+/// POST /api/v1/clock/advance — only registered when the server runs with --simulated-clock.
+/// The offset is stored so a restart keeps the simulated time, then the sweeper runs at once
+/// so escalations that fell due appear immediately.
+struct ClockAPI {
+    struct Input: Content { var seconds: Int? }
+    struct Output: Content { var now: Date; var offsetSeconds: Int }
+
+    func register(_ api: RoutesBuilder) {
+        api.requiring(.clockAdvance).post("clock", "advance", use: advance)
+    }
+
+    func advance(req: Request) async throws -> Output {
+        guard let clock = req.kefu.simulatedClock else { throw Abort(.notFound) }
+        let input = try req.content.decode(Input.self)
+        guard let s = input.seconds, (1...31_536_000).contains(s) else {
+            throw KefuError.invalid([.init(field: "seconds", message: "seconds 须为 1–31536000 的整数")])
+        }
+        clock.advance(by: TimeInterval(s))
+        try await Self.saveOffset(Int(clock.offsetSeconds), on: req.db)
+        try await req.history().audit(action: "clock.advance", objectType: "clock", objectId: nil, after: String(s))
+        try await DeadlineSweeper(db: req.db, now: req.now, timeZone: req.kefu.settings.timeZone, logger: req.logger).sweep(batch: 10_000)
+        return Output(now: req.now, offsetSeconds: Int(clock.offsetSeconds))
+    }
+
+    static let key = "simulated_clock_offset"
+
+    static func saveOffset(_ offset: Int, on db: Database) async throws {
+        let sql = db as! any SQLDatabase
+        try await sql.raw("""
+            INSERT INTO app_settings (key, value) VALUES (\(bind: key), \(bind: String(offset)))
+            ON CONFLICT (key) DO UPDATE SET value = excluded.value
+            """).run()
+    }
+
+    static func loadOffset(on db: Database) async throws -> Int {
+        struct Row: Decodable { var value: String }
+        let sql = db as! any SQLDatabase
+        let row = try? await sql.raw("SELECT value FROM app_settings WHERE key = \(bind: key)").first(decoding: Row.self)
+        return row.flatMap { Int($0.value) } ?? 0
+    }
+}

@@ -1,0 +1,26 @@
+import Fluent
+import Vapor
+import KefuCore
+
+/// A person who signs in with their work ID (工号). Names stay inside the center; customers
+/// are only ever told the work ID (R2.5).
+final class User: Model, Authenticatable, @unchecked Sendable {
+    static let schema = "users"
+    @ID(key: .id) var id: UUID?
+    @Field(key: "work_id") var workId: String
+    @Field(key: "name") var name: String
+    @Field(key: "role") var role: String
+    @Field(key: "password_hash") var passwordHash: String
+    @OptionalParent(key: "department_id") var department: Department?
+    @Field(key: "active") var active: Bool
+    @Field(key: "created_at") var createdAt: Date
+
+    init() {}
+    init(workId: String, name: String, role: Role, passwordHash: String, departmentID: UUID?, createdAt: Date) {
+        self.workId = workId; self.name = name; self.role = role.rawValue; self.passwordHash = passwordHash
+        self.$department.id = departmentID; self.active = true; self.createdAt = createdAt
+    }
+
+    var roleValue: Role { Role(rawValue: role) ?? .agent }
+    func can(_ p: Permission) -> Bool { active && p.isGranted(to: roleValue) }
+}

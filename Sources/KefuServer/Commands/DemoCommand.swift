@@ -1,0 +1,28 @@
+import Vapor
+import Fluent
+
+/// `kefu demo [--port P]`: migrate, load demo data once, print the logins, serve.
+struct DemoCommand: AsyncCommand {
+    struct Signature: CommandSignature {
+        @Option(name: "port", short: "p", help: "Port (default 8080)") var port: Int?
+        @Option(name: "hostname", short: "H", help: "Host (default 127.0.0.1)") var hostname: String?
+    }
+    var help: String { "Migrate, load demo data and serve" }
+
+    func run(using context: CommandContext, signature: Signature) async throws {
+        let app = context.application
+        try await app.autoMigrate()
+        try await DatabaseSetup.prepare(app)
+        let loaded = try await DemoData(app: app).loadIfEmpty()
+        let host = signature.hostname ?? "127.0.0.1"
+        let port = signature.port ?? 8080
+        context.console.print(loaded ? "已载入演示数据。" : "数据库已有数据，未重复载入演示数据。")
+        context.console.print("Kefu demo: http://\(host):\(port)")
+        context.console.print("演示账号（密码均为 \(DemoData.password)）：")
+        for u in DemoData.users { context.console.print("  \(u.workId)  \(u.name)  \(u.role)") }
+        guard let serve = app.asyncCommands.commands["serve"] else { return }
+        var ctx = CommandContext(console: context.console, input: CommandInput(arguments: ["kefu", "--hostname", host, "--port", String(port)]))
+        ctx.application = app
+        try await serve.run(using: &ctx)
+    }
+}

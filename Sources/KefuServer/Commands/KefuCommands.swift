@@ -1,0 +1,9 @@
+import Vapor
+
+public enum KefuCommands {
+    public static func register(on app: Application) {
+        app.asyncCommands.use(DemoCommand(), as: "demo")
+        app.asyncCommands.use(UserCommands(), as: "user")
+        app.asyncCommands.use(BenchCommands(), as: "bench")
+    }
+}

@@ -1,0 +1,42 @@
+import Fluent
+import Vapor
+import KefuCore
+
+/// A customer archive entry (R5.1). Phones are stored normalised (digits only) so search by
+/// phone finds "138 0013 8000" and "+86 13800138000" alike.
+final class Customer: Model, @unchecked Sendable {
+    static let schema = "customers"
+    @ID(key: .id) var id: UUID?
+    @Field(key: "name") var name: String
+    @Field(key: "phone") var phone: String
+    @OptionalField(key: "phone2") var phone2: String?
+    @OptionalField(key: "id_number") var idNumber: String?
+    @Field(key: "tier") var tier: String
+    @OptionalField(key: "address") var address: Address?
+    @Field(key: "created_at") var createdAt: Date
+    @Field(key: "updated_at") var updatedAt: Date
+
+    init() {}
+    init(name: String, phone: String, phone2: String?, idNumber: String?, tier: CustomerTier, address: Address?, now: Date) {
+        self.name = name; self.phone = phone; self.phone2 = phone2; self.idNumber = idNumber
+        self.tier = tier.rawValue; self.address = address; self.createdAt = now; self.updatedAt = now
+    }
+
+    var tierValue: CustomerTier { CustomerTier(rawValue: tier) ?? .normal }
+}
+
+/// 查阅登记 (R5.5): one row for every read of a customer archive.
+final class CustomerAccessLog: Model, @unchecked Sendable {
+    static let schema = "customer_access_logs"
+    @ID(key: .id) var id: UUID?
+    @Field(key: "customer_id") var customerID: UUID
+    @Field(key: "actor_work_id") var actorWorkId: String
+    @Field(key: "at") var at: Date
+    @Field(key: "channel") var channel: String
+    @OptionalField(key: "ip") var ip: String?
+
+    init() {}
+    init(customerID: UUID, actorWorkId: String, at: Date, channel: String, ip: String?) {
+        self.customerID = customerID; self.actorWorkId = actorWorkId; self.at = at; self.channel = channel; self.ip = ip
+    }
+}

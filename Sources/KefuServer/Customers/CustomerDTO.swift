@@ -1,0 +1,41 @@
+import Vapor
+import KefuCore
+
+struct CustomerInput: Content {
+    var name: String?
+    var phone: String?
+    var phone2: String?
+    var idNumber: String?
+    var tier: String?
+    var address: Address?
+}
+
+struct CustomerDTO: Content {
+    var id: UUID
+    var name: String
+    var phone: String
+    var phone2: String?
+    var tier: String
+    var address: Address?
+    var createdAt: Date
+    var updatedAt: Date
+
+    init(_ c: Customer) {
+        id = c.id!; name = c.name; phone = c.phone; phone2 = c.phone2; tier = c.tier
+        address = c.address; createdAt = c.createdAt; updatedAt = c.updatedAt
+    }
+
+    func encode(to encoder: Encoder) throws {
+        var k = encoder.container(keyedBy: CodingKeys.self)
+        try k.encode(id, forKey: .id); try k.encode(name, forKey: .name); try k.encode(phone, forKey: .phone)
+        try k.encode(phone2, forKey: .phone2); try k.encode(tier, forKey: .tier); try k.encode(address, forKey: .address)
+        try k.encode(createdAt, forKey: .createdAt); try k.encode(updatedAt, forKey: .updatedAt)
+    }
+}
+
+struct CustomerListDTO: Content {
+    var items: [CustomerDTO]
+    var total: Int
+    var limit: Int
+    var offset: Int
+}

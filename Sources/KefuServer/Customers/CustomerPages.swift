@@ -1,0 +1,48 @@
+import Vapor
+import Fluent
+import KefuCore
+
+/// Customer archive pages. Opening one archive registers the read (查阅登记, R5.5).
+struct CustomerPages {
+    func register(_ routes: RoutesBuilder) {
+        routes.requiring(.customerRead).get("customers", use: list)
+        routes.requiring(.customerRead).get("customers", ":id", use: detail)
+    }
+
+    struct Row: Encodable { var id: String; var name: String; var phone: String; var tier: String; var createdAt: String }
+    struct ListContext: Encodable { var page: PageContext; var customers: [Row]; var q: String; var total: Int }
+
+    func list(req: Request) async throws -> View {
+        let q = req.query[String.self, at: "q"]?.trimmingCharacters(in: .whitespaces) ?? ""
+        let query = Customer.query(on: req.db)
+        if !q.isEmpty {
+            let phone = Validation.normalizePhone(q)
+            query.group(.or) { $0.filter(\.$name, .custom("LIKE"), "%\(q)%").filter(\.$phone, .custom("LIKE"), "%\(phone)%") }
+        }
+        let total = try await query.count()
+        let rows = try await query.sort(\.$createdAt, .descending).limit(100).all()
+        let tz = req.kefu.settings.timeZone
+        return try await req.view.render("customers", ListContext(
+            page: PageContext(req, user: try req.user(), title: "客户档案"),
+            customers: rows.map { Row(id: $0.id!.uuidString, name: $0.name, phone: Masking.phone($0.phone), tier: $0.tierValue.label, createdAt: PageFormat.dateTime($0.createdAt, tz)) },
+            q: q, total: total))
+    }
+
+    struct DetailContext: Encodable {
+        var page: PageContext; var id: String; var name: String; var phone: String; var phone2: String?; var tier: String
+        var address: String?; var orders: [WorkOrderRow]
+    }
+
+    func detail(req: Request) async throws -> View {
+        guard let id = req.parameters.get("id", as: UUID.self), let c = try await Customer.find(id, on: req.db) else {
+            throw KefuError.notFound("客户")
+        }
+        try await req.logArchiveRead(c, channel: "page")
+        let tz = req.kefu.settings.timeZone
+        let orders = try await WorkOrder.query(on: req.db).filter(\.$customer.$id == id).sort(\.$createdAt, .descending).limit(100).all()
+        return try await req.view.render("customer", DetailContext(
+            page: PageContext(req, user: try req.user(), title: "客户档案 · \(c.name)"), id: id.uuidString, name: c.name,
+            phone: c.phone, phone2: c.phone2, tier: c.tierValue.label, address: c.address.map(\.singleLine),
+            orders: orders.map { WorkOrderRow($0, now: req.now, timeZone: tz) }))
+    }
+}

@@ -1,0 +1,63 @@
+import Vapor
+import Fluent
+import KefuCore
+
+/// Creating and finding customers, shared by the API, the pages and the work-order form.
+struct CustomerService {
+    let db: Database
+    let now: Date
+
+    /// Validates and creates; returns field problems instead of throwing so the work-order
+    /// form can show them next to the other fields.
+    func validate(_ input: CustomerInput, prefix: String = "") -> [FieldProblem] {
+        var problems: [FieldProblem] = []
+        if let p = Validation.checkText(input.name, field: prefix + "name", label: "客户姓名", max: Validation.maxNameLength) { problems.append(p) }
+        let phone = input.phone?.trimmingCharacters(in: .whitespaces) ?? ""
+        if phone.isEmpty {
+            problems.append(FieldProblem(field: prefix + "phone", message: "联系电话不能为空"))
+        } else if !Validation.isValidPhone(phone) {
+            problems.append(FieldProblem(field: prefix + "phone", message: "联系电话格式不正确：\(phone)"))
+        }
+        if let p2 = input.phone2?.trimmingCharacters(in: .whitespaces), !p2.isEmpty, !Validation.isValidPhone(p2) {
+            problems.append(FieldProblem(field: prefix + "phone2", message: "备用电话格式不正确：\(p2)"))
+        }
+        if let t = input.tier, !t.isEmpty, CustomerTier(rawValue: t) == nil {
+            problems.append(FieldProblem(field: prefix + "tier", message: "客户等级无效：\(t)"))
+        }
+        if let id = input.idNumber, id.count > 32 {
+            problems.append(FieldProblem(field: prefix + "idNumber", message: "证件号码过长"))
+        }
+        return problems
+    }
+
+    func create(_ input: CustomerInput, history: History) async throws -> Customer {
+        let problems = validate(input)
+        guard problems.isEmpty else { throw KefuError.invalid(problems.map(FieldProblemDTO.init)) }
+        let phone2 = input.phone2.map(Validation.normalizePhone).flatMap { $0.isEmpty ? nil : $0 }
+        let customer = Customer(name: input.name!.trimmingCharacters(in: .whitespacesAndNewlines),
+                                phone: Validation.normalizePhone(input.phone!), phone2: phone2,
+                                idNumber: input.idNumber?.trimmingCharacters(in: .whitespaces),
+                                tier: input.tier.flatMap(CustomerTier.init(rawValue:)) ?? .normal,
+                                address: input.address.flatMap { $0.isEmpty ? nil : $0 }, now: now)
+        try await customer.create(on: db)
+        try await history.audit(action: "customer.create", objectType: "customer", objectId: customer.id?.uuidString, after: customer.name)
+        return customer
+    }
+
+    /// Customers whose main or second phone is this number.
+    func find(phone: String) async throws -> [Customer] {
+        let p = Validation.normalizePhone(phone)
+        guard !p.isEmpty else { return [] }
+        return try await Customer.query(on: db).group(.or) { $0.filter(\.$phone == p).filter(\.$phone2 == p) }
+            .sort(\.$createdAt).limit(20).all()
+    }
+}
+
+extension Request {
+    /// Registers the read of a customer archive (查阅登记, R5.5).
+    func logArchiveRead(_ customer: Customer, channel: String) async throws {
+        guard let id = customer.id, let user = auth.get(User.self) else { return }
+        try await CustomerAccessLog(customerID: id, actorWorkId: user.workId, at: now, channel: channel,
+                                    ip: remoteAddress?.ipAddress).create(on: db)
+    }
+}

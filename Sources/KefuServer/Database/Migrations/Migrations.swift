@@ -1,0 +1,15 @@
+import Fluent
+import Vapor
+
+/// The ordered list of every migration. Append only; never edit a shipped one.
+enum KefuMigrations {
+    static func register(on app: Application) {
+        app.migrations.add(M001_CreateDepartmentsAndUsers())
+        app.migrations.add(M002_CreateCustomers())
+        app.migrations.add(M003_CreateWorkOrders())
+        app.migrations.add(M004_CreateTransfersAndCallbacks())
+        app.migrations.add(M005_CreateHistory())
+        app.migrations.add(M006_CreateSettingsTables())
+        app.migrations.add(SessionRecord.migration)
+    }
+}

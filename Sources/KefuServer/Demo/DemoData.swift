@@ -1,0 +1,160 @@
+import Vapor
+import Fluent
+import KefuCore
+
+/// The demo center: departments, a user in every role, ~50 customers and ~200 orders in
+/// all states over the last 60 days. Loaded only into an empty database, so restarting
+/// `kefu demo` keeps whatever people did.
+struct DemoData {
+    let app: Application
+    static let password = "demo1234"
+
+    struct DemoUser { var workId: String; var name: String; var role: String; var department: String? }
+    static let users: [DemoUser] = [
+        .init(workId: "1001", name: "李娜", role: "agent"), .init(workId: "1002", name: "王芳", role: "agent"),
+        .init(workId: "1003", name: "张伟", role: "agent"), .init(workId: "1101", name: "刘洋", role: "vip_agent"),
+        .init(workId: "1201", name: "陈静", role: "outbound_agent"), .init(workId: "2001", name: "杨磊", role: "team_lead"),
+        .init(workId: "3001", name: "赵敏", role: "shift_lead"), .init(workId: "4001", name: "黄丽", role: "qc_inspector"),
+        .init(workId: "4101", name: "周杰", role: "knowledge_editor"), .init(workId: "4201", name: "吴婷", role: "complaint_handler"),
+        .init(workId: "5001", name: "徐强", role: "liaison", department: "技术部"),
+        .init(workId: "5002", name: "孙莉", role: "liaison", department: "财务部"),
+        .init(workId: "5003", name: "马超", role: "liaison", department: "售后部"),
+        .init(workId: "6001", name: "朱琳", role: "planner"), .init(workId: "9001", name: "管理员", role: "admin"),
+    ]
+
+    func loadIfEmpty() async throws -> Bool {
+        guard try await User.query(on: app.db).count() == 0 else { return false }
+        try await load()
+        return true
+    }
+
+    func load() async throws {
+        let db = app.db
+        let now = app.kefu.clock.now()
+        let tz = app.kefu.settings.timeZone
+        var rng = SeededGenerator(seed: 20261123)
+        let admin = UserAdmin(db: db, now: now)
+        let hash = try app.password.sync.hash(Self.password)
+        for name in ["技术部", "财务部", "售后部", "网络维护中心"] { _ = try await admin.department(named: name) }
+        for u in Self.users {
+            var depID: UUID?
+            if let d = u.department { depID = try await admin.department(named: d).id }
+            try await User(workId: u.workId, name: u.name, role: Role(rawValue: u.role)!, passwordHash: hash, departmentID: depID, createdAt: now).create(on: db)
+        }
+        for e in HolidayDefaults.year2026 {
+            try await HolidayRecord(day: e.day.description, name: e.name, makeupWorkday: e.isMakeupWorkday).create(on: db)
+        }
+        let surnames = Array("王李张刘陈杨黄赵吴周徐孙马朱胡郭何林罗高")
+        let given = ["建国", "秀英", "志强", "丽娟", "海燕", "文博", "晓明", "雪梅", "国华", "春花"]
+        let cities = [("杭州市", "西湖区", "文三路"), ("杭州市", "滨江区", "江南大道"), ("宁波市", "鄞州区", "天童南路"), ("温州市", "鹿城区", "人民路")]
+        var customers: [Customer] = []
+        for i in 0..<50 {
+            let name = String(surnames[i % surnames.count]) + given[(i * 7) % given.count]
+            let (city, district, street) = cities[i % cities.count]
+            let address = Address(city: city, district: district, town: nil, street: street, estate: "阳光小区",
+                                  building: String(1 + i % 12), unit: String(1 + i % 3), floor: String(1 + i % 18),
+                                  door: String(101 + i % 6), landmark: i % 2 == 0 ? "近地铁站" : nil)
+            let tier: CustomerTier = i % 10 == 0 ? .vip : (i % 5 == 0 ? .major : .normal)
+            let c = Customer(name: name, phone: "13\(String(format: "%09d", 800_138_000 + i * 7919))", phone2: nil, idNumber: nil,
+                             tier: tier, address: address, now: now.addingTimeInterval(-61 * 86400))
+            try await c.create(on: db)
+            customers.append(c)
+        }
+        let deps = try await Department.query(on: db).all()
+        let agents = ["1001", "1002", "1003", "1101", "1201"]
+        let subjects: [WorkOrderType: [String]] = [
+            .consultation: ["咨询宽带资费套餐", "咨询营业厅营业时间", "咨询国际漫游开通方式"],
+            .query: ["查询本月话费明细", "查询积分余额", "查询订单物流进度"],
+            .complaint: ["投诉宽带经常断线", "投诉装维人员未按约上门", "投诉话费多扣"],
+            .suggestion: ["建议增加夜间人工服务", "建议优化手机营业厅界面"],
+            .business: ["办理套餐变更", "办理宽带移机", "办理发票重开"],
+            .fault: ["宽带无法上网", "电视机顶盒无信号", "固话无拨号音"],
+        ]
+        for _ in 0..<200 {
+            let type = WorkOrderType.allCases[rng.next(6)]
+            let channel: KefuCore.Channel = type == .fault ? .field : [KefuCore.Channel.phone, .phone, .phone, .chat, .email, .voicemail, .counter][rng.next(7)]
+            let created = now.addingTimeInterval(-Double(rng.next(60 * 24 * 60)) * 60 - 600)
+            let customer = customers[rng.next(customers.count)]
+            let owner = agents[rng.next(agents.count)]
+            let priority = customer.tierValue.raise(.normal)
+            let policy = SLAPolicy.defaultPolicy(type: type, priority: priority)
+            let calendar = try await SLAService(db: db, timeZone: tz).calendar(policy.calendar)
+            let o = WorkOrder()
+            o.id = UUID()
+            o.number = try await WorkOrderService.nextNumber(db: db, now: created, timeZone: tz)
+            o.type = type.rawValue; o.channel = channel.rawValue; o.priority = priority.rawValue
+            let list = subjects[type]!
+            o.subject = list[rng.next(list.count)]
+            o.description = "客户来电反映：\(o.subject)。已核实客户身份，详细情况见记录。"
+            o.ownerWorkId = owner; o.createdByWorkId = owner; o.$customer.id = customer.id!
+            o.needsVisit = channel == .field || type == .fault
+            o.address = o.needsVisit ? customer.address : nil
+            o.firstResponseDueAt = calendar.adding(seconds: policy.firstResponseSeconds, to: created)
+            o.firstRespondedAt = created
+            o.resolutionTargetSeconds = policy.resolutionSeconds; o.calendarKind = policy.calendar.rawValue
+            o.pausedSeconds = 0; o.escalationLevel = 0; o.callbackDone = false; o.openSupervisionCount = 0
+            o.createdAt = created; o.updatedAt = created; o.status = "open"
+            var timer = SLATimer(start: created, targetSeconds: policy.resolutionSeconds, calendar: calendar)
+            let h = History(db: db, actorWorkId: owner, ip: nil, now: created)
+            // Older orders are mostly finished; recent ones are still being worked.
+            let age = now.timeIntervalSince(created)
+            let roll = rng.next(100)
+            let stage: Int = age > 5 * 86400 ? (roll < 85 ? 4 : roll < 92 ? 3 : 2) : (roll < 35 ? 0 : roll < 55 ? 1 : roll < 70 ? 2 : roll < 85 ? 3 : 4)
+            try await o.create(on: db)
+            try await h.workOrder(o.id!, kind: "created", summary: "创建\(type.label)工单（\(channel.label)），首问负责人 \(owner)")
+            let t1 = created.addingTimeInterval(min(age * 0.3, 3 * 3600))
+            if stage == 1 || (stage >= 3 && type != .consultation && rng.next(2) == 0) {
+                let dep = deps[rng.next(deps.count)]
+                let s = SupervisionOrder()
+                s.id = UUID(); s.$workOrder.id = o.id!; s.$department.id = dep.id!; s.status = "open"
+                s.deadline = t1.addingTimeInterval(24 * 3600); s.note = "请协助核查处理：\(o.subject)"; s.escalated = false
+                s.createdByWorkId = owner; s.createdAt = t1
+                try await History(db: db, actorWorkId: owner, ip: nil, now: t1).workOrder(o.id!, kind: "transferred", summary: "派发督办单至\(dep.name)：\(s.note)")
+                if stage == 1 {
+                    o.status = "transferred"; o.openSupervisionCount = 1
+                } else {
+                    let t2 = t1.addingTimeInterval(min(age * 0.2, 6 * 3600))
+                    s.status = "answered"; s.receiptText = "已核查处理完毕，请回访客户。"; s.answeredAt = t2
+                    s.answeredByWorkId = Self.users.first { $0.department == dep.name }?.workId ?? "5001"
+                    try await History(db: db, actorWorkId: s.answeredByWorkId, ip: nil, now: t2).workOrder(o.id!, kind: "receipt", summary: "\(dep.name)回单：\(s.receiptText!)")
+                }
+                try await s.create(on: db)
+            }
+            if stage == 2 {
+                o.status = "pending_customer"; timer.pause(at: t1)
+                try await History(db: db, actorWorkId: owner, ip: nil, now: t1).workOrder(o.id!, kind: "status_changed", summary: "状态：处理中 → 待客户反馈（时限暂停计时）")
+            }
+            if stage >= 3 {
+                let t3 = created.addingTimeInterval(min(age * 0.6, 20 * 3600))
+                o.status = "resolved"; o.resolvedAt = t3; timer.pause(at: t3)
+                try await History(db: db, actorWorkId: owner, ip: nil, now: t3).workOrder(o.id!, kind: "status_changed", summary: "状态：处理中 → 已解决")
+            }
+            if stage == 4 {
+                let t4 = created.addingTimeInterval(min(age * 0.8, 30 * 3600))
+                let sat = [5, 5, 4, 4, 3, 5][rng.next(6)]
+                let cb = CallbackRecord()
+                cb.id = UUID(); cb.$workOrder.id = o.id!; cb.reached = true; cb.satisfaction = sat; cb.note = "客户确认问题已解决"
+                cb.byWorkId = "1201"; cb.createdAt = t4
+                try await cb.create(on: db)
+                try await History(db: db, actorWorkId: "1201", ip: nil, now: t4).workOrder(o.id!, kind: "callback", summary: "回访：已联系上客户，满意度 \(sat)/5")
+                o.callbackDone = true; o.status = "closed"; o.closedAt = t4.addingTimeInterval(300)
+                try await History(db: db, actorWorkId: owner, ip: nil, now: o.closedAt!).workOrder(o.id!, kind: "closed", summary: "工单已关闭")
+            }
+            SLAService.apply(timer, to: o)
+            o.updatedAt = o.closedAt ?? o.resolvedAt ?? t1
+            try await o.save(on: db)
+        }
+        // Escalations that fell due in the past fire now, through the same sweeper as always.
+        try await DeadlineSweeper(db: db, now: now, timeZone: tz, logger: app.logger).sweep(batch: 10_000)
+    }
+}
+
+/// Reproducible demo data: the same center on every machine.
+struct SeededGenerator {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next(_ upper: Int) -> Int {
+        state = state &* 6364136223846793005 &+ 1442695040888963407
+        return Int((state >> 33) % UInt64(upper))
+    }
+}

@@ -1,0 +1,122 @@
+import Vapor
+import Fluent
+import SQLKit
+import KefuCore
+
+/// Fires due escalations and overdue supervision orders from the deadlines stored in the
+/// database. Each firing is a compare-and-set UPDATE (… WHERE escalation_level = old), so
+/// with several server processes on one PostgreSQL, and after any restart, every step
+/// fires exactly once.
+struct DeadlineSweeper {
+    let db: Database
+    let now: Date
+    let timeZone: TimeZone
+    let logger: Logger
+    var policy: EscalationPolicy = .standard
+
+    struct Outcome: Equatable { var escalations = 0; var overdueSupervision = 0 }
+
+    @discardableResult
+    func sweep(batch: Int = 200) async throws -> Outcome {
+        var outcome = Outcome()
+        let due = try await WorkOrder.query(on: db)
+            .filter(\.$nextEscalationAt <= now).filter(\.$status != WorkOrderStatus.closed.rawValue)
+            .sort(\.$nextEscalationAt).limit(batch).all()
+        let sla = SLAService(db: db, timeZone: timeZone)
+        for order in due {
+            let timer = try await sla.timer(for: order)
+            let steps = policy.dueSteps(after: order.escalationLevel, timer: timer, now: now)
+            guard let top = steps.last else {
+                // Nothing due after all (policy changed): just move the marker on.
+                order.nextEscalationAt = policy.nextDueAt(after: order.escalationLevel, timer: timer)
+                try await order.save(on: db)
+                continue
+            }
+            let next = policy.nextDueAt(after: top.level, timer: timer)
+            let fired: Bool = try await db.writeTransaction { db in
+                let sql = db as! any SQLDatabase
+                let rows = try await sql.update("work_orders")
+                    .set("escalation_level", to: top.level)
+                    .set("next_escalation_at", to: next)
+                    .where("id", .equal, order.id!).where("escalation_level", .equal, order.escalationLevel)
+                    .returning("id").all()
+                guard !rows.isEmpty else { return false }
+                let history = History(db: db, actorWorkId: nil, ip: nil, now: now)
+                for step in steps {
+                    let who = Self.label(step.notifyRole)
+                    try await history.workOrder(order.id!, kind: "escalated",
+                                                summary: "时限已用 \(step.percent)%，升级至第 \(step.level) 级，通知\(who)",
+                                                changes: ["escalationLevel": .init(from: String(step.level - 1), to: String(step.level))])
+                    let message = "工单 \(order.number)「\(order.subject)」时限已用 \(step.percent)%（升级第 \(step.level) 级）"
+                    let n = step.notifyRole == "owner"
+                        ? KefuNotification(recipientWorkId: order.ownerWorkId, recipientRole: nil, workOrderID: order.id, message: message, createdAt: now)
+                        : KefuNotification(recipientWorkId: nil, recipientRole: step.notifyRole, workOrderID: order.id, message: message, createdAt: now)
+                    try await n.create(on: db)
+                }
+                return true
+            }
+            if fired { outcome.escalations += steps.count }
+        }
+
+        let overdue = try await SupervisionOrder.query(on: db)
+            .filter(\.$status == "open").filter(\.$escalated == false).filter(\.$deadline <= now)
+            .with(\.$department).limit(batch).all()
+        for s in overdue {
+            let fired: Bool = try await db.writeTransaction { db in
+                let sql = db as! any SQLDatabase
+                let rows = try await sql.update("supervision_orders").set("escalated", to: true)
+                    .where("id", .equal, s.id!).where("escalated", .equal, false).returning("id").all()
+                guard !rows.isEmpty else { return false }
+                guard let order = try await WorkOrder.find(s.$workOrder.id, on: db) else { return true }
+                try await History(db: db, actorWorkId: nil, ip: nil, now: now)
+                    .workOrder(order.id!, kind: "supervision_overdue", summary: "\(s.department.name)督办单已超时未回单，已上报值班长")
+                try await KefuNotification(recipientWorkId: nil, recipientRole: Role.shiftLead.rawValue, workOrderID: order.id,
+                                           message: "\(s.department.name)督办单超时：工单 \(order.number)", createdAt: now).create(on: db)
+                return true
+            }
+            if fired { outcome.overdueSupervision += 1 }
+        }
+        if outcome != Outcome() {
+            logger.info("deadline sweep fired \(outcome.escalations) escalation(s), \(outcome.overdueSupervision) overdue supervision order(s)")
+        }
+        return outcome
+    }
+
+    static func label(_ role: String) -> String {
+        role == "owner" ? "首问负责人" : (Role(rawValue: role)?.label ?? role)
+    }
+}
+
+/// Runs the sweeper every few seconds in a server process. Shutdown cancels the loop and
+/// waits for a sweep in flight, so no sweep ever touches a database being closed.
+struct SweeperLifecycle: LifecycleHandler {
+    func didBootAsync(_ app: Application) async throws {
+        guard app.kefu.settings.runScheduler else { return }
+        let interval = app.kefu.settings.sweepIntervalSeconds
+        let db = app.db
+        let clock = app.kefu.clock
+        let timeZone = app.kefu.settings.timeZone
+        let logger = app.logger
+        let task = Task.detached {
+            while true {
+                // Wait first: a command like `kefu demo` migrates right after boot.
+                try? await Task.sleep(nanoseconds: UInt64(interval * 1_000_000_000))
+                if Task.isCancelled { return }
+                do {
+                    try await DeadlineSweeper(db: db, now: clock.now(), timeZone: timeZone, logger: logger).sweep()
+                } catch {
+                    logger.warning("deadline sweep failed: \(String(describing: error))")
+                }
+            }
+        }
+        app.storage[SweeperTaskKey.self] = task
+    }
+
+    func shutdownAsync(_ app: Application) async {
+        guard let task = app.storage[SweeperTaskKey.self] else { return }
+        task.cancel()
+        await task.value
+    }
+}
+
+struct SweeperTaskKey: StorageKey { typealias Value = Task<Void, Never> }

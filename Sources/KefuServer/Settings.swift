@@ -1,0 +1,73 @@
+import Foundation
+import KefuCore
+
+/// Every environment variable Kefu reads, read once at start-up and typed, so a typo in a
+/// deployment fails immediately instead of on the first request that needs the value.
+public struct Settings: Sendable {
+    public enum DatabaseLocation: Sendable, Equatable {
+        case sqlite(path: String)
+        case sqliteMemory
+        case postgres(url: String)
+    }
+
+    public var database: DatabaseLocation
+    public var companyName: String
+    public var timeZone: TimeZone
+    /// `kefu serve --simulated-clock` / KEFU_SIMULATED_CLOCK=1: admins may move time.
+    public var simulatedClock: Bool
+    /// Whether this process runs the deadline sweeper (servers do, one-off commands don't).
+    public var runScheduler: Bool
+    public var sweepIntervalSeconds: Double
+    public var duplicateWindowSeconds: Int
+    /// Lifetime of API tokens.
+    public var tokenLifetimeSeconds: Int
+
+    public init(database: DatabaseLocation = .sqlite(path: "kefu-data/kefu.sqlite"),
+                companyName: String = "星河通信",
+                timeZone: TimeZone = TimeZone(identifier: "Asia/Shanghai")!,
+                simulatedClock: Bool = false, runScheduler: Bool = false,
+                sweepIntervalSeconds: Double = 5, duplicateWindowSeconds: Int = 72 * 3600,
+                tokenLifetimeSeconds: Int = 12 * 3600) {
+        self.database = database; self.companyName = companyName; self.timeZone = timeZone
+        self.simulatedClock = simulatedClock; self.runScheduler = runScheduler
+        self.sweepIntervalSeconds = sweepIntervalSeconds; self.duplicateWindowSeconds = duplicateWindowSeconds
+        self.tokenLifetimeSeconds = tokenLifetimeSeconds
+    }
+
+    public struct Invalid: Error, CustomStringConvertible {
+        public let description: String
+    }
+
+    /// Reads the environment. `DATABASE_URL`: `sqlite:///abs/path.sqlite`, `sqlite://rel/path.sqlite`,
+    /// `sqlite::memory:` or `postgres://user:pw@host:port/db`.
+    public static func fromEnvironment(_ env: [String: String] = ProcessInfo.processInfo.environment) throws -> Settings {
+        var s = Settings()
+        if let url = env["DATABASE_URL"], !url.isEmpty { s.database = try parseDatabaseURL(url) }
+        if let name = env["KEFU_COMPANY"], !name.isEmpty { s.companyName = name }
+        if let tz = env["KEFU_TIMEZONE"], !tz.isEmpty {
+            guard let zone = TimeZone(identifier: tz) else { throw Invalid(description: "KEFU_TIMEZONE: unknown time zone \(tz)") }
+            s.timeZone = zone
+        }
+        if let v = env["KEFU_SIMULATED_CLOCK"] { s.simulatedClock = ["1", "true", "yes"].contains(v.lowercased()) }
+        if let v = env["KEFU_SWEEP_INTERVAL"] {
+            guard let d = Double(v), d > 0 else { throw Invalid(description: "KEFU_SWEEP_INTERVAL must be a positive number of seconds") }
+            s.sweepIntervalSeconds = d
+        }
+        if let v = env["KEFU_DUPLICATE_WINDOW_HOURS"] {
+            guard let h = Int(v), h >= 0 else { throw Invalid(description: "KEFU_DUPLICATE_WINDOW_HOURS must be a whole number of hours") }
+            s.duplicateWindowSeconds = h * 3600
+        }
+        return s
+    }
+
+    public static func parseDatabaseURL(_ url: String) throws -> DatabaseLocation {
+        if url == "sqlite::memory:" || url == "sqlite://:memory:" { return .sqliteMemory }
+        if url.hasPrefix("sqlite://") {
+            let path = String(url.dropFirst("sqlite://".count))
+            guard !path.isEmpty else { throw Invalid(description: "DATABASE_URL: sqlite URL needs a path") }
+            return .sqlite(path: path)   // "/abs" stays absolute, "rel/x" is relative to the working directory
+        }
+        if url.hasPrefix("postgres://") || url.hasPrefix("postgresql://") { return .postgres(url: url) }
+        throw Invalid(description: "DATABASE_URL must start with sqlite:// or postgres:// (got \(url))")
+    }
+}

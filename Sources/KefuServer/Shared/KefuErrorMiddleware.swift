@@ -1,0 +1,79 @@
+import Vapor
+
+/// Renders every failure: JSON `{"error","reason"}` under /api, a Chinese page elsewhere,
+/// and a redirect to the login page when a browser is not signed in. Never leaks internals.
+struct KefuErrorMiddleware: AsyncMiddleware {
+    func respond(to request: Request, chainingTo next: AsyncResponder) async throws -> Response {
+        do {
+            return try await next.respond(to: request)
+        } catch {
+            let (status, code, reason, fields) = Self.describe(error)
+            if status.code >= 500 {
+                request.logger.report(error: error)
+            }
+            if request.url.path.hasPrefix("/api/") {
+                let res = Response(status: status)
+                try res.content.encode(ErrorBody(error: code, reason: reason, fields: fields.isEmpty ? nil : fields), as: .json)
+                return res
+            }
+            if status == .unauthorized {
+                let nextPath = request.url.path
+                return request.redirect(to: "/login?next=\(nextPath.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed) ?? "/")")
+            }
+            let user = request.auth.get(User.self)
+            let ctx = ErrorPageContext(page: PageContext(request, user: user, title: "出错了"), status: Int(status.code), code: code, reason: reason)
+            let view = try await request.view.render("error", ctx)
+            let res = try await view.encodeResponse(for: request)
+            res.status = status
+            return res
+        }
+    }
+
+    static func describe(_ error: Error) -> (HTTPResponseStatus, String, String, [FieldProblemDTO]) {
+        switch error {
+        case let e as KefuError:
+            return (e.status, e.code, e.reason, e.fields)
+        case let e as DecodingError:
+            return (.badRequest, "bad_request", "请求内容格式错误：\(Self.describeDecoding(e))", [])
+        case let e as AbortError:
+            let code: String
+            let reason: String
+            switch e.status {
+            case .badRequest: code = "bad_request"; reason = "请求格式错误：\(e.reason)"
+            case .unauthorized: code = "unauthenticated"; reason = "请先登录。"
+            case .forbidden: code = "forbidden"; reason = "无权访问。"
+            case .notFound: code = "not_found"; reason = "页面或对象不存在。"
+            case .methodNotAllowed: code = "method_not_allowed"; reason = "不支持该请求方法。"
+            case .payloadTooLarge: code = "payload_too_large"; reason = "请求内容过大。"
+            case .unsupportedMediaType: code = "unsupported_media_type"; reason = "不支持的内容类型，请使用 application/json。"
+            case .unprocessableEntity: code = "validation_failed"; reason = e.reason
+            case .conflict: code = "conflict"; reason = e.reason
+            default: code = e.status.code >= 500 ? "internal_error" : "error"; reason = e.status.code >= 500 ? "服务器内部错误，请稍后重试。" : e.reason
+            }
+            return (e.status, code, reason, [])
+        default:
+            return (.internalServerError, "internal_error", "服务器内部错误，请稍后重试。", [])
+        }
+    }
+
+    static func describeDecoding(_ e: DecodingError) -> String {
+        func path(_ ctx: DecodingError.Context) -> String {
+            let p = ctx.codingPath.map(\.stringValue).joined(separator: ".")
+            return p.isEmpty ? "请求体" : "字段 \(p)"
+        }
+        switch e {
+        case .keyNotFound(let key, _): return "缺少字段 \(key.stringValue)"
+        case .typeMismatch(_, let ctx): return "\(path(ctx)) 类型不正确"
+        case .valueNotFound(_, let ctx): return "\(path(ctx)) 不能为空"
+        case .dataCorrupted(let ctx): return "\(path(ctx)) 无法解析"
+        @unknown default: return "无法解析"
+        }
+    }
+}
+
+struct ErrorPageContext: Encodable {
+    var page: PageContext
+    var status: Int
+    var code: String
+    var reason: String
+}

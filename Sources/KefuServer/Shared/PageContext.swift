@@ -1,0 +1,39 @@
+import Vapor
+import KefuCore
+
+/// What every page's layout needs: who is signed in, the menu they may use, the CSRF token.
+struct PageContext: Encodable {
+    struct NavItem: Encodable { var href: String; var label: String; var active: Bool }
+    struct UserInfo: Encodable { var workId: String; var name: String; var role: String; var roleLabel: String }
+
+    var title: String
+    var company: String
+    var user: UserInfo?
+    var nav: [NavItem]
+    var csrf: String
+    var notice: String?
+    var simulatedNow: String?
+
+    init(_ req: Request, user: User?, title: String) {
+        self.title = title
+        company = req.kefu.settings.companyName
+        csrf = req.csrfToken
+        notice = req.query[String.self, at: "notice"]
+        if req.kefu.simulatedClock != nil { simulatedNow = PageFormat.dateTime(req.now, req.kefu.settings.timeZone) }
+        if let user {
+            self.user = UserInfo(workId: user.workId, name: user.name, role: user.role, roleLabel: user.roleValue.label)
+            let path = req.url.path
+            let items: [(String, String, Permission)] = [
+                ("/workspace", "我的工作台", .workOrderWrite),
+                ("/work-orders", "工单查询", .workOrderRead),
+                ("/supervision", "督办单", .receiptWrite),
+                ("/shift", "值班长看板", .shiftBoard),
+                ("/customers", "客户档案", .customerRead),
+                ("/admin", "系统管理", .adminUsers),
+            ]
+            nav = items.filter { user.can($0.2) }.map { NavItem(href: $0.0, label: $0.1, active: path.hasPrefix($0.0)) }
+        } else {
+            nav = []
+        }
+    }
+}

@@ -1,0 +1,63 @@
+import Vapor
+import Fluent
+import KefuCore
+
+/// Reads the administrator's SLA policies and holiday calendar and turns them into
+/// KefuCore values. Everything that computes a deadline goes through here.
+struct SLAService {
+    let db: Database
+    let timeZone: TimeZone
+
+    func policy(type: WorkOrderType, priority: Priority) async throws -> SLAPolicy {
+        if let row = try await SLAPolicyRecord.query(on: db)
+            .filter(\.$type == type.rawValue).filter(\.$priority == priority.rawValue).first() {
+            return SLAPolicy(type: type, priority: priority, firstResponseSeconds: row.firstResponseSeconds,
+                             resolutionSeconds: row.resolutionSeconds,
+                             calendar: ServiceCalendar.Kind(rawValue: row.calendar) ?? .allDay)
+        }
+        return SLAPolicy.defaultPolicy(type: type, priority: priority)
+    }
+
+    func calendar(_ kind: ServiceCalendar.Kind) async throws -> ServiceCalendar {
+        guard kind == .workingDays else { return .allDay(timeZone: timeZone) }
+        let rows = try await HolidayRecord.query(on: db).all()
+        var holidays = Set<LocalDay>(), makeup = Set<LocalDay>()
+        for r in rows {
+            guard let d = LocalDay(r.day) else { continue }
+            if r.makeupWorkday { makeup.insert(d) } else { holidays.insert(d) }
+        }
+        return ServiceCalendar(kind: .workingDays, timeZone: timeZone, holidays: holidays, makeupWorkdays: makeup)
+    }
+
+    func timer(for order: WorkOrder) async throws -> SLATimer {
+        SLATimer(start: order.createdAt, targetSeconds: order.resolutionTargetSeconds,
+                 calendar: try await calendar(order.calendarKindValue),
+                 pausedSeconds: order.pausedSeconds, pausedSince: order.pausedSince)
+    }
+
+    /// Writes the timer's state and the derived deadlines back onto the order.
+    static func apply(_ timer: SLATimer, to order: WorkOrder, policy: EscalationPolicy = .standard) {
+        order.pausedSeconds = timer.pausedSeconds
+        order.pausedSince = timer.pausedSince
+        order.resolutionDueAt = timer.dueAt(percent: 100)
+        if order.statusValue == .closed {
+            order.nextEscalationAt = nil
+        } else {
+            order.nextEscalationAt = policy.nextDueAt(after: order.escalationLevel, timer: timer)
+        }
+    }
+
+    /// Stops the clock (pending customer, resolved).
+    func pause(_ order: WorkOrder, now: Date) async throws {
+        var t = try await timer(for: order)
+        t.pause(at: now)
+        Self.apply(t, to: order)
+    }
+
+    /// Restarts the clock after a pause.
+    func resume(_ order: WorkOrder, now: Date) async throws {
+        var t = try await timer(for: order)
+        t.resume(at: now)
+        Self.apply(t, to: order)
+    }
+}

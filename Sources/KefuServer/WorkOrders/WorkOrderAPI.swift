@@ -1,0 +1,135 @@
+import Vapor
+import Fluent
+import KefuCore
+
+/// /api/v1/work-orders and /api/v1/supervision-orders.
+struct WorkOrderAPI {
+    func register(_ api: RoutesBuilder) {
+        let read = api.requiring(.workOrderRead)
+        read.get("work-orders", use: list)
+        read.get("work-orders", ":id", use: show)
+        read.get("work-orders", ":id", "timeline", use: timeline)
+        read.get("work-orders", ":id", "supervision-orders", use: supervisionOfOrder)
+        let write = api.requiring(.workOrderWrite)
+        write.post("work-orders", use: create)
+        write.patch("work-orders", ":id", use: patch)
+        write.post("work-orders", ":id", "reopen", use: reopen)
+        api.requiring(.workOrderTransfer).post("work-orders", ":id", "transfers", use: transfer)
+        api.requiring(.callbackWrite).post("work-orders", ":id", "callbacks", use: callback)
+        api.requiring(.workOrderClose).post("work-orders", ":id", "close", use: close)
+        api.requiring(.supervisionRead).get("supervision-orders", use: supervisionList)
+        api.requiring(.receiptWrite).post("supervision-orders", ":id", "receipt", use: receipt)
+    }
+
+    struct ListQuery: Content {
+        var status: String?
+        var type: String?
+        var ownerWorkId: String?
+        var customerId: String?
+        var q: String?
+        var limit: Int?
+        var offset: Int?
+    }
+
+    func list(req: Request) async throws -> WorkOrderListDTO {
+        let q = try req.query.decode(ListQuery.self)
+        let result = try await WorkOrderListQuery(filter: q).run(on: req.db)
+        return WorkOrderListDTO(items: result.items, total: result.total, limit: result.limit, offset: result.offset)
+    }
+
+    func show(req: Request) async throws -> WorkOrderDTO {
+        WorkOrderDTO(try await WorkOrderService(req: req).find(req.parameters.get("id")!))
+    }
+
+    func create(req: Request) async throws -> Response {
+        let input = try req.content.decode(WorkOrderCreateInput.self)
+        let created = try await WorkOrderService(req: req).create(input, actor: try req.user())
+        let res = Response(status: .created)
+        try res.content.encode(WorkOrderDTO(created.order))
+        return res
+    }
+
+    func patch(req: Request) async throws -> WorkOrderDTO {
+        let service = WorkOrderService(req: req)
+        let order = try await service.find(req.parameters.get("id")!)
+        let input = try req.content.decode(WorkOrderPatchInput.self)
+        return WorkOrderDTO(try await service.update(order, input, actor: try req.user()))
+    }
+
+    func transfer(req: Request) async throws -> Response {
+        let service = WorkOrderService(req: req)
+        let order = try await service.find(req.parameters.get("id")!)
+        let input = try req.content.decode(TransferInput.self)
+        let res = Response(status: .created)
+        switch try await service.transfer(order, input, actor: try req.user()) {
+        case .supervision(let s): try res.content.encode(s)
+        case .acceptance(let a): try res.content.encode(a)
+        }
+        return res
+    }
+
+    func supervisionOfOrder(req: Request) async throws -> ItemsDTO<SupervisionOrderDTO> {
+        let service = WorkOrderService(req: req)
+        let order = try await service.find(req.parameters.get("id")!)
+        let rows = try await SupervisionOrder.query(on: req.db).filter(\.$workOrder.$id == order.id!).sort(\.$createdAt).all()
+        return ItemsDTO(items: try await service.supervisionDTOs(rows))
+    }
+
+    struct SupervisionQuery: Content { var status: String?; var departmentId: String? }
+
+    func supervisionList(req: Request) async throws -> ItemsDTO<SupervisionOrderDTO> {
+        let q = try req.query.decode(SupervisionQuery.self)
+        let user = try req.user()
+        let query = SupervisionOrder.query(on: req.db)
+        if let s = q.status, !s.isEmpty {
+            guard ["open", "answered"].contains(s) else { throw KefuError.badRequest("未知的督办单状态：\(s)") }
+            query.filter(\.$status == s)
+        }
+        if let d = q.departmentId, !d.isEmpty {
+            guard let id = UUID(uuidString: d) else { throw KefuError.badRequest("departmentId 格式不正确") }
+            query.filter(\.$department.$id == id)
+        }
+        // A liaison sees only their own department's work.
+        if user.roleValue == .liaison {
+            guard let dep = user.$department.id else { return ItemsDTO(items: []) }
+            query.filter(\.$department.$id == dep)
+        }
+        let rows = try await query.sort(\.$deadline).limit(500).all()
+        return ItemsDTO(items: try await WorkOrderService(req: req).supervisionDTOs(rows))
+    }
+
+    func receipt(req: Request) async throws -> SupervisionOrderDTO {
+        guard let id = req.parameters.get("id", as: UUID.self) else { throw KefuError.notFound("督办单") }
+        let input = try req.content.decode(ReceiptInput.self)
+        return try await WorkOrderService(req: req).receipt(id, text: input.text, actor: try req.user())
+    }
+
+    func callback(req: Request) async throws -> Response {
+        let service = WorkOrderService(req: req)
+        let order = try await service.find(req.parameters.get("id")!)
+        let input = try req.content.decode(CallbackInput.self)
+        let dto = try await service.callback(order, input, actor: try req.user())
+        let res = Response(status: .created)
+        try res.content.encode(dto)
+        return res
+    }
+
+    func close(req: Request) async throws -> WorkOrderDTO {
+        let service = WorkOrderService(req: req)
+        let order = try await service.find(req.parameters.get("id")!)
+        return WorkOrderDTO(try await service.close(order, actor: try req.user()))
+    }
+
+    func reopen(req: Request) async throws -> WorkOrderDTO {
+        let service = WorkOrderService(req: req)
+        let order = try await service.find(req.parameters.get("id")!)
+        let input = (try? req.content.decode(ReopenInput.self)) ?? ReopenInput()
+        return WorkOrderDTO(try await service.reopen(order, reason: input.reason, actor: try req.user()))
+    }
+
+    func timeline(req: Request) async throws -> ItemsDTO<TimelineEventDTO> {
+        let order = try await WorkOrderService(req: req).find(req.parameters.get("id")!)
+        let events = try await TimelineEvent.query(on: req.db).filter(\.$workOrderID == order.id!).sort(\.$at).all()
+        return ItemsDTO(items: events.map(TimelineEventDTO.init))
+    }
+}

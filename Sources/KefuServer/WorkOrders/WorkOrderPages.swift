@@ -1,0 +1,187 @@
+import Vapor
+import Fluent
+import KefuCore
+
+/// The agent's pages: workspace, order list, new order, order detail.
+struct WorkOrderPages {
+    func register(_ routes: RoutesBuilder) {
+        routes.requiring(.workOrderWrite).get("workspace", use: workspace)
+        routes.requiring(.workOrderRead).get("work-orders", use: list)
+        routes.requiring(.workOrderWrite).get("work-orders", "new", use: newForm)
+        routes.requiring(.workOrderWrite).post("work-orders", "new", use: create)
+        routes.requiring(.workOrderRead).get("work-orders", ":id", use: detail)
+        WorkOrderActionPages().register(routes)
+    }
+
+    struct WorkspaceContext: Encodable {
+        var page: PageContext
+        var orders: [WorkOrderRow]
+        var notifications: [NotificationRow]
+        var counts: [String: Int]
+    }
+
+    struct NotificationRow: Encodable { var message: String; var at: String; var workOrderId: String? }
+
+    func workspace(req: Request) async throws -> View {
+        let user = try req.user()
+        let tz = req.kefu.settings.timeZone
+        let mine = try await WorkOrder.query(on: req.db).filter(\.$ownerWorkId == user.workId)
+            .filter(\.$status != WorkOrderStatus.closed.rawValue).limit(500).all()
+        let notes = try await KefuNotification.query(on: req.db)
+            .group(.or) { $0.filter(\.$recipientWorkId == user.workId).filter(\.$recipientRole == user.role) }
+            .sort(\.$createdAt, .descending).limit(10).all()
+        let rows = WorkOrderRow.sortForWorkspace(mine).map { WorkOrderRow($0, now: req.now, timeZone: tz) }
+        let counts = ["open": rows.count, "overdue": rows.filter { $0.urgency == "overdue" }.count,
+                      "near": rows.filter { $0.urgency == "near" }.count]
+        return try await req.view.render("workspace", WorkspaceContext(
+            page: PageContext(req, user: user, title: "我的工作台"), orders: rows,
+            notifications: notes.map { NotificationRow(message: $0.message, at: PageFormat.dateTime($0.createdAt, tz), workOrderId: $0.workOrderID?.uuidString) },
+            counts: counts))
+    }
+
+    struct ListContext: Encodable {
+        var page: PageContext
+        var orders: [WorkOrderRow]
+        var total: Int
+        var filter: WorkOrderAPI.ListQuery
+        var types: [Choice]
+        var statuses: [Choice]
+        var prevHref: String?
+        var nextHref: String?
+    }
+
+    func list(req: Request) async throws -> View {
+        var q = (try? req.query.decode(WorkOrderAPI.ListQuery.self)) ?? .init()
+        q.limit = 50
+        q.offset = max(0, q.offset ?? 0)
+        if q.status == "" { q.status = nil }
+        if q.type == "" { q.type = nil }
+        let result = try await WorkOrderListQuery(filter: q).run(on: req.db)
+        let tz = req.kefu.settings.timeZone
+        return try await req.view.render("work_orders", ListContext(
+            page: PageContext(req, user: try req.user(), title: "工单查询"),
+            orders: result.items.map { WorkOrderRow($0, now: req.now, timeZone: tz) }, total: result.total, filter: q,
+            types: Choices.types, statuses: Choices.statuses,
+            prevHref: q.offset! > 0 ? href(q, offset: max(0, q.offset! - 50)) : nil,
+            nextHref: q.offset! + 50 < result.total ? href(q, offset: q.offset! + 50) : nil))
+    }
+
+    func href(_ q: WorkOrderAPI.ListQuery, offset: Int) -> String {
+        let parts = [("q", q.q), ("type", q.type), ("status", q.status), ("ownerWorkId", q.ownerWorkId)]
+            .compactMap { k, v in v.flatMap { $0.isEmpty ? nil : "\(k)=\($0.urlQueryEncoded)" } }
+        return "/work-orders?" + (parts + ["offset=\(offset)"]).joined(separator: "&")
+    }
+
+    func detail(req: Request) async throws -> Response {
+        let order = try await WorkOrderService(req: req).find(req.parameters.get("id")!)
+        return try await WorkOrderDetailContext.render(req, order: order)
+    }
+
+    // MARK: new order
+
+    /// The new-order form as submitted: flat fields, kept as typed so a refused form comes
+    /// back with everything the agent entered.
+    struct NewForm: Content {
+        var type: String?; var channel: String?; var priority: String?; var subject: String?; var description: String?
+        var customerId: String?; var customerName: String?; var customerPhone: String?; var customerPhone2: String?
+        var needsVisit: String?; var confirmDuplicate: String?
+        var city: String?; var district: String?; var town: String?; var street: String?; var estate: String?
+        var building: String?; var unit: String?; var floor: String?; var door: String?; var landmark: String?
+        var lookupPhone: String?
+        var lookup: String?
+
+        var address: Address {
+            Address(city: city, district: district, town: town, street: street, estate: estate, building: building,
+                    unit: unit, floor: floor, door: door, landmark: landmark)
+        }
+
+        var input: WorkOrderCreateInput {
+            var i = WorkOrderCreateInput()
+            i.type = type; i.channel = channel; i.priority = (priority ?? "").isEmpty ? nil : priority
+            i.subject = subject; i.description = description
+            if let c = customerId, !c.isEmpty { i.customerId = c } else if (customerName ?? "") != "" || (customerPhone ?? "") != "" {
+                i.customer = CustomerInput(name: customerName, phone: customerPhone, phone2: customerPhone2)
+            }
+            i.address = address.isEmpty ? nil : address
+            i.needsVisit = needsVisit == "on" || needsVisit == "true"
+            return i
+        }
+    }
+
+    struct NewContext: Encodable {
+        var page: PageContext
+        var form: NewForm
+        var types: [Choice]; var channels: [Choice]; var priorities: [Choice]
+        var matches: [CustomerMatch]
+        var errors: [FieldProblemDTO]
+        var errorText: String?
+        var duplicate: WorkOrderRow?
+    }
+
+    struct CustomerMatch: Encodable { var id: String; var name: String; var phone: String; var tier: String; var selected: Bool }
+
+    func newForm(req: Request) async throws -> Response {
+        var form = NewForm()
+        form.lookupPhone = req.query[String.self, at: "phone"]
+        form.channel = "phone"; form.type = "consultation"
+        return try await renderNew(req, form: form, errors: [], duplicate: nil)
+    }
+
+    func renderNew(_ req: Request, form: NewForm, errors: [FieldProblemDTO], duplicate: WorkOrder?) async throws -> Response {
+        var matches: [CustomerMatch] = []
+        let phone = form.lookupPhone ?? form.customerPhone
+        if let p = phone, !p.isEmpty {
+            matches = try await CustomerService(db: req.db, now: req.now).find(phone: p).map {
+                CustomerMatch(id: $0.id!.uuidString, name: $0.name, phone: $0.phone, tier: $0.tierValue.label, selected: $0.id?.uuidString == form.customerId)
+            }
+        }
+        if let cid = form.customerId, let id = UUID(uuidString: cid), !matches.contains(where: { $0.id == cid }),
+           let c = try await Customer.find(id, on: req.db) {
+            matches.append(CustomerMatch(id: cid, name: c.name, phone: c.phone, tier: c.tierValue.label, selected: true))
+        }
+        return try await req.view.render("work_order_new", NewContext(
+            page: PageContext(req, user: try req.user(), title: "新建工单"), form: form,
+            types: Choices.types, channels: Choices.channels, priorities: Choices.priorities, matches: matches,
+            errors: errors, errorText: errors.isEmpty ? nil : errors.map(\.message).joined(separator: "；"),
+            duplicate: duplicate.map { WorkOrderRow($0, now: req.now, timeZone: req.kefu.settings.timeZone) })).encodeResponse(for: req)
+    }
+
+    func create(req: Request) async throws -> Response {
+        let form = try req.content.decode(NewForm.self)
+        let service = WorkOrderService(req: req)
+        let input = form.input
+        // The customer lookup button only refreshes the form.
+        if form.lookup == "1" {
+            return try await renderNew(req, form: form, errors: [], duplicate: nil)
+        }
+        let problems = service.validate(input)
+        if !problems.isEmpty {
+            let res = try await renderNew(req, form: form, errors: problems.map(FieldProblemDTO.init), duplicate: nil)
+            res.status = .unprocessableEntity
+            return res
+        }
+        // R1.6: warn and show the earlier order before saving a duplicate.
+        if form.confirmDuplicate != "yes", let cid = input.customerId.flatMap(UUID.init(uuidString:)),
+           let master = try await service.duplicateMasterOn(req.db, customerID: cid, type: WorkOrderType(rawValue: input.type!)!) {
+            var f = form; f.confirmDuplicate = nil
+            let res = try await renderNew(req, form: f, errors: [], duplicate: master)
+            res.status = .conflict
+            return res
+        }
+        do {
+            let created = try await service.create(input, actor: try req.user())
+            return req.redirect(to: "/work-orders/\(created.order.id!.uuidString)?notice=" + "工单 \(created.order.number) 已创建".urlQueryEncoded)
+        } catch let e as KefuError {
+            let res = try await renderNew(req, form: form, errors: e.fields.isEmpty ? [.init(field: "", message: e.reason)] : e.fields, duplicate: nil)
+            res.status = e.status
+            return res
+        }
+    }
+}
+
+extension String {
+    var urlQueryEncoded: String {
+        addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? self
+    }
+}
+

@@ -1,0 +1,121 @@
+import Vapor
+import Fluent
+import SQLKit
+import KefuCore
+
+/// R1.3: what the agent can't resolve goes to the shift lead with an acceptance form, or to
+/// a department as a supervision order with a deadline, answered by a receipt.
+extension WorkOrderService {
+    enum TransferResult {
+        case supervision(SupervisionOrderDTO)
+        case acceptance(AcceptanceFormDTO)
+    }
+
+    func transfer(_ o: WorkOrder, _ input: TransferInput, actor: User) async throws -> TransferResult {
+        try requireOwnerOrLead(o, actor)
+        try requireNotClosed(o)
+        if o.statusValue == .resolved { throw KefuError.conflict("invalid_transition", "工单已解决，不能再转派；如需继续处理请先重新打开。") }
+        if let p = Validation.checkText(input.note, field: "note", label: "转派说明", max: Validation.maxNoteLength) {
+            throw KefuError.invalid([FieldProblemDTO(p)])
+        }
+        let note = input.note!.trimmingCharacters(in: .whitespacesAndNewlines)
+        let base = req.history()
+        if input.target == "shift_lead" {
+            return try await db.writeTransaction { db in
+                let history = base.on(db)
+                let form = AcceptanceForm()
+                form.id = UUID(); form.$workOrder.id = o.id!; form.note = note; form.createdByWorkId = actor.workId; form.createdAt = now
+                try await form.create(on: db)
+                o.updatedAt = now; markResponded(o)
+                try await o.save(on: db)
+                try await history.workOrder(o.id!, kind: "transferred", summary: "填写受理单转值班长：\(note)")
+                try await KefuNotification(recipientWorkId: nil, recipientRole: Role.shiftLead.rawValue, workOrderID: o.id,
+                                           message: "\(actor.workId) 转来工单 \(o.number) 的受理单：\(note)", createdAt: now).create(on: db)
+                return .acceptance(AcceptanceFormDTO(id: form.id!, workOrderId: o.id!, note: note, createdAt: now, createdByWorkId: actor.workId))
+            }
+        }
+        if let t = input.target, !t.isEmpty, t != "department" {
+            throw KefuError.invalid([.init(field: "target", message: "未知的转派对象：\(t)（可选 department 或 shift_lead）")])
+        }
+        var problems: [FieldProblemDTO] = []
+        var department: Department?
+        if let raw = input.departmentId, !raw.isEmpty {
+            if let id = UUID(uuidString: raw) { department = try await Department.find(id, on: db) }
+            if department == nil { problems.append(.init(field: "departmentId", message: "部门不存在：\(raw)")) }
+        } else {
+            problems.append(.init(field: "departmentId", message: "请选择承办部门"))
+        }
+        if let d = input.deadline {
+            if d <= now { problems.append(.init(field: "deadline", message: "督办时限必须晚于现在")) }
+        } else {
+            problems.append(.init(field: "deadline", message: "请填写督办时限"))
+        }
+        guard problems.isEmpty, let department, let deadline = input.deadline else { throw KefuError.invalid(problems) }
+        let tz = req.kefu.settings.timeZone
+        return try await db.writeTransaction { db in
+            let history = base.on(db)
+            let s = SupervisionOrder()
+            s.id = UUID(); s.$workOrder.id = o.id!; s.$department.id = department.id!
+            s.status = "open"; s.deadline = deadline; s.note = note; s.escalated = false
+            s.createdByWorkId = actor.workId; s.createdAt = now
+            try await s.create(on: db)
+            let from = o.statusValue
+            if from == .pendingCustomer { try await SLAService(db: db, timeZone: tz).resume(o, now: now) }
+            o.status = WorkOrderStatus.transferred.rawValue
+            o.openSupervisionCount += 1
+            o.updatedAt = now; markResponded(o)
+            try await o.save(on: db)
+            try await history.workOrder(o.id!, kind: "transferred",
+                                        summary: "派发督办单至\(department.name)，时限 \(PageFormat.dateTime(deadline, tz))：\(note)",
+                                        changes: ["status": .init(from: from.rawValue, to: o.status)])
+            return .supervision(SupervisionOrderDTO(s, workOrderNumber: o.number, departmentName: department.name))
+        }
+    }
+
+    /// The liaison writes the department's receipt; when the last one is in, the order comes
+    /// back to its owner.
+    func receipt(_ supervisionID: UUID, text: String?, actor: User) async throws -> SupervisionOrderDTO {
+        guard let s = try await SupervisionOrder.query(on: db).filter(\.$id == supervisionID).with(\.$department).with(\.$workOrder).first() else {
+            throw KefuError.notFound("督办单")
+        }
+        if actor.roleValue == .liaison, actor.$department.id != s.$department.id {
+            throw KefuError.forbidden("这张督办单派给了\(s.department.name)，不是您所在的部门。")
+        }
+        if s.status == "answered" { throw KefuError.conflict("already_answered", "这张督办单已经回单。") }
+        if let p = Validation.checkText(text, field: "text", label: "回单内容", max: Validation.maxTextLength) {
+            throw KefuError.invalid([FieldProblemDTO(p)])
+        }
+        let body = text!.trimmingCharacters(in: .whitespacesAndNewlines)
+        let base = req.history()
+        let now = self.now
+        return try await db.writeTransaction { db in
+            let history = base.on(db)
+            // Compare-and-set on status so two liaisons answering at once can't both succeed.
+            let sql = db as! any SQLDatabase
+            let updated = try await sql.update("supervision_orders")
+                .set("status", to: "answered").set("receipt_text", to: body)
+                .set("answered_at", to: now).set("answered_by_work_id", to: actor.workId)
+                .where("id", .equal, supervisionID).where("status", .equal, "open")
+                .returning("id").all()
+            guard !updated.isEmpty else { throw KefuError.conflict("already_answered", "这张督办单已经回单。") }
+            guard let o = try await WorkOrder.find(s.$workOrder.id, on: db) else { throw KefuError.notFound("工单") }
+            o.openSupervisionCount = max(0, o.openSupervisionCount - 1)
+            if o.openSupervisionCount == 0, o.statusValue == .transferred { o.status = WorkOrderStatus.open.rawValue }
+            o.updatedAt = now
+            try await o.save(on: db)
+            try await history.workOrder(o.id!, kind: "receipt", summary: "\(s.department.name)回单：\(body)",
+                                        changes: ["status": .init(from: WorkOrderStatus.transferred.rawValue, to: o.status)])
+            try await KefuNotification(recipientWorkId: o.ownerWorkId, recipientRole: nil, workOrderID: o.id,
+                                       message: "\(s.department.name)已回单工单 \(o.number)，请回访客户", createdAt: now).create(on: db)
+            s.status = "answered"; s.receiptText = body; s.answeredAt = now; s.answeredByWorkId = actor.workId
+            return SupervisionOrderDTO(s, workOrderNumber: o.number, departmentName: s.department.name)
+        }
+    }
+
+    func supervisionDTOs(_ orders: [SupervisionOrder]) async throws -> [SupervisionOrderDTO] {
+        let deps = Dictionary(uniqueKeysWithValues: try await Department.query(on: db).all().map { ($0.id!, $0.name) })
+        let ids = Set(orders.map { $0.$workOrder.id })
+        let numbers = Dictionary(uniqueKeysWithValues: try await WorkOrder.query(on: db).filter(\.$id ~~ ids).all().map { ($0.id!, $0.number) })
+        return orders.map { SupervisionOrderDTO($0, workOrderNumber: numbers[$0.$workOrder.id] ?? "", departmentName: deps[$0.$department.id] ?? "") }
+    }
+}

@@ -1,0 +1,187 @@
+import Vapor
+import Fluent
+import SQLKit
+import KefuCore
+
+/// Every change a person can make to a work order, each validated against KefuCore's
+/// rules and recorded in the timeline. The API and the pages both call this, so they
+/// refuse and record exactly the same things.
+struct WorkOrderService {
+    let req: Request
+    var db: Database { req.db }
+    var now: Date { req.now }
+    var sla: SLAService { SLAService(db: db, timeZone: req.kefu.settings.timeZone) }
+
+    // MARK: lookup
+
+    /// Finds an order by UUID or by its readable number (GD20261123-0001).
+    func find(_ key: String) async throws -> WorkOrder {
+        if let id = UUID(uuidString: key), let o = try await WorkOrder.find(id, on: db) { return o }
+        if OrderNumber.looksLikeNumber(key),
+           let o = try await WorkOrder.query(on: db).filter(\.$number == key.uppercased()).first() { return o }
+        throw KefuError.notFound("工单")
+    }
+
+    // MARK: create
+
+    struct Created {
+        var order: WorkOrder
+        /// The earlier order this one duplicates, if any.
+        var master: MasterRef?
+    }
+
+    struct MasterRef: Sendable { var id: UUID; var number: String }
+
+    func validate(_ input: WorkOrderCreateInput) -> [FieldProblem] {
+        var problems: [FieldProblem] = []
+        if input.type.map({ WorkOrderType(rawValue: $0) == nil }) ?? true {
+            problems.append(.init(field: "type", message: input.type == nil ? "请选择工单类型" : "未知的工单类型：\(input.type!)"))
+        }
+        if input.channel.map({ KefuCore.Channel(rawValue: $0) == nil }) ?? true {
+            problems.append(.init(field: "channel", message: input.channel == nil ? "请选择受理渠道" : "未知的受理渠道：\(input.channel!)"))
+        }
+        if let p = input.priority, !p.isEmpty, Priority(rawValue: p) == nil {
+            problems.append(.init(field: "priority", message: "未知的优先级：\(p)"))
+        }
+        if let p = Validation.checkText(input.subject, field: "subject", label: "标题", max: Validation.maxSubjectLength) { problems.append(p) }
+        if let p = Validation.checkText(input.description, field: "description", label: "问题描述", max: Validation.maxTextLength) { problems.append(p) }
+        let hasCustomerId = !(input.customerId ?? "").isEmpty
+        if hasCustomerId {
+            if UUID(uuidString: input.customerId!) == nil { problems.append(.init(field: "customerId", message: "客户编号格式不正确")) }
+        } else if let c = input.customer {
+            problems += CustomerService(db: db, now: now).validate(c, prefix: "customer.")
+        } else {
+            problems.append(.init(field: "customer", message: "请选择已有客户或填写新客户（姓名、电话）"))
+        }
+        if let type = input.type.flatMap(WorkOrderType.init(rawValue:)), let channel = input.channel.flatMap(KefuCore.Channel.init(rawValue:)),
+           Address.visitNeeded(type: type, channel: channel, requested: input.needsVisit ?? false) {
+            let address = input.address ?? Address()
+            for m in address.missingForVisit() {
+                problems.append(.init(field: "address.\(m.field)", message: "上门/配送工单需要完整地址：缺少\(m.label)"))
+            }
+        }
+        if let a = input.address {
+            let parts = [a.city, a.district, a.town, a.street, a.estate, a.building, a.unit, a.floor, a.door, a.landmark]
+            if parts.contains(where: { ($0?.count ?? 0) > 100 }) { problems.append(.init(field: "address", message: "地址各项不能超过 100 个字符")) }
+        }
+        if let p = input.promisedReplyAt, p < now {
+            problems.append(.init(field: "promisedReplyAt", message: "承诺答复时间不能早于现在"))
+        }
+        return problems
+    }
+
+    func create(_ input: WorkOrderCreateInput, actor: User) async throws -> Created {
+        let problems = validate(input)
+        guard problems.isEmpty else { throw KefuError.invalid(problems.map(FieldProblemDTO.init)) }
+        let type = WorkOrderType(rawValue: input.type!)!
+        let channel = KefuCore.Channel(rawValue: input.channel!)!
+        let now = self.now
+        let tz = req.kefu.settings.timeZone
+        let ip = req.remoteAddress?.ipAddress
+
+        // Reads that decide the deadlines happen before the write transaction, so SQLite's
+        // single writer is held only for the writes.
+        var existing: Customer?
+        if let cid = input.customerId, !cid.isEmpty {
+            guard let c = try await Customer.find(UUID(uuidString: cid), on: db) else {
+                throw KefuError(.unprocessableEntity, "validation_failed", "客户不存在：\(cid)",
+                                fields: [.init(field: "customerId", message: "客户不存在")])
+            }
+            existing = c
+        } else {
+            let phone = Validation.normalizePhone(input.customer!.phone!)
+            existing = try await Customer.query(on: db).filter(\.$phone == phone)
+                .filter(\.$name == input.customer!.name!.trimmingCharacters(in: .whitespacesAndNewlines)).first()
+        }
+        let tier = existing?.tierValue ?? input.customer?.tier.flatMap(CustomerTier.init(rawValue:)) ?? .normal
+        let asked = input.priority.flatMap(Priority.init(rawValue:))
+        let priority = asked ?? tier.raise(.normal)
+        let policy = try await sla.policy(type: type, priority: priority)
+        let calendar = try await sla.calendar(policy.calendar)
+        let found = existing
+
+        return try await db.writeTransaction { db in
+            let history = History(db: db, actorWorkId: actor.workId, ip: ip, now: now)
+            let customer: Customer
+            if let found { customer = found } else {
+                customer = try await CustomerService(db: db, now: now).create(input.customer!, history: history)
+            }
+            let service = WorkOrderService(req: req)
+            let master = try await service.duplicateMaster(db, customerID: customer.id!, type: type)
+
+            let o = WorkOrder()
+            o.id = UUID()
+            o.number = try await Self.nextNumber(db: db, now: now, timeZone: tz)
+            o.type = type.rawValue; o.channel = channel.rawValue; o.status = WorkOrderStatus.open.rawValue
+            o.priority = priority.rawValue
+            o.subject = input.subject!.trimmingCharacters(in: .whitespacesAndNewlines)
+            o.description = input.description!.trimmingCharacters(in: .whitespacesAndNewlines)
+            o.ownerWorkId = actor.workId; o.createdByWorkId = actor.workId
+            o.$customer.id = customer.id!
+            o.address = input.address.flatMap { $0.isEmpty ? nil : $0 } ?? (Address.visitNeeded(type: type, channel: channel, requested: input.needsVisit ?? false) ? customer.address : nil)
+            o.needsVisit = Address.visitNeeded(type: type, channel: channel, requested: input.needsVisit ?? false)
+            o.firstResponseDueAt = calendar.adding(seconds: policy.firstResponseSeconds, to: now)
+            // On a live channel the agent is answering the customer while creating the order.
+            o.firstRespondedAt = [.phone, .counter, .field, .chat].contains(channel) ? now : nil
+            o.resolutionTargetSeconds = policy.resolutionSeconds
+            o.calendarKind = policy.calendar.rawValue
+            o.pausedSeconds = 0; o.escalationLevel = 0
+            o.duplicateOf = master?.id
+            o.promisedReplyAt = input.promisedReplyAt
+            o.callbackDone = false; o.openSupervisionCount = 0
+            o.createdAt = now; o.updatedAt = now
+            let timer = SLATimer(start: now, targetSeconds: policy.resolutionSeconds, calendar: calendar)
+            SLAService.apply(timer, to: o)
+            try await o.insert(on: db)
+            try await history.workOrder(o.id!, kind: "created", summary: "创建\(type.label)工单（\(channel.label)），首问负责人 \(actor.workId)",
+                                        changes: ["status": .init(from: nil, to: o.status), "ownerWorkId": .init(from: nil, to: actor.workId)])
+            if let master {
+                try await history.workOrder(o.id!, kind: "duplicate_linked", summary: "与工单 \(master.number) 重复，以先受理的工单为准",
+                                            changes: ["duplicateOf": .init(from: nil, to: master.id.uuidString)])
+                try await history.workOrder(master.id, kind: "duplicate_linked", summary: "重单 \(o.number) 已关联到本工单")
+            }
+            return Created(order: o, master: master)
+        }
+    }
+
+    /// The open order of this customer and type inside the duplicate window that a new order
+    /// would duplicate (R1.6); the earliest one is the master.
+    func duplicateMasterOn(_ db: Database, customerID: UUID, type: WorkOrderType) async throws -> WorkOrder? {
+        guard let ref = try await duplicateMaster(db, customerID: customerID, type: type) else { return nil }
+        return try await WorkOrder.find(ref.id, on: db)
+    }
+
+    /// The rule needs only the earliest open candidate (or its master, if it is itself a
+    /// duplicate); read as one small SQLKit row, since this runs inside every create.
+    func duplicateMaster(_ db: Database, customerID: UUID, type: WorkOrderType) async throws -> MasterRef? {
+        let rule = DuplicateRule(windowSeconds: req.kefu.settings.duplicateWindowSeconds)
+        struct Candidate: Decodable { var id: UUID; var number: String; var created_at: Date; var status: String; var duplicate_of: UUID? }
+        let sql = db as! any SQLDatabase
+        let earliest = try await sql.select()
+            .columns("id", "number", "created_at", "status", "duplicate_of").from(WorkOrder.schema)
+            .where("customer_id", .equal, customerID).where("type", .equal, type.rawValue)
+            .where("status", .notEqual, WorkOrderStatus.closed.rawValue)
+            .where("created_at", .greaterThanOrEqual, rule.windowStart(now: now))
+            .orderBy("created_at").limit(1).first(decoding: Candidate.self)
+        guard let e = earliest,
+              let id = rule.master(among: [.init(id: e.id, createdAt: e.created_at, status: WorkOrderStatus(rawValue: e.status) ?? .open, duplicateOf: e.duplicate_of)], now: now)
+        else { return nil }
+        if id == e.id { return MasterRef(id: id, number: e.number) }
+        struct Number: Decodable { var number: String }
+        let n = try await sql.select().column("number").from(WorkOrder.schema).where("id", .equal, id).first(decoding: Number.self)
+        return MasterRef(id: id, number: n?.number ?? "")
+    }
+
+    /// Draws the next per-day sequence number atomically (one UPSERT), so two processes
+    /// never hand out the same number.
+    static func nextNumber(db: Database, now: Date, timeZone: TimeZone) async throws -> String {
+        let day = LocalDay(now, in: timeZone)
+        let sql = db as! any SQLDatabase
+        struct Row: Decodable { var value: Int }
+        let row = try await sql.raw("""
+            INSERT INTO counters (key, value) VALUES (\(bind: OrderNumber.counterKey(day: day)), 1)
+            ON CONFLICT (key) DO UPDATE SET value = counters.value + 1 RETURNING value
+            """).first(decoding: Row.self)
+        return OrderNumber.make(day: day, sequence: row?.value ?? 1)
+    }
+}

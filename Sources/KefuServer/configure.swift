@@ -1,0 +1,48 @@
+import Vapor
+import Fluent
+import Leaf
+import KefuCore
+
+/// Builds the application: settings → clock → database → middleware → features → routes.
+/// `clock` lets tests and the training mode inject time.
+public func configure(_ app: Application, settings: Settings, clock: (any KefuClock)? = nil) async throws {
+    let simulated = settings.simulatedClock ? OffsetClock() : nil
+    app.kefu = KefuContext(settings: settings, clock: clock ?? simulated ?? SystemClock(), simulatedClock: simulated)
+
+    try DatabaseSetup.configure(app, settings.database)
+    KefuMigrations.register(on: app)
+
+    ContentConfiguration.global.use(encoder: JSONCoding.encoder(timeZone: settings.timeZone), for: .json)
+    ContentConfiguration.global.use(decoder: JSONCoding.decoder(), for: .json)
+    app.routes.defaultMaxBodySize = "1mb"
+
+    app.views.use(.leaf)
+    app.passwords.use(.bcrypt)
+    app.sessions.use(.fluent)
+    app.sessions.configuration.cookieName = "kefu_session"
+    app.sessions.configuration.cookieFactory = { id in
+        HTTPCookies.Value(string: id.string, maxAge: 12 * 3600, isHTTPOnly: true, sameSite: .lax)
+    }
+
+    app.middleware = .init()
+    app.middleware.use(RouteLoggingMiddleware(logLevel: .debug))
+    app.middleware.use(KefuErrorMiddleware())
+    app.middleware.use(FileMiddleware(publicDirectory: app.directory.publicDirectory))
+    app.middleware.use(app.sessions.middleware)
+    app.middleware.use(UserAuthenticator())
+    app.middleware.use(CSRFMiddleware())
+
+    app.lifecycle.use(StartupLifecycle())
+    app.lifecycle.use(SweeperLifecycle())
+    try routes(app)
+}
+
+/// Work that needs the database once it is reachable: SQLite pragmas, the stored simulated time.
+struct StartupLifecycle: LifecycleHandler {
+    func didBootAsync(_ app: Application) async throws {
+        try await DatabaseSetup.prepare(app)
+        if let clock = app.kefu.simulatedClock {
+            clock.set(offsetSeconds: TimeInterval(try await ClockAPI.loadOffset(on: app.db)))
+        }
+    }
+}

@@ -1,0 +1,32 @@
+import Vapor
+import Fluent
+
+/// Every route of the application. Each is added through `requiring(_:)` or `publicRoutes()`,
+/// so each carries its access rule (a test checks this).
+func routes(_ app: Application) throws {
+    let open = app.routes.publicRoutes()
+    open.get("health") { req async throws -> [String: String] in
+        _ = try await User.query(on: req.db).count()
+        return ["status": "ok"]
+    }
+
+    let api = app.routes.grouped("api", "v1")
+    api.publicRoutes().get("openapi.json") { req async throws -> Response in
+        let path = req.application.directory.resourcesDirectory + "openapi.json"
+        let res = try await req.fileio.asyncStreamFile(at: path)
+        res.headers.contentType = .json
+        return res
+    }
+    SessionAPI().register(api)
+    WorkOrderAPI().register(api)
+    CustomerAPI().register(api)
+    DepartmentAPI().register(api)
+    if app.kefu.simulatedClock != nil { ClockAPI().register(api) }
+
+    LoginPages().register(app.routes)
+    WorkOrderPages().register(app.routes)
+    SupervisionPages().register(app.routes)
+    ShiftPages().register(app.routes)
+    CustomerPages().register(app.routes)
+    AdminPages().register(app.routes)
+}

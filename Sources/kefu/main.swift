@@ -1,0 +1,29 @@
+import Vapor
+import KefuServer
+
+// `kefu serve|migrate|demo|user add|bench insert`. Vapor's command system runs them all;
+// this file only reads settings and maps the two flags Vapor's serve does not know:
+// `--host` (alias of --hostname) and `--simulated-clock`.
+let launch = LaunchArguments(CommandLine.arguments)
+var env = try Environment.detect(arguments: launch.vaporArguments)
+try LoggingSystem.bootstrap(from: &env)
+var settings: Settings
+do {
+    settings = try Settings.fromEnvironment()
+} catch {
+    FileHandle.standardError.write(Data("kefu: \(error)\n".utf8))
+    exit(2)
+}
+if launch.simulatedClock { settings.simulatedClock = true }
+settings.runScheduler = launch.isServing
+let app = try await Application.make(env)
+do {
+    try await configure(app, settings: settings)
+    KefuCommands.register(on: app)
+    try await app.execute()
+} catch {
+    app.logger.report(error: error)
+    try? await app.asyncShutdown()
+    throw error
+}
+try await app.asyncShutdown()
