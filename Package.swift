@@ -30,6 +30,8 @@ let package = Package(
             ]
         ),
         .executableTarget(name: "kefu", dependencies: ["KefuServer"]),
+        // The phrase-matcher benchmark (Benchmarks/language): KefuCore only, so a release build takes seconds.
+        .executableTarget(name: "KefuLangBench", dependencies: ["KefuCore"], path: "Sources/KefuLangBench"),
         .testTarget(name: "KefuCoreTests", dependencies: ["KefuCore"]),
         .testTarget(
             name: "KefuServerTests",

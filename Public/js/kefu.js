@@ -11,3 +11,123 @@ document.addEventListener("DOMContentLoaded", () => {
     sync();
   }
 });
+
+// Chat: poll new lines; the agent's send box checks each line before it goes out and asks
+// for confirmation when it contains a forbidden phrase (the server enforces the same rule).
+document.addEventListener("DOMContentLoaded", () => {
+  const log = document.getElementById("chat-log");
+  if (log && log.dataset.poll) {
+    const render = (messages) => {
+      const atBottom = log.scrollTop + log.clientHeight >= log.scrollHeight - 20;
+      log.replaceChildren(...messages.map(m => {
+        const div = document.createElement("div");
+        div.className = "msg " + m.speaker;
+        const span = document.createElement("span");
+        span.className = "bubble";
+        span.textContent = m.text;
+        div.appendChild(span);
+        return div;
+      }));
+      if (atBottom) log.scrollTop = log.scrollHeight;
+    };
+    const poll = () => fetch(log.dataset.poll, { headers: { Accept: "application/json" } })
+      .then(r => r.ok ? r.json() : null).then(m => { if (m) render(m); }).catch(() => {});
+    log.scrollTop = log.scrollHeight;
+    setInterval(poll, 2000);
+  }
+
+  const form = document.getElementById("chat-send-form");
+  if (form) {
+    const text = form.querySelector("textarea[name=text]");
+    const box = document.getElementById("check-warning");
+    const csrf = form.querySelector("input[name=_csrf]").value;
+    let confirmedFor = form.querySelector("input[name=confirm]") ? text.value : null;
+    const show = (result) => {
+      box.replaceChildren();
+      if (!result.findings.length) { box.hidden = true; return; }
+      const head = document.createElement("p");
+      const b = document.createElement("b");
+      b.textContent = result.blocked ? "这句话含有服务忌语，确认仍要发送吗？" : "提示：";
+      head.appendChild(b);
+      box.appendChild(head);
+      // The sentence with each finding's span marked (offsets are Unicode code points).
+      const chars = Array.from(text.value);
+      const p = document.createElement("p");
+      let i = 0;
+      for (const f of [...result.findings].sort((a, b) => a.start - b.start)) {
+        if (f.start < i) continue;
+        p.append(chars.slice(i, f.start).join(""));
+        const mark = document.createElement("mark");
+        mark.dataset.rule = f.rule;
+        mark.textContent = chars.slice(f.start, f.end).join("");
+        p.appendChild(mark);
+        i = f.end;
+      }
+      p.append(chars.slice(i).join(""));
+      box.appendChild(p);
+      const ul = document.createElement("ul");
+      for (const f of result.findings) {
+        const li = document.createElement("li");
+        li.dataset.rule = f.rule;
+        li.textContent = f.label + " “" + f.text + "”";
+        if (f.suggestion) {
+          li.append("，建议改说：");
+          const s = document.createElement("span");
+          s.className = "suggest";
+          s.textContent = f.suggestion;
+          s.title = "点击替换为建议用语";
+          s.addEventListener("click", () => {
+            const cs = Array.from(text.value);
+            text.value = cs.slice(0, f.start).join("") + f.suggestion + cs.slice(f.end).join("");
+            box.hidden = true; confirmedFor = null;
+          });
+          li.appendChild(s);
+        }
+        ul.appendChild(li);
+      }
+      box.appendChild(ul);
+      if (result.blocked) {
+        const note = document.createElement("p");
+        note.className = "muted";
+        note.textContent = "再次点击“发送”即确认发送，此次确认将记录并供质检复核。";
+        box.appendChild(note);
+      }
+      box.hidden = false;
+    };
+    const check = () => fetch(form.dataset.check, {
+      method: "POST", headers: { "Content-Type": "application/json", Accept: "application/json" },
+      body: JSON.stringify({ _csrf: csrf, text: text.value })
+    }).then(r => r.ok ? r.json() : { findings: [], blocked: false });
+    let timer = null;
+    text.addEventListener("input", () => {
+      confirmedFor = null;
+      clearTimeout(timer);
+      timer = setTimeout(() => { if (text.value.trim()) check().then(show); else box.hidden = true; }, 400);
+    });
+    form.addEventListener("submit", async (ev) => {
+      ev.preventDefault();
+      if (!text.value.trim()) return;
+      const result = await check();
+      if (result.blocked && confirmedFor !== text.value) {
+        show(result);
+        confirmedFor = text.value;
+        return;
+      }
+      const res = await fetch(form.action, {
+        method: "POST", headers: { "Content-Type": "application/json", Accept: "application/json" },
+        body: JSON.stringify({ _csrf: csrf, text: text.value, confirm: result.blocked ? "1" : "0" })
+      });
+      if (res.ok) {
+        text.value = ""; confirmedFor = null; box.hidden = true;
+        location.replace(location.pathname);
+      } else if (res.status === 409) {
+        const body = await res.json();
+        if (body.findings) { show(body); confirmedFor = text.value; }
+        else { alert(body.reason || "发送失败"); }
+      } else {
+        const body = await res.json().catch(() => ({}));
+        alert(body.reason || "发送失败");
+      }
+    });
+  }
+});

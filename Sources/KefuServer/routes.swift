@@ -21,6 +21,7 @@ func routes(_ app: Application) throws {
     WorkOrderAPI().register(api)
     CustomerAPI().register(api)
     DepartmentAPI().register(api)
+    QualityAPI().register(api)
     if app.kefu.simulatedClock != nil { ClockAPI().register(api) }
 
     LoginPages().register(app.routes)
@@ -29,4 +30,8 @@ func routes(_ app: Application) throws {
     ShiftPages().register(app.routes)
     CustomerPages().register(app.routes)
     AdminPages().register(app.routes)
+    QualityPages().register(app.routes)
+    AppraisalPages().register(app.routes)
+    LexiconPages().register(app.routes)
+    ChatPages().register(app.routes)
 }

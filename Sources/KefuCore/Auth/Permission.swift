@@ -21,6 +21,22 @@ public enum Permission: String, Sendable, CaseIterable {
     case adminSettings = "admin.settings"
     /// Move the simulated clock (training centers only).
     case clockAdvance = "clock.advance"
+    /// Check a sentence against the language rules before it is sent (live chat check).
+    case qaCheck = "qa.check"
+    /// Serve customers in the web chat (the agent side of the chat box).
+    case chatServe = "chat.serve"
+    /// Store transcripts of finished contacts for scoring (imports, switch recordings).
+    case contactImport = "contact.import"
+    /// Read scored contacts: one's own, or everyone's with review or appraisal rights.
+    case qaRead = "qa.read"
+    /// See one's own scored contacts and findings, and appeal once (R2.10).
+    case qaOwn = "qa.own"
+    /// The QC inspector's review queue: confirm or reject findings, add manual ones (R2.10).
+    case qaReview = "qa.review"
+    /// Per-agent monthly appraisal tables fed by QC results (R2.10: results go to the team lead).
+    case qaAppraisal = "qa.appraisal"
+    /// Edit the lexicon (规范用语/服务忌语), the scorecard and greeting days.
+    case qaAdmin = "qa.admin"
 
     /// Roles that hold this permission.
     public var roles: Set<Role> {
@@ -46,6 +62,22 @@ public enum Permission: String, Sendable, CaseIterable {
             return [.shiftLead, .teamLead, .admin]
         case .adminUsers, .adminSettings, .clockAdvance:
             return [.admin]
+        case .qaCheck:
+            return frontLine.union([.qcInspector, .knowledgeEditor])
+        case .chatServe:
+            return frontLine
+        case .contactImport:
+            return [.qcInspector, .teamLead, .shiftLead, .admin]
+        case .qaRead:
+            return frontLine.union([.qcInspector])
+        case .qaOwn:
+            return frontLine
+        case .qaReview:
+            return [.qcInspector, .teamLead, .admin]
+        case .qaAppraisal:
+            return [.qcInspector, .teamLead, .shiftLead, .admin]
+        case .qaAdmin:
+            return [.qcInspector, .knowledgeEditor, .admin]
         }
     }
 

@@ -34,6 +34,8 @@ public enum Role: String, Sendable, Codable, CaseIterable {
         case .liaison: "/supervision"
         case .shiftLead, .teamLead: "/shift"
         case .admin: "/admin"
+        case .qcInspector: "/qa"
+        case .knowledgeEditor: "/qa/lexicon"
         default: "/workspace"
         }
     }

@@ -5,5 +5,6 @@ public enum KefuCommands {
         app.asyncCommands.use(DemoCommand(), as: "demo")
         app.asyncCommands.use(UserCommands(), as: "user")
         app.asyncCommands.use(BenchCommands(), as: "bench")
+        app.asyncCommands.use(QACommands(), as: "qa")
     }
 }

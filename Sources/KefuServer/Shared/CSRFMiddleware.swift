@@ -8,6 +8,12 @@ struct CSRFMiddleware: AsyncMiddleware {
 
     func respond(to request: Request, chainingTo next: AsyncResponder) async throws -> Response {
         if request.method == .POST, !request.url.path.hasPrefix("/api/") {
+            // A large form (a transcript upload) arrives as a stream; read it first so the
+            // token can be checked. Only the import page may send more than the usual 1 MB.
+            if request.body.data == nil {
+                let max = request.url.path == "/qa/import" ? 20 * 1024 * 1024 : 1024 * 1024
+                _ = try await request.body.collect(max: max).get()
+            }
             struct Form: Content { var _csrf: String? }
             let sent = (try? request.content.decode(Form.self))?._csrf
             guard let expected = request.session.data[Self.sessionKey], let sent, sent == expected else {

@@ -11,7 +11,9 @@ struct KefuErrorMiddleware: AsyncMiddleware {
             if status.code >= 500 {
                 request.logger.report(error: error)
             }
-            if request.url.path.hasPrefix("/api/") {
+            // The API, and page scripts that ask for JSON (the chat box), get the JSON body.
+            let wantsJSON = request.asksForJSON && request.method != .GET
+            if request.url.path.hasPrefix("/api/") || wantsJSON {
                 let res = Response(status: status)
                 try res.content.encode(ErrorBody(error: code, reason: reason, fields: fields.isEmpty ? nil : fields), as: .json)
                 return res

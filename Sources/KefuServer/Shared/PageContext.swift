@@ -29,9 +29,17 @@ struct PageContext: Encodable {
                 ("/supervision", "督办单", .receiptWrite),
                 ("/shift", "值班长看板", .shiftBoard),
                 ("/customers", "客户档案", .customerRead),
+                ("/chats", "在线客服", .chatServe),
+                ("/qa/mine", "我的质检", .qaOwn),
+                ("/qa", "质检复核", .qaReview),
+                ("/qa/appraisal", "质检考核", .qaAppraisal),
+                ("/qa/lexicon", "词库", .qaAdmin),
                 ("/admin", "系统管理", .adminUsers),
             ]
-            nav = items.filter { user.can($0.2) }.map { NavItem(href: $0.0, label: $0.1, active: path.hasPrefix($0.0)) }
+            // The longest matching prefix is the active item (/qa/mine is not also /qa).
+            let visible = items.filter { user.can($0.2) }
+            let active = visible.map(\.0).filter { path == $0 || path.hasPrefix($0 + "/") }.max(by: { $0.count < $1.count })
+            nav = visible.map { NavItem(href: $0.0, label: $0.1, active: $0.0 == active) }
         } else {
             nav = []
         }

@@ -13,8 +13,8 @@ struct ShiftPages {
     struct Overdue: Encodable { var workOrderId: String; var number: String; var department: String; var deadline: String; var note: String }
     struct Context: Encodable {
         var page: PageContext
-        var orders: [WorkOrderRow]
-        var overdue: [Overdue]
+        @NilIfEmpty var orders: [WorkOrderRow]
+        @NilIfEmpty var overdue: [Overdue]
         var notifications: [WorkOrderPages.NotificationRow]
         var byType: [Count]
         var byStatus: [Count]

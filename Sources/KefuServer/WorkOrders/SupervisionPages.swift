@@ -14,7 +14,7 @@ struct SupervisionPages {
         var deadline: String; var note: String; var status: String; var overdue: Bool; var receipt: String?; var answeredAt: String
     }
     struct Context: Encodable {
-        var page: PageContext; var open: [Row]; var answered: [Row]; var department: String?
+        var page: PageContext; @NilIfEmpty var open: [Row]; @NilIfEmpty var answered: [Row]; var department: String?
         var error: String?; var errorFor: String?; var draft: String?
     }
 

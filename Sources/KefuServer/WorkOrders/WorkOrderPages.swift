@@ -15,8 +15,8 @@ struct WorkOrderPages {
 
     struct WorkspaceContext: Encodable {
         var page: PageContext
-        var orders: [WorkOrderRow]
-        var notifications: [NotificationRow]
+        @NilIfEmpty var orders: [WorkOrderRow]
+        @NilIfEmpty var notifications: [NotificationRow]
         var counts: [String: Int]
     }
 

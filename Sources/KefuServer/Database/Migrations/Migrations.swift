@@ -11,5 +11,6 @@ enum KefuMigrations {
         app.migrations.add(M005_CreateHistory())
         app.migrations.add(M006_CreateSettingsTables())
         app.migrations.add(SessionRecord.migration)
+        app.migrations.add(M007_CreateQuality())
     }
 }

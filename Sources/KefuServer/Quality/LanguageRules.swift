@@ -1,0 +1,86 @@
+import Vapor
+import Fluent
+import SQLKit
+import NIOConcurrencyHelpers
+import KefuCore
+
+/// The center's language rules as they stand: the newest lexicon version, the scorecard and
+/// the admin's greeting days, compiled into one `LanguageEngine`.
+///
+/// Compiling the matcher takes milliseconds, so engines are cached per process, keyed by a
+/// revision number stored in `app_settings` and bumped by every admin change. Each request
+/// reads that one number, so several `kefu serve` processes pick up an edit on their next request.
+struct LanguageRules: Sendable {
+    let engine: LanguageEngine
+    let lexicon: Lexicon
+    let scorecard: Scorecard
+    let revision: Int
+
+    static let revisionKey = "qa.rules_revision"
+    static let scorecardKey = "qa.scorecard"
+
+    static func current(on db: Database, company: String) async throws -> LanguageRules {
+        let revision = try await Self.revision(on: db)
+        let cacheKey = "\(revision)|\(company)"
+        if let cached = cache.withLockedValue({ $0[cacheKey] }) { return cached }
+        let lexicon = try await currentLexicon(on: db)
+        let scorecard = try await currentScorecard(on: db)
+        let calendar = try await festivalCalendar(on: db)
+        let rules = LanguageRules(engine: LanguageEngine(lexicon: lexicon, scorecard: scorecard, calendar: calendar, company: company),
+                                  lexicon: lexicon, scorecard: scorecard, revision: revision)
+        cache.withLockedValue { cache in
+            if cache.count > 8 { cache.removeAll() }
+            cache[cacheKey] = rules
+        }
+        return rules
+    }
+
+    private static let cache = NIOLockedValueBox<[String: LanguageRules]>([:])
+
+    static func revision(on db: Database) async throws -> Int {
+        Int(try await setting(revisionKey, on: db) ?? "") ?? 0
+    }
+
+    /// Called inside the transaction of every change to lexicon, scorecard or greeting days.
+    static func bumpRevision(on db: Database) async throws {
+        let next = try await revision(on: db) + 1
+        try await saveSetting(revisionKey, String(next), on: db)
+    }
+
+    /// The newest saved lexicon, or the shipped default before any admin edit.
+    static func currentLexicon(on db: Database) async throws -> Lexicon {
+        guard let row = try await LexiconVersion.query(on: db).sort(\.$version, .descending).first() else {
+            return Lexicon.shippedDefault
+        }
+        var lexicon = (try? Lexicon.decode(Data(row.body.utf8))) ?? Lexicon.shippedDefault
+        lexicon.version = row.version
+        return lexicon
+    }
+
+    static func currentScorecard(on db: Database) async throws -> Scorecard {
+        guard let json = try await setting(scorecardKey, on: db),
+              let card = try? JSONDecoder().decode(Scorecard.self, from: Data(json.utf8)) else { return .standard }
+        return card
+    }
+
+    static func festivalCalendar(on db: Database) async throws -> FestivalCalendar {
+        var extra: [LocalDay: GreetingKind] = [:]
+        for d in try await GreetingDay.query(on: db).all() {
+            if let day = LocalDay(d.day), let kind = GreetingKind(rawValue: d.kind) { extra[day] = kind }
+        }
+        return FestivalCalendar(extraDays: extra)
+    }
+
+    static func setting(_ key: String, on db: Database) async throws -> String? {
+        struct Row: Decodable { var value: String }
+        return try await (db as! any SQLDatabase).raw("SELECT value FROM app_settings WHERE key = \(bind: key)")
+            .first(decoding: Row.self)?.value
+    }
+
+    static func saveSetting(_ key: String, _ value: String, on db: Database) async throws {
+        try await (db as! any SQLDatabase).raw("""
+            INSERT INTO app_settings (key, value) VALUES (\(bind: key), \(bind: value))
+            ON CONFLICT (key) DO UPDATE SET value = excluded.value
+            """).run()
+    }
+}

@@ -1,0 +1,102 @@
+import Vapor
+import Fluent
+import KefuCore
+
+/// /api/v1/qa: the live check, stored contacts and the lexicon.
+struct QualityAPI {
+    func register(_ api: RoutesBuilder) {
+        let qa = api.grouped("qa")
+        qa.requiring(.qaCheck).post("check", use: check)
+        qa.requiring(.qaCheck).get("lexicon", use: lexicon)
+        qa.requiring(.qaAdmin).put("lexicon", use: replaceLexicon)
+        qa.requiring(.contactImport).post("contacts", use: importContact)
+        qa.requiring(.qaRead).get("contacts", use: list)
+        qa.requiring(.qaRead).get("contacts", ":id", use: show)
+    }
+
+    static let maxCheckLength = 5_000
+
+    func check(req: Request) async throws -> QACheckResultDTO {
+        let input = try req.content.decode(QACheckInput.self)
+        return try await Self.check(text: input.text, channel: input.channel ?? "chat", on: req)
+    }
+
+    /// Shared with the chat page, which calls it with the session instead of a bearer token.
+    static func check(text: String, channel: String, on req: Request) async throws -> QACheckResultDTO {
+        guard text.count <= maxCheckLength else {
+            throw KefuError.invalid([.init(field: "text", message: "单次检查不超过 \(maxCheckLength) 字。")])
+        }
+        guard ContactService.channels.contains(channel) else {
+            throw KefuError.invalid([.init(field: "channel", message: "渠道须为 phone、chat、email、voicemail、counter 或 field。")])
+        }
+        let rules = try await LanguageRules.current(on: req.db, company: req.kefu.settings.companyName)
+        let findings = rules.engine.checkText(text, channel: channel).map { f in
+            QACheckFindingDTO(rule: f.rule, label: QualityLabels.rule(f.rule), text: f.text, start: f.start, end: f.end,
+                              suggestion: f.suggestion, blocking: f.rule.hasPrefix("forbidden."))
+        }
+        return QACheckResultDTO(findings: findings, blocked: findings.contains(where: \.blocking), lexiconVersion: rules.lexicon.version)
+    }
+
+    func lexicon(req: Request) async throws -> Response {
+        let lex = try await LanguageRules.currentLexicon(on: req.db)
+        let res = Response(status: .ok, body: .init(data: lex.encoded()))
+        res.headers.contentType = .json
+        return res
+    }
+
+    func replaceLexicon(req: Request) async throws -> Response {
+        guard let buffer = req.body.data else { throw KefuError.badRequest("请求体须为词库 JSON。") }
+        let version = try await LexiconAdmin(req: req).save(Data(buffer: buffer), note: req.query[String.self, at: "note"])
+        let res = Response(status: .created)
+        try res.content.encode(["version": version])
+        return res
+    }
+
+    func importContact(req: Request) async throws -> Response {
+        guard let buffer = req.body.data else { throw KefuError.badRequest("请求体须为一条通话记录 JSON。") }
+        let transcript: Transcript
+        do {
+            transcript = try Transcript.parse(jsonLine: Substring(String(decoding: Data(buffer: buffer), as: UTF8.self)))
+        } catch {
+            throw KefuError(.unprocessableEntity, "invalid_transcript", "通话记录格式不正确：\(error)")
+        }
+        let service = ContactService(req: req)
+        let c = try await service.ingest(transcript, source: "api")
+        let res = Response(status: .created)
+        try res.content.encode(ContactDTO(try await service.find(c.id!), withFindings: true))
+        return res
+    }
+
+    struct ListQuery: Content {
+        var agentId: String?
+        var status: String?
+        var from: String?
+        var to: String?
+        var limit: Int?
+        var offset: Int?
+    }
+
+    func list(req: Request) async throws -> ContactListDTO {
+        let q = try req.query.decode(ListQuery.self)
+        let user = try req.user()
+        let limit = min(max(q.limit ?? 50, 1), 500), offset = max(q.offset ?? 0, 0)
+        let query = Contact.query(on: req.db)
+        let seesAll = user.can(.qaReview) || user.can(.qaAppraisal)
+        if !seesAll { query.filter(\.$agentWorkId == user.workId) } else if let a = q.agentId { query.filter(\.$agentWorkId == a) }
+        if let s = q.status { query.filter(\.$status == s) }
+        if let f = q.from { query.filter(\.$localDay >= f) }
+        if let t = q.to { query.filter(\.$localDay <= t) }
+        let total = try await query.count()
+        let items = try await query.sort(\.$startedAt, .descending).range(offset..<(offset + limit)).all()
+        return ContactListDTO(items: items.map { ContactDTO($0, withFindings: false) }, total: total, limit: limit, offset: offset)
+    }
+
+    func show(req: Request) async throws -> ContactDTO {
+        let service = ContactService(req: req)
+        let raw = req.parameters.get("id")!
+        let c: Contact
+        if let uuid = UUID(uuidString: raw) { c = try await service.find(uuid) } else { c = try await service.find(externalId: raw) }
+        try service.checkAccess(c, by: try req.user())
+        return ContactDTO(c, withFindings: true)
+    }
+}
