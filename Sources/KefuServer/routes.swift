@@ -34,4 +34,5 @@ func routes(_ app: Application) throws {
     AppraisalPages().register(app.routes)
     LexiconPages().register(app.routes)
     ChatPages().register(app.routes)
+    IVRPages().register(app.routes, api: api)
 }

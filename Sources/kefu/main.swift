@@ -22,8 +22,12 @@ do {
     KefuCommands.register(on: app)
     try await app.execute()
 } catch {
-    app.logger.report(error: error)
+    // Commands print their own refusals (KefuError) in Chinese; anything else is reported
+    // here. Either way the exit status says it failed, without a crash backtrace.
+    if !(error is KefuError) {
+        FileHandle.standardError.write(Data("kefu: \(error)\n".utf8))
+    }
     try? await app.asyncShutdown()
-    throw error
+    exit(1)
 }
 try await app.asyncShutdown()

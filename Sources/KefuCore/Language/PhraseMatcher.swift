@@ -26,10 +26,13 @@ public struct PhraseMatch: Sendable, Hashable {
 /// to a compact alphabet of the characters that occur in patterns (anything
 /// else means "no edge" and sends the automaton to the root at once), the
 /// root has a dense transition table, and the other states live in a
-/// double array (`base[s] + class` with a `check` array), so a transition is
-/// one or two array loads. Folding happens inline through a per-matcher
-/// 64 K table (fold + alphabet in one load), so scanning UTF-8 allocates
-/// nothing.
+/// double array (`base[s] + class` with a `check` array) with failure links.
+/// When states × alphabet is small (any realistic service lexicon), a full
+/// DFA with power-of-two rows is built as well, so the UTF-8 counting loop is
+/// decode → one class-table load → one transition load, with no failure loop
+/// and no branch for skipped punctuation. Folding happens inline through a
+/// per-matcher 64 K table (fold + alphabet in one load), so scanning UTF-8
+/// allocates nothing.
 public struct PhraseMatcher: Sendable {
     /// How overlapping occurrences are reported.
     public enum Mode: Sendable {

@@ -5,6 +5,8 @@ import KefuCore
 enum RouteAccess {
     static let key = "kefu.permission"
     static let publicValue = "public"
+    /// Routes for telephone switches, authenticated by a switch token (CTI).
+    static let switchValue = "switch_token"
 }
 
 /// A RoutesBuilder that stamps every route added through it with the permission it needs

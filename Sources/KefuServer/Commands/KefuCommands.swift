@@ -6,5 +6,6 @@ public enum KefuCommands {
         app.asyncCommands.use(UserCommands(), as: "user")
         app.asyncCommands.use(BenchCommands(), as: "bench")
         app.asyncCommands.use(QACommands(), as: "qa")
+        app.asyncCommands.use(CTICommands(), as: "cti")
     }
 }

@@ -79,7 +79,7 @@ struct QualityAPI {
     func list(req: Request) async throws -> ContactListDTO {
         let q = try req.query.decode(ListQuery.self)
         let user = try req.user()
-        let limit = min(max(q.limit ?? 50, 1), 500), offset = max(q.offset ?? 0, 0)
+        let limit = min(max(q.limit ?? 50, 1), 500), offset = min(max(q.offset ?? 0, 0), 10_000_000)
         let query = Contact.query(on: req.db)
         let seesAll = user.can(.qaReview) || user.can(.qaAppraisal)
         if !seesAll { query.filter(\.$agentWorkId == user.workId) } else if let a = q.agentId { query.filter(\.$agentWorkId == a) }

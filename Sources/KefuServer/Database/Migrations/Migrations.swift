@@ -12,5 +12,6 @@ enum KefuMigrations {
         app.migrations.add(M006_CreateSettingsTables())
         app.migrations.add(SessionRecord.migration)
         app.migrations.add(M007_CreateQuality())
+        app.migrations.add(M008_CreateLiveOperations())
     }
 }

@@ -1,0 +1,117 @@
+import Vapor
+import Fluent
+import KefuCore
+
+/// The admin's voice-menu editor (R3.3): welcome, wait offer, voicemail prompt, menus with
+/// their keys; a simulator that walks the tree by key presses; the JSON export for the switch.
+struct IVRPages {
+    func register(_ routes: RoutesBuilder, api: RoutesBuilder) {
+        let admin = routes.requiring(.adminSettings)
+        admin.get("admin", "ivr", use: page)
+        admin.post("admin", "ivr", use: save)
+        admin.get("admin", "ivr.json", use: export)
+        api.requiring(.adminSettings).get("ivr", use: export)
+    }
+
+    struct MenuForm: Encodable { var index: Int; var id: String; var prompt: String; var options: String }
+    struct StepView: Encodable { var menu: String; var prompt: String; var key: String?; var outcome: String? }
+    struct Context: Encodable {
+        var page: PageContext; var version: Int; var hotline: String; var welcome: String; var welcomeSample: String
+        var waitOfferSeconds: String; var waitOfferPrompt: String; var voicemailPrompt: String; var root: String
+        var menus: [MenuForm]; var keys: String; var steps: [StepView]; var end: String?; var error: String?
+    }
+
+    static func optionLines(_ node: IVRMenuNode) -> String {
+        node.options.map { "\($0.key) | \($0.label) | \($0.target.spelling)" }.joined(separator: "\n")
+    }
+
+    func page(req: Request) async throws -> Response {
+        try await render(req, menu: try await IVRService.current(on: req.db), drafts: nil, error: nil)
+    }
+
+    func render(_ req: Request, menu: IVRMenu, drafts: [String: String]?, error: KefuError?) async throws -> Response {
+        var forms = menu.menus.enumerated().map { i, m in MenuForm(index: i, id: m.id, prompt: m.prompt, options: Self.optionLines(m)) }
+        if let d = drafts {
+            forms = (0..<(forms.count + 1)).compactMap { i in
+                guard d["menu\(i)_id"] != nil else { return nil }
+                return MenuForm(index: i, id: d["menu\(i)_id"] ?? "", prompt: d["menu\(i)_prompt"] ?? "", options: d["menu\(i)_options"] ?? "")
+            }
+        }
+        forms.append(MenuForm(index: forms.count, id: "", prompt: "", options: ""))
+        let keys = (req.query[String.self, at: "keys"] ?? "").split(whereSeparator: { $0 == "," || $0 == " " }).map(String.init)
+        var steps: [StepView] = []
+        var end: String?
+        if !keys.isEmpty || req.query[String.self, at: "keys"] != nil {
+            let walk = IVRWalk(menu: menu, keys: keys)
+            steps = walk.steps.map { StepView(menu: $0.menu, prompt: $0.prompt, key: $0.key, outcome: $0.outcome) }
+            switch walk.end {
+            case .queue(let q): end = "转入人工队列「\(q)」：等待时每 \(menu.waitOfferSeconds) 秒播报“\(menu.waitOfferPrompt)”；无空闲坐席时转留言。"
+            case .voicemail: end = "留言信箱：“\(menu.voicemailPrompt)” 留言将生成工单交申告处理员回复。"
+            case .info(let t): end = "播报：\(t)"
+            case .stillInMenu(let m): end = "停留在菜单「\(m)」，等待按键。"
+            case .invalidKey(let k, let m): end = "菜单「\(m)」没有按键「\(k)」，重播提示语。"
+            }
+        }
+        let ctx = Context(page: PageContext(req, user: try req.user(), title: "语音导航"), version: menu.version,
+                          hotline: drafts?["hotline"] ?? menu.hotline, welcome: drafts?["welcome"] ?? menu.welcome,
+                          welcomeSample: menu.welcomeText(company: req.kefu.settings.companyName, workId: "1001"),
+                          waitOfferSeconds: drafts?["waitOfferSeconds"] ?? String(menu.waitOfferSeconds),
+                          waitOfferPrompt: drafts?["waitOfferPrompt"] ?? menu.waitOfferPrompt,
+                          voicemailPrompt: drafts?["voicemailPrompt"] ?? menu.voicemailPrompt, root: drafts?["root"] ?? menu.root,
+                          menus: forms, keys: keys.joined(separator: ","), steps: steps, end: end, error: error?.reason)
+        let res = try await req.view.render("ivr", ctx).encodeResponse(for: req)
+        if let error { res.status = error.status }
+        return res
+    }
+
+    /// Rebuilds the tree from the form: per menu an id, a prompt and `键 | 说明 | 目标` lines.
+    func save(req: Request) async throws -> Response {
+        let f = try req.content.decode([String: String].self)
+        let current = try await IVRService.current(on: req.db)
+        do {
+            var problems: [FieldProblemDTO] = []
+            var menus: [IVRMenuNode] = []
+            var i = 0
+            while let rawId = f["menu\(i)_id"] {
+                defer { i += 1 }
+                let id = rawId.trimmingCharacters(in: .whitespaces)
+                let prompt = (f["menu\(i)_prompt"] ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+                let lines = (f["menu\(i)_options"] ?? "").split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+                if id.isEmpty && prompt.isEmpty && lines.isEmpty { continue }
+                var options: [IVROption] = []
+                for (n, line) in lines.enumerated() {
+                    let parts = line.split(separator: "|", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
+                    guard parts.count == 3, let target = IVRTarget(spelling: parts[2]) else {
+                        problems.append(.init(field: "menu\(i)_options", message: "菜单「\(id)」第 \(n + 1) 行须为“键 | 说明 | 目标”，目标如 queue:宽带、menu:billing、voicemail、info:文字、back。"))
+                        continue
+                    }
+                    options.append(IVROption(key: parts[0], label: parts[1], target: target))
+                }
+                menus.append(IVRMenuNode(id: id, prompt: prompt, options: options))
+            }
+            guard let wait = Int((f["waitOfferSeconds"] ?? "").trimmingCharacters(in: .whitespaces)) else {
+                throw KefuError.invalid(problems + [.init(field: "waitOfferSeconds", message: "等待提示间隔须为整数秒。")])
+            }
+            if !problems.isEmpty { throw KefuError.invalid(problems) }
+            let menu = IVRMenu(version: current.version, hotline: (f["hotline"] ?? "").trimmingCharacters(in: .whitespaces),
+                               welcome: (f["welcome"] ?? "").trimmingCharacters(in: .whitespaces), waitOfferSeconds: wait,
+                               waitOfferPrompt: (f["waitOfferPrompt"] ?? "").trimmingCharacters(in: .whitespaces),
+                               voicemailPrompt: (f["voicemailPrompt"] ?? "").trimmingCharacters(in: .whitespaces),
+                               root: (f["root"] ?? "").trimmingCharacters(in: .whitespaces), menus: menus)
+            let v = try await IVRService(req: req).save(menu, note: f["note"])
+            return req.redirect(to: "/admin/ivr?notice=" + "已保存为语音导航第 \(v) 版".urlQueryEncoded)
+        } catch let e as KefuError {
+            return try await render(req, menu: current, drafts: f, error: e)
+        }
+    }
+
+    /// The tree as JSON for the switch to load.
+    func export(req: Request) async throws -> Response {
+        let menu = try await IVRService.current(on: req.db)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
+        let res = Response(status: .ok, body: .init(data: try encoder.encode(menu)))
+        res.headers.contentType = .json
+        return res
+    }
+}
