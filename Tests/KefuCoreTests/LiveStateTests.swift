@@ -124,7 +124,7 @@ import Testing
         ]
         let ordered = LiveState(configuration: T.configuration(), events: events)
         var shuffled = LiveState(configuration: T.configuration())
-        var generator = SplitMix(seed: 7)
+        var generator = LiveShuffleGenerator(seed: 7)
         let mixed = events.shuffled(using: &generator)
         var replays = 0
         for chunk in stride(from: 0, to: mixed.count, by: 3) {
@@ -316,7 +316,7 @@ import Testing
 }
 
 /// Deterministic shuffling for the out-of-order test.
-struct SplitMix: RandomNumberGenerator {
+struct LiveShuffleGenerator: RandomNumberGenerator {
     var state: UInt64
     init(seed: UInt64) { state = seed }
     mutating func next() -> UInt64 {

@@ -158,26 +158,27 @@ final class Automaton: @unchecked Sendable {
         }
         astralClass = astral
 
-        // Trie with sorted child lists.
-        var children: [[(UInt16, Int)]] = [[]]
+        // Trie: hashed children while building (the root can have thousands),
+        // sorted child lists for placement.
+        var childMaps: [[UInt16: Int]] = [[:]]
         var terminals: [[Int32]] = [[]]
         for (id, pattern) in patterns.enumerated() where !pattern.isEmpty {
             var node = 0
             for scalar in pattern {
                 let cls = classOfScalar[scalar]!
-                if let next = children[node].first(where: { $0.0 == cls })?.1 {
+                if let next = childMaps[node][cls] {
                     node = next
                 } else {
-                    children.append([])
+                    childMaps.append([:])
                     terminals.append([])
-                    children[node].append((cls, children.count - 1))
-                    node = children.count - 1
+                    childMaps[node][cls] = childMaps.count - 1
+                    node = childMaps.count - 1
                 }
             }
             terminals[node].append(Int32(id))
         }
-        let nodeCount = children.count
-        for index in 0..<nodeCount { children[index].sort { $0.0 < $1.0 } }
+        let nodeCount = childMaps.count
+        let children: [[(UInt16, Int)]] = childMaps.map { map in map.map { ($0.key, $0.value) }.sorted { $0.0 < $1.0 } }
 
         // BFS order, trie depth and failure links (on trie node ids).
         var order: [Int] = [0]
@@ -191,7 +192,7 @@ final class Automaton: @unchecked Sendable {
                 if node != 0 {
                     var f = nodeFail[node]
                     while true {
-                        if let next = children[f].first(where: { $0.0 == cls })?.1 { nodeFail[child] = next; break }
+                        if let next = childMaps[f][cls] { nodeFail[child] = next; break }
                         if f == 0 { nodeFail[child] = 0; break }
                         f = nodeFail[f]
                     }
@@ -203,26 +204,38 @@ final class Automaton: @unchecked Sendable {
         // Place nodes in the double array (first fit, BFS order).
         var slotOfNode = [Int](repeating: -1, count: nodeCount)
         var baseOfNode = [Int](repeating: 0, count: nodeCount)
-        var used = [Bool](repeating: false, count: alphabetSize + 1)
-        used[0] = true
+        var used = SlotBitmap(count: alphabetSize + 1)
+        used.set(0)
         slotOfNode[0] = 0
         var firstFree = 1
+        var branchStart = 1   // where branching nodes start looking; only moves forward
         for node in order where !children[node].isEmpty {
             let classes = children[node].map { Int($0.0) }
-            while firstFree < used.count, used[firstFree] { firstFree += 1 }
-            var b = max(1, firstFree - classes[0])
+            firstFree = used.nextFree(from: firstFree)
+            // Single children take the first free slot (O(1)). Branching nodes
+            // try free slots for their first child from `branchStart`; after
+            // many misses the region is dense, so `branchStart` moves past it
+            // (and after too many, the node goes to the empty tail). Free
+            // slots are found a 64-bit word at a time. This keeps the build
+            // near-linear for large lexicons, for a little unused space.
+            var f = max(classes.count == 1 ? firstFree : max(firstFree, branchStart), classes[0] + 1)
+            var b = 0
+            var tries = 0
             search: while true {
-                for cls in classes {
-                    let slot = b + cls
-                    if slot < used.count, used[slot] { b += 1; continue search }
+                f = used.nextFree(from: f)
+                b = f - classes[0]
+                if tries > 512 { b = max(b, used.count); break }
+                for cls in classes.dropFirst() where used.isUsed(b + cls) {
+                    f += 1; tries += 1
+                    continue search
                 }
                 break
             }
+            if tries > 16 { branchStart = max(branchStart, b + classes[0]) }
             baseOfNode[node] = b
-            let needed = b + alphabetSize + 1
-            if used.count < needed { used += [Bool](repeating: false, count: needed - used.count) }
+            used.grow(to: b + alphabetSize + 1)
             for (cls, child) in children[node] {
-                used[b + Int(cls)] = true
+                used.set(b + Int(cls))
                 slotOfNode[child] = b + Int(cls)
             }
         }
@@ -603,5 +616,46 @@ final class Automaton: @unchecked Sendable {
         }
         }
         return total
+    }
+}
+
+/// Occupied double-array slots, one bit each, so free slots are found a word
+/// at a time during construction.
+struct SlotBitmap {
+    private(set) var count: Int
+    private var words: [UInt64]
+
+    init(count: Int) {
+        self.count = count
+        words = [UInt64](repeating: 0, count: (count + 63) / 64 + 1)
+    }
+
+    mutating func grow(to newCount: Int) {
+        guard newCount > count else { return }
+        count = newCount
+        let needed = (newCount + 63) / 64 + 1
+        if words.count < needed { words += [UInt64](repeating: 0, count: max(needed - words.count, words.count / 2)) }
+    }
+
+    /// Slots at or beyond `count` are free.
+    func isUsed(_ index: Int) -> Bool {
+        index < count && words[index >> 6] & (1 << UInt64(index & 63)) != 0
+    }
+
+    mutating func set(_ index: Int) {
+        words[index >> 6] |= 1 << UInt64(index & 63)
+    }
+
+    /// First free slot at or after `index` (may be ≥ `count`).
+    func nextFree(from index: Int) -> Int {
+        var word = index >> 6
+        if word >= words.count { return index }
+        var bits = ~words[word] & (~0 << UInt64(index & 63))
+        while bits == 0 {
+            word += 1
+            if word >= words.count { return max(index, word << 6) }
+            bits = ~words[word]
+        }
+        return max(index, (word << 6) + bits.trailingZeroBitCount)
     }
 }
