@@ -8,6 +8,9 @@ import KefuCore
 public func configure(_ app: Application, settings: Settings, clock: (any KefuClock)? = nil) async throws {
     let simulated = settings.simulatedClock ? OffsetClock() : nil
     app.kefu = KefuContext(settings: settings, clock: clock ?? simulated ?? SystemClock(), simulatedClock: simulated)
+    _ = app.live
+    app.wallboard = WallboardHub()
+    app.wallboard.attach(app)
 
     try DatabaseSetup.configure(app, settings.database)
     KefuMigrations.register(on: app)
@@ -34,6 +37,7 @@ public func configure(_ app: Application, settings: Settings, clock: (any KefuCl
 
     app.lifecycle.use(StartupLifecycle())
     app.lifecycle.use(SweeperLifecycle())
+    app.lifecycle.use(LiveListenerLifecycle())
     try routes(app)
 }
 

@@ -35,4 +35,6 @@ func routes(_ app: Application) throws {
     LexiconPages().register(app.routes)
     ChatPages().register(app.routes)
     IVRPages().register(app.routes, api: api)
+    CTIAPI().register(api)
+    WallboardPages().register(app.routes, api: api)
 }

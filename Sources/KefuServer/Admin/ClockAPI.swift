@@ -19,10 +19,14 @@ struct ClockAPI {
         guard let s = input.seconds, (1...31_536_000).contains(s) else {
             throw KefuError.invalid([.init(field: "seconds", message: "seconds 须为 1–31536000 的整数")])
         }
+        let before = req.now
         clock.advance(by: TimeInterval(s))
         try await Self.saveOffset(Int(clock.offsetSeconds), on: req.db)
         try await req.history().audit(action: "clock.advance", objectType: "clock", objectId: nil, after: String(s))
         try await DeadlineSweeper(db: req.db, now: req.now, timeZone: req.kefu.settings.timeZone, logger: req.logger).sweep(batch: 10_000)
+        // The emergency policy sees the jump as real time would have: an observation every 15 s.
+        try await EmergencyCoordinator(app: req.application, db: req.db).catchUp(from: before, to: req.now)
+        req.application.wallboard.changed()
         return Output(now: req.now, offsetSeconds: Int(clock.offsetSeconds))
     }
 

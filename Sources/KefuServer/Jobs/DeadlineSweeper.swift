@@ -107,6 +107,12 @@ struct SweeperLifecycle: LifecycleHandler {
                 } catch {
                     logger.warning("deadline sweep failed: \(String(describing: error))")
                 }
+                do {
+                    let decision = try await EmergencyCoordinator(app: app, db: db).tick(now: clock.now())
+                    if decision.isNew || decision.withdrawn != nil || decision.appliedAutomatically { app.wallboard.changed() }
+                } catch {
+                    logger.warning("emergency policy check failed: \(String(describing: error))")
+                }
             }
         }
         app.storage[SweeperTaskKey.self] = task

@@ -28,6 +28,7 @@ struct PageContext: Encodable {
                 ("/work-orders", "工单查询", .workOrderRead),
                 ("/supervision", "督办单", .receiptWrite),
                 ("/shift", "值班长看板", .shiftBoard),
+                ("/wallboard", "实时监控", .shiftBoard),
                 ("/customers", "客户档案", .customerRead),
                 ("/chats", "在线客服", .chatServe),
                 ("/qa/mine", "我的质检", .qaOwn),

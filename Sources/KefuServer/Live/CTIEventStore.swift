@@ -1,0 +1,59 @@
+import Vapor
+import Fluent
+import SQLKit
+import KefuCore
+
+/// The stored CTI events, the source of truth live state is rebuilt from. Inserts are
+/// idempotent by event id (a switch that retries does no harm); `seq` records arrival order.
+struct CTIEventStore {
+    let db: Database
+
+    struct Row: Decodable {
+        var seq: Int64; var event_id: String; var type: String; var at: Date; var call_id: String?; var queue: String?
+        var caller: String?; var agent_work_id: String?; var reason: String?
+    }
+
+    /// Stores the events; returns the ids that were new (the others were already stored).
+    func insert(_ events: [CTIEvent], source: String, receivedAt: Date) async throws -> Set<String> {
+        guard !events.isEmpty else { return [] }
+        return try await db.writeTransaction { tx in
+            let sql = tx as! any SQLDatabase
+            var inserted: Set<String> = []
+            for e in events {
+                struct Out: Decodable { var event_id: String }
+                let row = try await sql.insert(into: "cti_events")
+                    .columns("event_id", "type", "at", "call_id", "queue", "caller", "agent_work_id", "reason", "source", "received_at")
+                    .values(SQLBind(e.id), SQLBind(e.type.rawValue), SQLBind(e.at), SQLBind(e.callId), SQLBind(e.queue), SQLBind(e.caller),
+                            SQLBind(e.agentWorkId), SQLBind(e.reason), SQLBind(source), SQLBind(receivedAt))
+                    .ignoringConflicts(with: ["event_id"])
+                    .returning("event_id")
+                    .first(decoding: Out.self)
+                if let row { inserted.insert(row.event_id) }
+            }
+            return inserted
+        }
+    }
+
+    /// Events received after `seq` (exclusive), in arrival order.
+    func events(afterSeq seq: Int64, limit: Int = 100_000) async throws -> ([CTIEvent], Int64) {
+        let rows = try await (db as! any SQLDatabase).select().column("*").from("cti_events")
+            .where("seq", .greaterThan, SQLBind(seq)).orderBy("seq").limit(limit).all(decoding: Row.self)
+        return (rows.compactMap(Self.event), rows.last?.seq ?? seq)
+    }
+
+    /// Events whose time is at or after `since`, in arrival order: what a restarted process replays.
+    func events(since: Date) async throws -> ([CTIEvent], Int64) {
+        let sql = db as! any SQLDatabase
+        let rows = try await sql.select().column("*").from("cti_events")
+            .where("at", .greaterThanOrEqual, SQLBind(since)).orderBy("seq").all(decoding: Row.self)
+        struct MaxRow: Decodable { var m: Int64? }
+        let maxSeq = try await sql.raw("SELECT MAX(seq) AS m FROM cti_events").first(decoding: MaxRow.self)?.m ?? 0
+        return (rows.compactMap(Self.event), maxSeq)
+    }
+
+    static func event(_ r: Row) -> CTIEvent? {
+        guard let type = CTIEventType(rawValue: r.type) else { return nil }
+        return CTIEvent(id: r.event_id, type: type, at: r.at, callId: r.call_id, queue: r.queue, caller: r.caller,
+                        agentWorkId: r.agent_work_id, reason: r.reason)
+    }
+}

@@ -1,0 +1,122 @@
+import Vapor
+import Fluent
+import KefuCore
+
+/// The shift lead's live floor (R3.5): `/wallboard` (with the emergency panel) and
+/// `/wallboard?big=1` for the big screen, kept current over a WebSocket; the same figures
+/// as JSON at `GET /api/v1/live`.
+struct WallboardPages {
+    func register(_ routes: RoutesBuilder, api: RoutesBuilder) {
+        let lead = routes.requiring(.shiftBoard)
+        lead.get("wallboard", use: page)
+        lead.webSocket("wallboard", "ws", onUpgrade: socket)
+        lead.post("wallboard", "emergency", "apply", use: apply)
+        lead.post("wallboard", "emergency", "mode", use: mode)
+        lead.post("wallboard", "groups", use: saveGroups)
+        api.requiring(.shiftBoard).get("live", use: live)
+    }
+
+    func live(req: Request) async throws -> LiveSnapshot {
+        try await LiveSnapshot.current(req.application, db: req.db, now: req.now)
+    }
+
+    struct GroupRow: Encodable { var field: String; var label: String; var members: String }
+    struct StateRow: Encodable { var code: String; var label: String; var count: Int }
+    struct Context: Encodable {
+        var page: PageContext; var big: Bool; var snapshot: LiveSnapshot; var states: [StateRow]
+        var recommendation: EmergencyRecommendation?; var applied: [String]; var automatic: Bool
+        var groups: [GroupRow]; var error: String?; var longestWait: String; var serviceLevel: String; var answerRate: String
+    }
+
+    static func percent(_ v: Double?) -> String { v.map { String(format: "%.1f%%", $0 * 100) } ?? "—" }
+
+    func page(req: Request) async throws -> Response { try await render(req, error: nil) }
+
+    func render(_ req: Request, error: KefuError?) async throws -> Response {
+        let snapshot = try await LiveSnapshot.current(req.application, db: req.db, now: req.now)
+        let state = try await EmergencyCoordinator.state(on: req.db)
+        let roster = try await EmergencyCoordinator.roster(on: req.db)
+        let states = AgentState.allCodes.map { code in
+            StateRow(code: code, label: AgentState(code: code, reason: nil)?.label ?? code, count: snapshot.agentsByState[code] ?? 0)
+        }
+        let tz = req.kefu.settings.timeZone
+        let ctx = Context(page: PageContext(req, user: try req.user(), title: "实时监控"), big: req.query[String.self, at: "big"] == "1",
+                          snapshot: snapshot, states: states, recommendation: state.open,
+                          applied: state.applied.map { "\(PageFormat.dateTime($0.appliedAt, tz)) 第\($0.stageNumber)步：\($0.action.groupsText) \($0.action.seats) 人（\($0.appliedBy ?? "自动")）" },
+                          automatic: state.mode == .automatic,
+                          groups: AgentGroup.allCases.map { GroupRow(field: "g_" + $0.rawValue, label: $0.label, members: (roster[$0] ?? []).joined(separator: " ")) },
+                          error: error?.reason, longestWait: Self.duration(snapshot.longestWaitSeconds),
+                          serviceLevel: Self.percent(snapshot.serviceLevel), answerRate: Self.percent(snapshot.answerRate))
+        let res = try await req.view.render("wallboard", ctx).encodeResponse(for: req)
+        if let error { res.status = error.status }
+        return res
+    }
+
+    static func duration(_ s: Int) -> String { String(format: "%d:%02d", s / 60, s % 60) }
+
+    func socket(req: Request, ws: WebSocket) async {
+        let hub = req.application.wallboard
+        let id = hub.add(ws)
+        ws.onClose.whenComplete { _ in hub.remove(id) }
+        if let s = try? await LiveSnapshot.current(req.application, db: req.db, now: req.now),
+           let data = try? JSONCoding.encoder(timeZone: req.kefu.settings.timeZone).encode(s) {
+            try? await ws.send(String(decoding: data, as: UTF8.self))
+        }
+    }
+
+    func attempt(_ req: Request, notice: String, _ body: () async throws -> Void) async throws -> Response {
+        do {
+            try await body()
+            req.application.wallboard.changed()
+            return req.redirect(to: "/wallboard?notice=" + notice.urlQueryEncoded)
+        } catch let e as KefuError {
+            return try await render(req, error: e)
+        }
+    }
+
+    func apply(req: Request) async throws -> Response {
+        struct Form: Content { var id: String?; var seats: String? }
+        let form = try req.content.decode(Form.self)
+        return try await attempt(req, notice: "已执行应急调度") {
+            var seats: Int?
+            if let s = form.seats?.trimmingCharacters(in: .whitespaces), !s.isEmpty {
+                guard let v = Int(s) else { throw KefuError.invalid([.init(field: "seats", message: "人数须为整数。")]) }
+                seats = v
+            }
+            try await EmergencyCoordinator(app: req.application, db: req.db)
+                .apply(recommendationId: form.id ?? "", seats: seats, by: try req.user(), now: req.now)
+        }
+    }
+
+    func mode(req: Request) async throws -> Response {
+        struct Form: Content { var mode: String? }
+        let form = try req.content.decode(Form.self)
+        return try await attempt(req, notice: "应急调度模式已切换") {
+            guard let m = form.mode.flatMap(EmergencyMode.init(rawValue:)) else {
+                throw KefuError.invalid([.init(field: "mode", message: "请选择手动或自动。")])
+            }
+            try await EmergencyCoordinator(app: req.application, db: req.db).setMode(m, by: try req.user(), now: req.now)
+        }
+    }
+
+    /// Who is in which group: work IDs separated by spaces or commas, each an existing user.
+    func saveGroups(req: Request) async throws -> Response {
+        let form = try req.content.decode([String: String].self)
+        return try await attempt(req, notice: "分组已保存") {
+            let known = Set(try await User.query(on: req.db).all().map(\.workId))
+            var roster: [AgentGroup: [String]] = [:]
+            var problems: [FieldProblemDTO] = []
+            for g in AgentGroup.allCases {
+                let ids = (form["g_" + g.rawValue] ?? "").split(whereSeparator: { $0 == " " || $0 == "," || $0 == "，" || $0.isNewline }).map(String.init)
+                for id in ids where !known.contains(id) { problems.append(.init(field: g.rawValue, message: "\(g.label)：工号 \(id) 不存在。")) }
+                if !ids.isEmpty { roster[g] = ids }
+            }
+            if !problems.isEmpty { throw KefuError.invalid(problems) }
+            let json = String(decoding: try JSONEncoder().encode(roster), as: UTF8.self)
+            try await req.db.writeTransaction { tx in
+                try await LanguageRules.saveSetting(EmergencyCoordinator.rosterKey, json, on: tx)
+                try await req.history(on: tx).audit(action: "live.groups_saved", objectType: "agent_groups", objectId: nil, after: json)
+            }
+        }
+    }
+}

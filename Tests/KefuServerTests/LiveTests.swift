@@ -1,0 +1,136 @@
+import Foundation
+import Testing
+import VaporTesting
+import Fluent
+import KefuCore
+@testable import KefuServer
+
+/// Sends a raw body to the API with a switch token.
+func switchPost(_ app: Application, _ path: String, token: String?, json: Any? = nil, form: [String: String]? = nil) async throws -> JSONResponse {
+    var result = JSONResponse(status: .internalServerError, json: [:])
+    try await app.testing().test(.POST, "/api/v1" + path, beforeRequest: { req in
+        if let token { req.headers.bearerAuthorization = .init(token: token) }
+        if let json {
+            req.headers.contentType = .json
+            req.body = ByteBuffer(data: try JSONSerialization.data(withJSONObject: json))
+        }
+        if let form { try req.content.encode(form, as: .urlEncodedForm) }
+    }, afterResponse: { res in
+        let obj = (try? JSONSerialization.jsonObject(with: Data(buffer: res.body))) as? [String: Any] ?? [:]
+        result = JSONResponse(status: res.status, json: obj)
+    })
+    return result
+}
+
+@Suite("Live operations")
+struct LiveTests {
+    func ev(_ id: String, _ type: String, _ at: Date, call: String? = nil, queue: String? = nil, agent: String? = nil, reason: String? = nil) -> [String: Any] {
+        var e: [String: Any] = ["id": id, "type": type, "at": iso(at)]
+        if let call { e["callId"] = call }
+        if let queue { e["queue"] = queue }
+        if let agent { e["agentWorkId"] = agent }
+        if let reason { e["reason"] = reason }
+        return e
+    }
+
+    @Test func ctiEventsAreAnsweredOneByOneAndDriveTheLiveFigures() async throws {
+        try await withKefu { app, u in
+            let token = try await CTIToken.add(name: "asterisk-1", on: app.db, now: app.kefu.clock.now())
+            let t0 = app.kefu.clock.now().addingTimeInterval(-120)
+            let batch: [[String: Any]] = [
+                ev("e1", "logged_in", t0, agent: "1001"), ev("e2", "ready", t0, agent: "1001"),
+                ev("e3", "enqueued", t0.addingTimeInterval(10), call: "c1", queue: "inbound"),
+                ev("e4", "enqueued", t0.addingTimeInterval(20), call: "c2", queue: "inbound"),
+                ev("e5", "answered", t0.addingTimeInterval(25), call: "c1", agent: "1001"),
+                ["id": "bad1", "type": "teleport", "at": iso(t0)],
+                ["id": "bad2", "type": "enqueued", "at": "2026-11-23 09:00"],
+                ["type": "ready"],
+            ]
+            let r = try await switchPost(app, "/cti/events", token: token, json: batch)
+            #expect(r.status == .ok)
+            #expect(r["accepted"] as? Int == 5)
+            #expect(r["rejected"] as? Int == 3)
+            let results = try #require(r["results"] as? [[String: Any]])
+            #expect(results.count == 8)
+            #expect(results[5]["code"] as? String == "unknown_type")
+            #expect((results[6]["reason"] as? String)?.isEmpty == false)
+
+            // A resend is harmless; an out-of-order older event still lands in place.
+            let again = try await switchPost(app, "/cti/events", token: token, json: [ev("e3", "enqueued", t0.addingTimeInterval(10), call: "c1", queue: "inbound"),
+                                                                               ev("e0", "enqueued", t0.addingTimeInterval(5), call: "c0", queue: "vip")])
+            #expect((again["results"] as? [[String: Any]])?.first?["status"] as? String == "duplicate")
+
+            let live = try await api(app, .GET, "/live", token: u.shiftLead)
+            #expect(live.status == .ok)
+            #expect(live["waiting"] as? Int == 2)
+            #expect((live["longestWaitSeconds"] as? Int ?? 0) >= 100)
+            #expect((live["agentsByState"] as? [String: Int])?["OnContact"] == 1)
+            #expect(live["answeredToday"] as? Int == 1)
+            #expect(live.json.keys.contains("serviceLevel"))
+            let emergency = try #require(live["emergency"] as? [String: Any])
+            #expect(emergency["stage"] as? Int == 0)
+            #expect(emergency.keys.contains("recommendation"))
+
+            // No token, a wrong token, a person's token: refused. Agents may not read the floor.
+            #expect(try await switchPost(app, "/cti/events", token: nil, json: []).status == .unauthorized)
+            #expect(try await switchPost(app, "/cti/events", token: "cti_nope", json: []).status == .unauthorized)
+            #expect(try await switchPost(app, "/cti/events", token: u.agent, json: []).status == .unauthorized)
+            #expect(try await api(app, .GET, "/live", token: u.agent).status == .forbidden)
+
+            // Another process (or a restart) rebuilds the same figures from the stored events.
+            let other = try await sibling(of: app, clock: app.kefu.clock)
+            let rebuilt = try await api(other, .GET, "/live", token: u.shiftLead)
+            #expect(rebuilt["waiting"] as? Int == 2)
+            #expect(rebuilt["answeredToday"] as? Int == 1)
+            try await other.asyncShutdown()
+        }
+    }
+
+    @Test func zammadPushIsUnderstood() async throws {
+        try await withKefu { app, u in
+            let token = try await CTIToken.add(name: "zammad-pbx", on: app.db, now: app.kefu.clock.now())
+            #expect(try await switchPost(app, "/cti/\(token)", token: nil, form: ["event": "newCall", "from": "13800138000", "to": "10086", "direction": "in", "callId": "z1"]).status == .ok)
+            #expect(try await api(app, .GET, "/live", token: u.shiftLead)["waiting"] as? Int == 1)
+            #expect(try await switchPost(app, "/cti/\(token)", token: nil, form: ["event": "answer", "direction": "in", "callId": "z1", "user": "1001"]).status == .ok)
+            #expect(try await switchPost(app, "/cti/\(token)", token: nil, form: ["event": "hangup", "direction": "in", "callId": "z1", "cause": "normalClearing"]).status == .ok)
+            let live = try await api(app, .GET, "/live", token: u.shiftLead)
+            #expect(live["waiting"] as? Int == 0)
+            #expect(live["answeredToday"] as? Int == 1)
+            #expect(try await switchPost(app, "/cti/\(token)", token: nil, form: ["event": "explode", "callId": "z2"]).status == .unprocessableEntity)
+            #expect(try await switchPost(app, "/cti/cti_wrong", token: nil, form: ["event": "newCall", "callId": "z3"]).status == .unauthorized)
+        }
+    }
+
+    @Test func aLongQueueRaisesTheFirstStageAndTheLeadAppliesIt() async throws {
+        try await withKefu(simulated: true) { app, u in
+            let token = try await CTIToken.add(name: "sim", on: app.db, now: app.kefu.clock.now())
+            let lead = try await PageSession.signIn(app, "3001")
+            #expect(try await lead.post("/wallboard/groups", ["g_floating_experts": "1002", "g_inbound": "1001"]).0 == .seeOther)
+            #expect(try await lead.post("/wallboard/groups", ["g_qc": "9999"]).0 == .unprocessableEntity)
+            let now = app.kefu.clock.now()
+            let calls = (1...8).map { ev("q\($0)", "enqueued", now.addingTimeInterval(Double($0)), call: "call\($0)", queue: "inbound") }
+            #expect(try await switchPost(app, "/cti/events", token: token, json: calls)["accepted"] as? Int == 8)
+            _ = try await EmergencyCoordinator(app: app, db: app.db).tick(now: app.kefu.clock.now().addingTimeInterval(10))
+            #expect(try await api(app, .POST, "/clock/advance", token: u.admin, body: ["seconds": 360]).status == .ok)
+
+            let live = try await api(app, .GET, "/live", token: u.shiftLead)
+            let emergency = try #require(live["emergency"] as? [String: Any])
+            let reason = try #require(emergency["recommendation"] as? String)
+            #expect(reason.contains("流动专家组"))
+            #expect(try await AuditEvent.query(on: app.db).filter(\.$action == "emergency.recommended").count() == 1)
+
+            let page = try await lead.get("/wallboard")
+            #expect(page.0 == .ok)
+            #expect(page.1.contains("apply-form"))
+            let id = try #require(emergency["recommendationId"] as? String)
+            #expect(try await lead.post("/wallboard/emergency/apply", ["id": "stale"]).0 == .conflict)
+            #expect(try await lead.post("/wallboard/emergency/apply", ["id": id]).0 == .seeOther)
+            let after = try await api(app, .GET, "/live", token: u.shiftLead)
+            #expect((after["emergency"] as? [String: Any])?["stage"] as? Int == 1)
+            #expect(try await AuditEvent.query(on: app.db).filter(\.$action == "emergency.applied").count() == 1)
+            // The floating expert is told to sign in.
+            #expect(try await KefuNotification.query(on: app.db).filter(\.$recipientWorkId == "1002").count() == 1)
+            #expect(try await lead.get("/wallboard?big=1").0 == .ok)
+        }
+    }
+}
