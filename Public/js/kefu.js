@@ -141,7 +141,7 @@ document.addEventListener("DOMContentLoaded", () => {
   const dur = s => Math.floor(s / 60) + ":" + String(s % 60).padStart(2, "0");
   const set = (id, v) => { const el = document.getElementById(id); if (el) el.textContent = v; };
   const apply = (s) => {
-    set("wb-at", new Date(s.at).toLocaleTimeString("zh-CN", { hour12: false }));
+    set("wb-at", new Date(s.at).toLocaleTimeString("zh-CN", { hour12: false, timeZone: board.dataset.tz || undefined }));
     set("wb-waiting", s.waiting); set("wb-longest", dur(s.longestWaitSeconds));
     set("wb-answered", s.answeredToday); set("wb-abandoned", s.abandonedToday);
     set("wb-sl", pct(s.serviceLevel)); set("wb-answer-rate", pct(s.answerRate)); set("wb-stage", s.emergency.stage);
@@ -165,4 +165,32 @@ document.addEventListener("DOMContentLoaded", () => {
     ws.onclose = () => setTimeout(connect, 2000);
   };
   connect();
+});
+
+// Agent desk: a new call (or its end) reloads the workspace with the screen pop; while the
+// caller is on hold a timer runs and prompts at 30 s (R2.3's limit) and every minute after.
+document.addEventListener("DOMContentLoaded", () => {
+  const seat = document.getElementById("seat");
+  if (!seat) return;
+  const shown = seat.dataset.call || "";
+  setInterval(() => {
+    fetch("/workspace/call.json", { headers: { Accept: "application/json" } })
+      .then(r => r.ok ? r.json() : null)
+      .then(s => { if (s && (s.callId || "") !== shown) location.reload(); })
+      .catch(() => {});
+  }, 3000);
+  const pop = document.getElementById("screen-pop");
+  const since = pop && Number(pop.dataset.holdSince);
+  if (since) {
+    const timer = document.getElementById("hold-timer"), prompt = document.getElementById("hold-prompt");
+    const tick = () => {
+      const s = Math.max(0, Math.floor((Date.now() - since) / 1000));
+      timer.hidden = false;
+      timer.textContent = "保持 " + s + " 秒";
+      if (s >= 60) { prompt.hidden = false; prompt.textContent = pop.dataset.holdReminder; }
+      else if (s >= 30) { prompt.hidden = false; prompt.textContent = pop.dataset.holdLimit; }
+    };
+    tick();
+    setInterval(tick, 1000);
+  }
 });

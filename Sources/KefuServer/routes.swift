@@ -37,4 +37,5 @@ func routes(_ app: Application) throws {
     IVRPages().register(app.routes, api: api)
     CTIAPI().register(api)
     WallboardPages().register(app.routes, api: api)
+    AgentDeskPages().register(app.routes)
 }

@@ -134,3 +134,61 @@ struct LiveTests {
         }
     }
 }
+
+@Suite("Agent desk")
+struct AgentDeskTests {
+    @Test func seatButtonsAndScreenPop() async throws {
+        try await withKefu { app, u in
+            let agent = try await PageSession.signIn(app, "1001")
+            #expect(try await agent.get("/workspace").1.contains("seat-login"))
+            #expect(try await agent.post("/workspace/seat", ["action": "login"]).0 == .seeOther)
+            var live = try await api(app, .GET, "/live", token: u.shiftLead)
+            #expect((live["agentsByState"] as? [String: Int])?["Available"] == 1)
+            #expect(try await agent.post("/workspace/seat", ["action": "not_ready", "reason": "用餐"]).0 == .seeOther)
+            live = try await api(app, .GET, "/live", token: u.shiftLead)
+            #expect((live["agentsByState"] as? [String: Int])?["NotReady"] == 1)
+            #expect(try await agent.post("/workspace/seat", ["action": "ready"]).0 == .seeOther)
+
+            // A known customer calls and the agent answers: the workspace shows who it is.
+            let order = try await api(app, .POST, "/work-orders", token: u.agent, body: newOrderBody(phone: "13900139000"))
+            #expect(order.status == .created)
+            let token = try await CTIToken.add(name: "pbx", on: app.db, now: app.kefu.clock.now())
+            let t = app.kefu.clock.now()
+            _ = try await switchPost(app, "/cti/events", token: token, json: [
+                ["id": "a1", "type": "enqueued", "at": iso(t), "callId": "k1", "queue": "inbound", "caller": "13900139000"],
+                ["id": "a2", "type": "answered", "at": iso(t.addingTimeInterval(3)), "callId": "k1", "agentWorkId": "1001"],
+            ])
+            let page = try await agent.get("/workspace")
+            #expect(page.1.contains("screen-pop"))
+            #expect(page.1.contains("王建国"))
+            #expect(page.1.contains(try #require(order.string("number"))))
+            #expect(page.1.contains("很高兴为您服务"))
+            #expect(try await CustomerAccessLog.query(on: app.db).filter(\.$channel == "screen_pop").count() == 1)
+            #expect(try await agent.post("/workspace/seat", ["action": "not_ready", "reason": "打游戏"]).1.isEmpty == true)
+        }
+    }
+}
+
+@Suite("Voicemail")
+struct VoicemailTests {
+    @Test func aVoicemailBecomesAnOrderForTheComplaintHandler() async throws {
+        try await withKefu { app, _ in
+            _ = try await UserAdmin(db: app.db, now: app.kefu.clock.now()).add(
+                .init(workId: "4201", name: "申告", role: "complaint_handler", password: "secret123", department: nil),
+                hasher: app.password.sync, history: nil)
+            let token = try await CTIToken.add(name: "pbx", on: app.db, now: app.kefu.clock.now())
+            let t = app.kefu.clock.now()
+            let r = try await switchPost(app, "/cti/events", token: token, json: [
+                ["id": "v1", "type": "enqueued", "at": iso(t), "callId": "m1", "queue": "inbound", "caller": "13700137000"],
+                ["id": "v2", "type": "voicemail", "at": iso(t.addingTimeInterval(45)), "callId": "m1", "caller": "13700137000"],
+            ])
+            #expect(r["accepted"] as? Int == 2)
+            let order = try #require(try await WorkOrder.query(on: app.db).filter(\.$channel == "voicemail").first())
+            #expect(order.ownerWorkId == "4201")
+            #expect(order.subject.contains("13700137000"))
+            // The same push again creates nothing new.
+            _ = try await switchPost(app, "/cti/events", token: token, json: [["id": "v2", "type": "voicemail", "at": iso(t.addingTimeInterval(45)), "callId": "m1", "caller": "13700137000"]])
+            #expect(try await WorkOrder.query(on: app.db).filter(\.$channel == "voicemail").count() == 1)
+        }
+    }
+}

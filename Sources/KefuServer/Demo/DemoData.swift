@@ -147,6 +147,7 @@ struct DemoData {
         // Escalations that fell due in the past fire now, through the same sweeper as always.
         try await DeadlineSweeper(db: db, now: now, timeZone: tz, logger: app.logger).sweep(batch: 10_000)
         try await DemoContacts(app: app).load()
+        try await DemoLive(app: app).load()
     }
 }
 

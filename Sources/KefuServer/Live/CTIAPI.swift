@@ -66,7 +66,10 @@ struct CTIAPI {
     /// Stores events and tells every process (and this one's wallboard) that the floor changed.
     static func store(_ events: [CTIEvent], source: String, on req: Request) async throws -> Set<String> {
         let fresh = try await CTIEventStore(db: req.db).insert(events, source: source, receivedAt: req.now)
-        if !fresh.isEmpty { try await LiveNotifier.changed(req.application, db: req.db) }
+        if !fresh.isEmpty {
+            try await VoicemailOrders.create(for: events.filter { fresh.contains($0.id) }, on: req)
+            try await LiveNotifier.changed(req.application, db: req.db)
+        }
         return fresh
     }
 }

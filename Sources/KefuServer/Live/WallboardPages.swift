@@ -24,7 +24,7 @@ struct WallboardPages {
     struct StateRow: Encodable { var code: String; var label: String; var count: Int }
     struct Context: Encodable {
         var page: PageContext; var big: Bool; var snapshot: LiveSnapshot; var states: [StateRow]
-        var recommendation: EmergencyRecommendation?; var applied: [String]; var automatic: Bool
+        var recommendation: EmergencyRecommendation?; @NilIfEmpty var applied: [String]; var automatic: Bool; var clock: String; var timeZone: String
         var groups: [GroupRow]; var error: String?; var longestWait: String; var serviceLevel: String; var answerRate: String
     }
 
@@ -43,7 +43,8 @@ struct WallboardPages {
         let ctx = Context(page: PageContext(req, user: try req.user(), title: "实时监控"), big: req.query[String.self, at: "big"] == "1",
                           snapshot: snapshot, states: states, recommendation: state.open,
                           applied: state.applied.map { "\(PageFormat.dateTime($0.appliedAt, tz)) 第\($0.stageNumber)步：\($0.action.groupsText) \($0.action.seats) 人（\($0.appliedBy ?? "自动")）" },
-                          automatic: state.mode == .automatic,
+                          automatic: state.mode == .automatic, clock: String(PageFormat.dateTime(snapshot.at, tz).suffix(5)),
+                          timeZone: tz.identifier,
                           groups: AgentGroup.allCases.map { GroupRow(field: "g_" + $0.rawValue, label: $0.label, members: (roster[$0] ?? []).joined(separator: " ")) },
                           error: error?.reason, longestWait: Self.duration(snapshot.longestWaitSeconds),
                           serviceLevel: Self.percent(snapshot.serviceLevel), answerRate: Self.percent(snapshot.answerRate))

@@ -18,6 +18,7 @@ struct WorkOrderPages {
         @NilIfEmpty var orders: [WorkOrderRow]
         @NilIfEmpty var notifications: [NotificationRow]
         var counts: [String: Int]
+        var desk: AgentDesk.Panel?
     }
 
     struct NotificationRow: Encodable { var message: String; var at: String; var workOrderId: String? }
@@ -36,7 +37,7 @@ struct WorkOrderPages {
         return try await req.view.render("workspace", WorkspaceContext(
             page: PageContext(req, user: user, title: "我的工作台"), orders: rows,
             notifications: notes.map { NotificationRow(message: $0.message, at: PageFormat.dateTime($0.createdAt, tz), workOrderId: $0.workOrderID?.uuidString) },
-            counts: counts))
+            counts: counts, desk: user.can(.chatServe) ? try await AgentDesk.panel(req, user: user) : nil))
     }
 
     struct ListContext: Encodable {

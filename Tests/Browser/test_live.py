@@ -1,0 +1,50 @@
+"""The live floor in the browser: the wallboard updates over its WebSocket when a switch
+pushes an event, and the agent's workspace shows the screen pop of the call they are on."""
+import json
+import urllib.request
+import uuid
+from datetime import datetime, timezone
+
+from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support.ui import WebDriverWait
+
+PASSWORD = "demo1234"
+DEMO_SWITCH_TOKEN = "cti_demo_switch_token_local_only"
+
+
+def wait_until(driver, check, timeout=15):
+    return WebDriverWait(driver, timeout, ignored_exceptions=(NoSuchElementException, StaleElementReferenceException)).until(check)
+
+
+def push(base_url, events):
+    req = urllib.request.Request(base_url + "/api/v1/cti/events", method="POST", data=json.dumps(events).encode())
+    req.add_header("Content-Type", "application/json")
+    req.add_header("Authorization", "Bearer " + DEMO_SWITCH_TOKEN)
+    with urllib.request.urlopen(req, timeout=10) as r:
+        return json.loads(r.read())
+
+
+def test_wallboard_updates_live(driver, base_url, login, screenshot):
+    login(driver, base_url, "3001", PASSWORD)
+    driver.get(base_url + "/wallboard")
+    before = int(driver.find_element(By.ID, "wb-waiting").text)
+    # Let the socket connect before the event arrives.
+    wait_until(driver, lambda d: d.find_element(By.ID, "wallboard").get_attribute("data-updated"))
+    now = datetime.now(timezone.utc).isoformat()
+    call = "browser-" + uuid.uuid4().hex[:8]
+    r = push(base_url, [{"id": call, "type": "enqueued", "at": now, "callId": call, "queue": "inbound", "caller": "13800000000"}])
+    assert r["accepted"] == 1
+    wait_until(driver, lambda d: int(d.find_element(By.ID, "wb-waiting").text) == before + 1)
+    screenshot(driver, "wallboard")
+    driver.get(base_url + "/wallboard?big=1")
+    assert driver.find_element(By.ID, "wb-waiting").text == str(before + 1)
+
+
+def test_agent_sees_screen_pop(driver, base_url, login, screenshot):
+    login(driver, base_url, "1001", PASSWORD)
+    driver.get(base_url + "/workspace")
+    pop = driver.find_element(By.ID, "screen-pop")
+    assert "来电" in pop.text
+    assert "很高兴为您服务" in driver.find_element(By.ID, "opening-phrase").text
+    screenshot(driver, "screen-pop")
