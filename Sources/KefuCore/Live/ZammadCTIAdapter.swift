@@ -4,7 +4,7 @@ import Foundation
 /// canonical CTI events, so PBXs already wired for Zammad can feed Kefu.
 ///
 /// Fields: `event=newCall|answer|hangup`, `from`, `to`, `direction=in|out`,
-/// `callId`, `user` (who answered), `queue`, `cause`. Zammad's push has no
+/// `callId`, `user` or `answeringNumber` (who answered), `queue`, `cause`. Zammad's push has no
 /// timestamp, so `receivedAt` is used; ids are `zammad:<callId>:<event>`, so a
 /// retried push is stored once.
 ///
@@ -32,7 +32,9 @@ public struct ZammadCTIAdapter: Sendable {
         guard CTIText.nonEmpty(form["direction"]) != "out" else { return [] }
         let id = "zammad:\(callId):\(event)"
         let queue = CTIText.nonEmpty(form["queue"])
-        let user = (CTIText.nonEmpty(form["user"]) ?? CTIText.nonEmpty(form["user[]"])).flatMap(agentWorkId)
+        // Zammad identifies who answered by `answeringNumber` (phone, login or id) or by `user`.
+        let user = (CTIText.nonEmpty(form["answeringNumber"]) ?? CTIText.nonEmpty(form["user"]) ?? CTIText.nonEmpty(form["user[]"]))
+            .flatMap(agentWorkId)
         switch event {
         case "newCall":
             return [CTIEvent(id: id, .enqueued, at: receivedAt, callId: callId, queue: queue ?? defaultQueue,
