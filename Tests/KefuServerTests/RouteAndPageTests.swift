@@ -49,6 +49,8 @@ struct RouteAndPageTests {
         #expect(a.isServing)
         #expect(!LaunchArguments(["kefu", "migrate"]).isServing)
         #expect(LaunchArguments(["kefu", "demo", "--port", "8081"]).isServing)
+        // Only serve and demo take Vapor's --hostname; `cti connect` has a --host of its own.
+        #expect(LaunchArguments(["kefu", "cti", "connect", "ami", "--host", "pbx"]).vaporArguments.contains("--host"))
     }
 
     @Test func databaseURLs() throws {

@@ -13,6 +13,9 @@ public struct AMIParser: Sendable {
     private var current: [String: String] = [:]
     /// The banner, once seen (e.g. "Asterisk Call Manager/5.0.1"), for logs.
     public private(set) var banner: String?
+    /// The `Message` of the last `Response: Error` (a refused login, a failed action), so a
+    /// connector can stop and say why instead of waiting for events that never come.
+    public private(set) var lastError: String?
 
     public init() {}
 
@@ -39,6 +42,7 @@ public struct AMIParser: Sendable {
     private mutating func take(_ line: String) -> [String: String]? {
         if line.isEmpty {
             defer { current = [:] }
+            if current["Response"] == "Error" { lastError = current["Message"] ?? "Error" }
             guard current["Event"] != nil else { return nil } // Response or stray blank line
             return current
         }

@@ -2,7 +2,7 @@ import Vapor
 
 /// `kefu cti token add --name NAME`: prints a new switch token for CTI pushes.
 struct CTICommands: AsyncCommandGroup {
-    var commands: [String: any AnyAsyncCommand] { ["token": CTITokenCommands()] }
+    var commands: [String: any AnyAsyncCommand] { ["token": CTITokenCommands(), "connect": CTIConnectCommand()] }
     var help: String { "CTI: telephone switch integration" }
 }
 

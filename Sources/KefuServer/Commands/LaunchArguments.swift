@@ -7,12 +7,13 @@ public struct LaunchArguments: Sendable {
 
     public init(_ args: [String]) {
         simulatedClock = args.contains("--simulated-clock")
+        let command = args.dropFirst().first { !$0.hasPrefix("-") }
+        isServing = command == nil || command == "serve" || command == "demo"
+        // Vapor's serve calls it --hostname; other commands (cti connect) have their own --host.
         var out: [String] = []
         for a in args where a != "--simulated-clock" {
-            out.append(a == "--host" ? "--hostname" : a)
+            out.append(a == "--host" && isServing ? "--hostname" : a)
         }
         vaporArguments = out
-        let command = out.dropFirst().first { !$0.hasPrefix("-") }
-        isServing = command == nil || command == "serve" || command == "demo"
     }
 }
