@@ -7,5 +7,6 @@ public enum KefuCommands {
         app.asyncCommands.use(BenchCommands(), as: "bench")
         app.asyncCommands.use(QACommands(), as: "qa")
         app.asyncCommands.use(CTICommands(), as: "cti")
+        app.asyncCommands.use(SimulateCommand(), as: "simulate")
     }
 }
