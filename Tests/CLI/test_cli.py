@@ -50,6 +50,20 @@ def request(method, url, body=None, token=None):
         return e.code, json.loads(e.read() or b"{}")
 
 
+def start_server(args, db):
+    """Starts `kefu serve …` and waits until /health answers; the caller terminates it."""
+    server = subprocess.Popen(args, env=dict(os.environ, DATABASE_URL=db, LOG_LEVEL="error"), stdin=subprocess.DEVNULL,
+                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    port = args[args.index("--port") + 1]
+    for _ in range(100):
+        try:
+            if urllib.request.urlopen(f"http://127.0.0.1:{port}/health", timeout=1).status == 200:
+                break
+        except OSError:
+            time.sleep(0.2)
+    return server
+
+
 def test_user_add(db):
     out = run(["user", "add", "--work-id", "1001", "--name", "李娜", "--role", "agent", "--password", "secret123"], db)
     assert "1001" in out.stdout
@@ -67,16 +81,9 @@ def test_serve_with_host_port_and_clock(db, simulated):
     run(["user", "add", "--work-id", "9001", "--name", "管理员", "--role", "admin", "--password", "secret123"], db)
     port = free_port()
     args = [KEFU, "serve", "--host", "127.0.0.1", "--port", str(port)] + (["--simulated-clock"] if simulated else [])
-    server = subprocess.Popen(args, env=dict(os.environ, DATABASE_URL=db, LOG_LEVEL="error"), stdin=subprocess.DEVNULL,
-                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    server = start_server(args, db)
     try:
         base = f"http://127.0.0.1:{port}"
-        for _ in range(100):
-            try:
-                if urllib.request.urlopen(base + "/health", timeout=1).status == 200:
-                    break
-            except OSError:
-                time.sleep(0.2)
         status, body = request("POST", base + "/api/v1/session", {"workId": "9001", "password": "secret123"})
         assert status == 200
         status, body = request("POST", base + "/api/v1/clock/advance", {"seconds": 3600}, body["token"])

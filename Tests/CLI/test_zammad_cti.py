@@ -1,14 +1,10 @@
 """Zammad's generic CTI push, driven by the PyPI client `py-zammad-cti` unchanged, against
 `kefu serve`: the calls it reports show up in the live figures."""
-import os
-import subprocess
 import tempfile
-import time
-import urllib.request
 
 from zammad_cti import CTIClient
 
-from test_cli import KEFU, free_port, request, run
+from test_cli import KEFU, free_port, request, run, start_server
 
 
 def test_py_zammad_cti_client_works_unchanged():
@@ -19,17 +15,9 @@ def test_py_zammad_cti_client_works_unchanged():
     token = run(["cti", "token", "add", "--name", "zammad-pbx"], db).stdout.strip().splitlines()[-1]
     assert token.startswith("cti_")
     port = free_port()
-    server = subprocess.Popen([KEFU, "serve", "--host", "127.0.0.1", "--port", str(port)],
-                              env=dict(os.environ, DATABASE_URL=db, LOG_LEVEL="error"), stdin=subprocess.DEVNULL,
-                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    server = start_server([KEFU, "serve", "--host", "127.0.0.1", "--port", str(port)], db)
     try:
         base = f"http://127.0.0.1:{port}"
-        for _ in range(100):
-            try:
-                if urllib.request.urlopen(base + "/health", timeout=1).status == 200:
-                    break
-            except OSError:
-                time.sleep(0.2)
         client = CTIClient(url=f"{base}/api/v1/cti/{token}")
         assert client.new_call(_from="13800138000", to="10086", direction="in", call_id="zc-1", queue="inbound") == {}
         client.new_call(_from="13900139000", to="10086", direction="in", call_id="zc-2")

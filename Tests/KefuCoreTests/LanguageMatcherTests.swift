@@ -109,7 +109,7 @@ import Testing
 
     /// Seeded property test: the automaton agrees with a naive search.
     @Test func agreesWithNaiveSearch() {
-        var rng = SplitMix(seed: 20_261_001)
+        var rng = SimulationRandom(seed: 20_261_001)
         let alphabet: [String] = ["a", "b", "c", "說", "说", "话", "Ａ", "，", " "]
         func word(_ length: Int) -> String {
             (0..<length).map { _ in alphabet[Int(rng.next() % UInt64(alphabet.count))] }.joined()
@@ -155,15 +155,3 @@ import Testing
     }
 }
 
-/// Deterministic generator so failures reproduce.
-struct SplitMix: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}

@@ -124,7 +124,7 @@ import Testing
         ]
         let ordered = LiveState(configuration: T.configuration(), events: events)
         var shuffled = LiveState(configuration: T.configuration())
-        var generator = LiveShuffleGenerator(seed: 7)
+        var generator = SimulationRandom(seed: 7)
         let mixed = events.shuffled(using: &generator)
         var replays = 0
         for chunk in stride(from: 0, to: mixed.count, by: 3) {
@@ -315,15 +315,3 @@ import Testing
     }
 }
 
-/// Deterministic shuffling for the out-of-order test.
-struct LiveShuffleGenerator: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
