@@ -179,6 +179,11 @@ document.addEventListener("DOMContentLoaded", () => {
       .then(s => { if (s && (s.callId || "") !== shown) location.reload(); })
       .catch(() => {});
   }, 3000);
+  // R2.9: the agent never hangs up first — ending the call asks once more.
+  const bar = document.getElementById("call-bar");
+  if (bar) bar.addEventListener("submit", (ev) => {
+    if (ev.submitter && ev.submitter.value === "complete" && !confirm(bar.dataset.hangupWarning + "\n客户已挂机或已同意结束通话？")) ev.preventDefault();
+  });
   const pop = document.getElementById("screen-pop");
   const since = pop && Number(pop.dataset.holdSince);
   if (since) {

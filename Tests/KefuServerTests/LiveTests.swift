@@ -192,3 +192,51 @@ struct VoicemailTests {
         }
     }
 }
+
+@Suite("Built-in ACD")
+struct BuiltInACDTests {
+    @Test func kefuOffersWaitingCallsAndMovesOnAfterTheRingTimeout() async throws {
+        let clock = ManualClock(testStart)
+        try await withKefu(clock: clock) { app, u in
+            _ = try await UserAdmin(db: app.db, now: clock.now()).add(
+                .init(workId: "1101", name: "VIP", role: "vip_agent", password: "secret123", department: nil), hasher: app.password.sync, history: nil)
+            let lead = try await PageSession.signIn(app, "3001")
+            #expect(try await lead.post("/wallboard/groups", ["g_inbound": "1001 1002", "g_vip": "1101"]).0 == .seeOther)
+            #expect(try await lead.post("/wallboard/acd", ["acd": "on"]).0 == .seeOther)
+            var agents: [String: PageSession] = [:]
+            for id in ["1001", "1002", "1101"] {
+                let s = try await PageSession.signIn(app, id)
+                #expect(try await s.post("/workspace/seat", ["action": "login"]).0 == .seeOther)
+                agents[id] = s
+                clock.advance(by: 1)   // 1001 has been idle longest
+            }
+            let token = try await CTIToken.add(name: "pbx", on: app.db, now: clock.now())
+            _ = try await switchPost(app, "/cti/events", token: token, json: [
+                ["id": "n1", "type": "enqueued", "at": iso(clock.now()), "callId": "plain", "queue": "inbound", "caller": "13800138000"],
+                ["id": "n2", "type": "enqueued", "at": iso(clock.now()), "callId": "vipcall", "queue": "vip", "caller": "13900139000"],
+            ])
+            var live = try await app.live.state(on: app.db, now: clock.now())
+            #expect(live.agent("1101")?.callId == "vipcall")   // VIP caller to the VIP agent
+            #expect(live.agent("1001")?.callId == "plain")     // the other to the longest idle
+            #expect(live.agent("1001")?.state == .reserved)
+
+            // 1001 lets it ring: after the ring timeout the call moves on to 1002.
+            clock.advance(by: 11)
+            try await BuiltInACD.dispatch(app, db: app.db, now: clock.now())
+            live = try await app.live.state(on: app.db, now: clock.now())
+            #expect(live.agent("1002")?.callId == "plain")
+            // 1002 answers and ends the call from the workspace.
+            let page = try await agents["1002"]!.get("/workspace")
+            #expect(page.1.contains("answer-call"))
+            #expect(try await agents["1002"]!.post("/workspace/call", ["action": "answer", "callId": "plain"]).0 == .seeOther)
+            #expect(try await agents["1002"]!.post("/workspace/call", ["action": "hold", "callId": "plain"]).0 == .seeOther)
+            #expect(try await agents["1002"]!.post("/workspace/call", ["action": "complete", "callId": "plain"]).0 == .seeOther)
+            live = try await app.live.state(on: app.db, now: clock.now())
+            #expect(live.agent("1002")?.callId == nil)
+            #expect(live.agent("1001")?.state == .notReady(reason: "振铃未接"))
+            #expect(live.todayTotals(at: clock.now()).answered == 1)
+            #expect(try await AuditEvent.query(on: app.db).filter(\.$action == "live.acd").count() == 1)
+            _ = u
+        }
+    }
+}

@@ -108,6 +108,11 @@ struct SweeperLifecycle: LifecycleHandler {
                     logger.warning("deadline sweep failed: \(String(describing: error))")
                 }
                 do {
+                    try await BuiltInACD.dispatch(app, db: db, now: clock.now())
+                } catch {
+                    logger.warning("built-in ACD failed: \(String(describing: error))")
+                }
+                do {
                     let decision = try await EmergencyCoordinator(app: app, db: db).tick(now: clock.now())
                     if decision.isNew || decision.withdrawn != nil || decision.appliedAutomatically { app.wallboard.changed() }
                 } catch {

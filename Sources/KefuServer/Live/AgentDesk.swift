@@ -10,6 +10,9 @@ import KefuCore
 struct AgentDesk {
     struct CallPanel: Encodable {
         var callId: String
+        var ringing: Bool
+        var talking: Bool
+        var held: Bool
         var caller: String?
         var queue: String?
         var customerId: String?
@@ -41,7 +44,8 @@ struct AgentDesk {
         let tz = req.kefu.settings.timeZone
         var call: CallPanel?
         if let callId = agent?.callId, let c = live.call(callId) {
-            var panel = CallPanel(callId: callId, caller: c.caller, queue: c.queue, openOrders: [],
+            var panel = CallPanel(callId: callId, ringing: agent?.state == .reserved, talking: agent?.state == .onContact,
+                                  held: agent?.state == .onHold, caller: c.caller, queue: c.queue, openOrders: [],
                                   holdSinceMillis: c.holdSince.map { Int64($0.timeIntervalSince1970 * 1000) },
                                   newOrderHref: "/work-orders/new" + (c.caller.map { "?phone=" + $0.urlQueryEncoded } ?? ""))
             if let caller = c.caller, user.can(.customerRead),
@@ -99,6 +103,33 @@ struct AgentDeskPages {
         let desk = routes.requiring(.chatServe)
         desk.post("workspace", "seat", use: seat)
         desk.get("workspace", "call.json", use: call)
+        desk.post("workspace", "call", use: callAction)
+    }
+
+    /// The soft phone of the built-in ACD (and of training): answer, hold, resume, end.
+    func callAction(req: Request) async throws -> Response {
+        struct Form: Content { var action: String?; var callId: String? }
+        let form = try req.content.decode(Form.self)
+        let user = try req.user()
+        let live = try await req.application.live.state(on: req.db, now: req.now)
+        guard let agent = live.agent(user.workId), let callId = agent.callId, callId == form.callId else {
+            return req.redirect(to: "/workspace?notice=" + "该来电已结束或已转给他人。".urlQueryEncoded)
+        }
+        let type: ContactEventType
+        switch (form.action, agent.state) {
+        case ("answer", .reserved): type = .answered
+        case ("hold", .onContact): type = .hold
+        case ("unhold", .onHold): type = .unhold
+        case ("complete", .onContact), ("complete", .onHold): type = .completed
+        default: return req.redirect(to: "/workspace?notice=" + "当前状态下不能这样操作。".urlQueryEncoded)
+        }
+        let last = live.events.last(where: { $0.callId == callId })?.at
+        let at = last.map { max(req.now, $0.addingTimeInterval(0.001)) } ?? req.now
+        let event = CTIEvent(id: "kefu:" + UUID().uuidString, type, at: at, callId: callId, agentWorkId: user.workId,
+                             reason: type == .completed ? "agent_ended" : nil)
+        _ = try await CTIAPI.store([event], source: "kefu:" + user.workId, on: req)
+        let notice = [ContactEventType.answered: "已接听", .hold: "已保持", .unhold: "已恢复通话", .completed: "通话已结束"][type] ?? ""
+        return req.redirect(to: "/workspace?notice=" + notice.urlQueryEncoded)
     }
 
     func seat(req: Request) async throws -> Response {

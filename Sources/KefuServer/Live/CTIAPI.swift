@@ -69,6 +69,7 @@ struct CTIAPI {
         if !fresh.isEmpty {
             try await VoicemailOrders.create(for: events.filter { fresh.contains($0.id) }, on: req)
             try await LiveNotifier.changed(req.application, db: req.db)
+            try await BuiltInACD.dispatch(req.application, db: req.db, now: req.now)
         }
         return fresh
     }

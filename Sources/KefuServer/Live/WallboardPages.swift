@@ -13,6 +13,7 @@ struct WallboardPages {
         lead.post("wallboard", "emergency", "apply", use: apply)
         lead.post("wallboard", "emergency", "mode", use: mode)
         lead.post("wallboard", "groups", use: saveGroups)
+        lead.post("wallboard", "acd", use: acd)
         api.requiring(.shiftBoard).get("live", use: live)
     }
 
@@ -25,7 +26,7 @@ struct WallboardPages {
     struct Context: Encodable {
         var page: PageContext; var big: Bool; var snapshot: LiveSnapshot; var states: [StateRow]
         var recommendation: EmergencyRecommendation?; @NilIfEmpty var applied: [String]; var automatic: Bool; var clock: String; var timeZone: String
-        var groups: [GroupRow]; var error: String?; var longestWait: String; var serviceLevel: String; var answerRate: String
+        var groups: [GroupRow]; var acdOn: Bool; var error: String?; var longestWait: String; var serviceLevel: String; var answerRate: String
     }
 
     static func percent(_ v: Double?) -> String { v.map { String(format: "%.1f%%", $0 * 100) } ?? "—" }
@@ -46,6 +47,7 @@ struct WallboardPages {
                           automatic: state.mode == .automatic, clock: String(PageFormat.dateTime(snapshot.at, tz).suffix(5)),
                           timeZone: tz.identifier,
                           groups: AgentGroup.allCases.map { GroupRow(field: "g_" + $0.rawValue, label: $0.label, members: (roster[$0] ?? []).joined(separator: " ")) },
+                          acdOn: try await BuiltInACD.isOn(req.db),
                           error: error?.reason, longestWait: Self.duration(snapshot.longestWaitSeconds),
                           serviceLevel: Self.percent(snapshot.serviceLevel), answerRate: Self.percent(snapshot.answerRate))
         let res = try await req.view.render("wallboard", ctx).encodeResponse(for: req)
@@ -86,6 +88,15 @@ struct WallboardPages {
             }
             try await EmergencyCoordinator(app: req.application, db: req.db)
                 .apply(recommendationId: form.id ?? "", seats: seats, by: try req.user(), now: req.now)
+        }
+    }
+
+    func acd(req: Request) async throws -> Response {
+        struct Form: Content { var acd: String? }
+        let on = (try req.content.decode(Form.self)).acd == "on"
+        return try await attempt(req, notice: on ? "已开启内置排队分配" : "已关闭内置排队分配") {
+            try await BuiltInACD.set(on, by: try req.user(), on: req.db, now: req.now)
+            if on { try await BuiltInACD.dispatch(req.application, db: req.db, now: req.now) }
         }
     }
 
