@@ -23,6 +23,7 @@ struct AgentDesk {
         var newOrderHref: String
     }
     struct Panel: Encodable {
+        var groups: String
         var state: String
         var stateLabel: String
         var signedIn: Bool
@@ -60,7 +61,9 @@ struct AgentDesk {
             }
             call = panel
         }
-        return Panel(state: state.code, stateLabel: state.label, signedIn: state.isSignedIn,
+        let roster = try await EmergencyCoordinator.roster(on: req.db)
+        let groups = AgentGroup.allCases.filter { roster[$0]?.contains(user.workId) == true }.map(\.label)
+        return Panel(groups: groups.isEmpty ? "呼入组（未编入分组名单）" : groups.joined(separator: "、"), state: state.code, stateLabel: state.label, signedIn: state.isSignedIn,
                      opening: rules.engine.openingPhrase(on: LocalDay(req.now, in: tz)), call: call,
                      notReadyReasons: notReadyReasons, holdLimitMessage: "保持已达 30 秒，请恢复通话或征得客户同意",
                      holdReminderMessage: "客户已等待 1 分钟，请再次提醒客户", hangUpMessage: "请等客户先挂机：不得先于客户挂断电话")
