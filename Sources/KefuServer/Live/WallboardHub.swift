@@ -6,7 +6,7 @@ import NIOConcurrencyHelpers
 /// NOTIFY from another process) the snapshot is computed once and sent to every screen,
 /// at most every 100 ms however fast events arrive.
 final class WallboardHub: Sendable {
-    private struct Clients: Sendable { var sockets: [UUID: WebSocket] = [:]; var scheduled = false }
+    private struct Clients: Sendable { var sockets: [UUID: WebSocket] = [:]; var scheduled = false; var lastSent: UInt64 = 0 }
     private let clients = NIOLockedValueBox(Clients())
     private let app: NIOLockedValueBox<Application?> = .init(nil)
 
@@ -24,26 +24,30 @@ final class WallboardHub: Sendable {
 
     var count: Int { clients.withLockedValue { $0.sockets.count } }
 
-    /// Schedules one broadcast; calls within the debounce window share it.
+    /// Broadcasts at once when nothing was sent in the last 100 ms, otherwise once at the end
+    /// of that window: the first change is never held back, and a flood of events costs at
+    /// most ten snapshots a second.
     func changed() {
         guard let app = app.withLockedValue({ $0 }) else { return }
-        let first = clients.withLockedValue { c -> Bool in
-            if c.scheduled || c.sockets.isEmpty { return false }
+        let delay = clients.withLockedValue { c -> TimeAmount? in
+            if c.scheduled || c.sockets.isEmpty { return nil }
             c.scheduled = true
-            return true
+            let since = DispatchTime.now().uptimeNanoseconds &- c.lastSent
+            return since >= UInt64(Self.debounce.nanoseconds) ? .zero : .nanoseconds(Self.debounce.nanoseconds - Int64(since))
         }
-        guard first else { return }
-        app.eventLoopGroup.next().scheduleTask(in: Self.debounce) {
+        guard let delay else { return }
+        app.eventLoopGroup.next().scheduleTask(in: delay) {
             Task { await self.broadcast(app) }
         }
     }
 
     func broadcast(_ app: Application) async {
-        clients.withLockedValue { $0.scheduled = false }
+        clients.withLockedValue { $0.scheduled = false; $0.lastSent = DispatchTime.now().uptimeNanoseconds }
         do {
             let snapshot = try await LiveSnapshot.current(app, db: app.db, now: app.kefu.clock.now())
             let text = String(decoding: try JSONCoding.encoder(timeZone: app.kefu.settings.timeZone).encode(snapshot), as: UTF8.self)
-            for ws in clients.withLockedValue({ Array($0.sockets.values) }) { try? await ws.send(text) }
+            // Each socket writes on its own event loop; nothing waits for a slow screen.
+            for ws in clients.withLockedValue({ Array($0.sockets.values) }) { ws.send(text, promise: nil) }
         } catch {
             app.logger.warning("wallboard broadcast failed: \(String(describing: error))")
         }
