@@ -27,33 +27,33 @@ public struct Simulator: Sendable {
     public static let noAnswerPauseSeconds: Int64 = 30
     public static let drainLimit: TimeInterval = 4 * 3600
 
-    private let idPrefix: String
-    private let engine: EmergencyEngine
-    private let endMs: Int64
-    private let serviceLevelSeconds: Int
-    private let intervalMs: Int64
+    let idPrefix: String
+    let engine: EmergencyEngine
+    let endMs: Int64
+    let serviceLevelSeconds: Int
+    let intervalMs: Int64
 
-    private var arrivalRandom: SimulationRandom
-    private var floorRandom: SimulationRandom
-    private var agenda = Agenda()
-    private var nowMs: Int64 = 0
-    private var calls: [Int: SimCall] = [:]
-    private var callCount = 0
-    private var agents: [SimAgent] = []
-    private var agentIndex: [String: Int] = [:]
-    private var pulledBy: [String: [String]] = [:]
-    private var virtualCount = 0
-    private var eventCount = 0
-    private var totals = QueueTotals()
+    var arrivalRandom: SimulationRandom
+    var floorRandom: SimulationRandom
+    var agenda = Agenda()
+    var nowMs: Int64 = 0
+    var calls: [Int: SimCall] = [:]
+    var callCount = 0
+    var agents: [SimAgent] = []
+    var agentIndex: [String: Int] = [:]
+    var pulledBy: [String: [String]] = [:]
+    var virtualCount = 0
+    var eventCount = 0
+    var totals = QueueTotals()
 
-    public private(set) var emergency: EmergencyState
-    public private(set) var events: [CTIEvent] = []
-    public private(set) var timeline: [SimulationTimelineEntry] = []
-    public private(set) var kpis = SimulationKPIs()
-    private var sentEvents = 0
-    private var sentTimeline = 0
-    private var waitSumMs: Int64 = 0
-    private var handleSumMs: Int64 = 0
+    public internal(set) var emergency: EmergencyState
+    public internal(set) var events: [CTIEvent] = []
+    public internal(set) var timeline: [SimulationTimelineEntry] = []
+    public internal(set) var kpis = SimulationKPIs()
+    var sentEvents = 0
+    var sentTimeline = 0
+    var waitSumMs: Int64 = 0
+    var handleSumMs: Int64 = 0
 
     /// `idPrefix` names events and calls (default `sim-<seed>`); `startingAt`
     /// moves the scenario to another start (the server replays "from now").
@@ -124,11 +124,11 @@ public struct Simulator: Sendable {
 
     // MARK: - The agenda
 
-    private func date(_ ms: Int64) -> Date { start + Double(ms) / 1000 }
+    func date(_ ms: Int64) -> Date { start + Double(ms) / 1000 }
 
-    private static func ms(_ seconds: Double) -> Int64 { Int64((seconds * 1000).rounded()) }
+    static func ms(_ seconds: Double) -> Int64 { Int64((seconds * 1000).rounded()) }
 
-    private mutating func process(_ item: Agenda.Item) {
+    mutating func process(_ item: Agenda.Item) {
         nowMs = max(nowMs, item.ms)
         switch item.action {
         case .interval(let index): generate(interval: index)
@@ -147,7 +147,7 @@ public struct Simulator: Sendable {
 
     // MARK: - Arrivals
 
-    private mutating func generate(interval index: Int) {
+    mutating func generate(interval index: Int) {
         let from = Int64(index) * intervalMs
         guard from < endMs else { return }
         let to = min(from + intervalMs, endMs)
@@ -175,7 +175,7 @@ public struct Simulator: Sendable {
         if to < endMs { agenda.push(to, .interval(index + 1)) }
     }
 
-    private mutating func arrive(_ id: Int) {
+    mutating func arrive(_ id: Int) {
         guard var call = calls[id] else { return }
         call.phase = .waiting
         calls[id] = call
@@ -198,7 +198,7 @@ public struct Simulator: Sendable {
     /// Offers waiting calls to free agents through `Router`, VIP first, then
     /// in arrival order; an agent who already let this call ring out is skipped
     /// while someone else is free.
-    private mutating func dispatch() {
+    mutating func dispatch() {
         var floor = agents.filter { $0.state == .available && !$0.leaving }.map { agent in
             RoutingAgent(workId: agent.config.workId, queues: [AgentGroup.inbound.rawValue], state: .available,
                          idleSince: date(agent.idleSinceMs), isVIPAgent: agent.config.vip)
@@ -221,7 +221,7 @@ public struct Simulator: Sendable {
         }
     }
 
-    private mutating func offer(_ id: Int, to index: Int, reason: RoutingReason) {
+    mutating func offer(_ id: Int, to index: Int, reason: RoutingReason) {
         guard var call = calls[id] else { return }
         call.phase = .ringing
         call.offers += 1
@@ -239,7 +239,7 @@ public struct Simulator: Sendable {
         }
     }
 
-    private mutating func answer(_ id: Int, agent index: Int, offer: Int) {
+    mutating func answer(_ id: Int, agent index: Int, offer: Int) {
         guard var call = calls[id], call.phase == .ringing, call.offers == offer, call.agent == index else { return }
         let wait = nowMs - call.arrivalMs
         call.phase = .talking
@@ -264,7 +264,7 @@ public struct Simulator: Sendable {
         observe()
     }
 
-    private mutating func ringTimeout(_ id: Int, agent index: Int, offer: Int) {
+    mutating func ringTimeout(_ id: Int, agent index: Int, offer: Int) {
         guard var call = calls[id], call.phase == .ringing, call.offers == offer, call.agent == index else { return }
         call.phase = .waiting
         call.agent = nil
@@ -278,7 +278,7 @@ public struct Simulator: Sendable {
         dispatch()
     }
 
-    private mutating func patienceRanOut(_ id: Int) {
+    mutating func patienceRanOut(_ id: Int) {
         guard var call = calls[id], call.phase == .waiting || call.phase == .ringing else { return }
         let wait = nowMs - call.arrivalMs
         if call.phase == .ringing, let index = call.agent {
@@ -301,7 +301,7 @@ public struct Simulator: Sendable {
 
     // MARK: - Talk, hold, wrap-up
 
-    private mutating func holdStart(_ id: Int) {
+    mutating func holdStart(_ id: Int) {
         guard var call = calls[id], call.phase == .talking, let index = call.agent else { return }
         call.phase = .held
         call.holdStartedMs = nowMs
@@ -312,7 +312,7 @@ public struct Simulator: Sendable {
         agenda.push(nowMs + call.holdMs, .holdEnd(id))
     }
 
-    private mutating func holdEnd(_ id: Int) {
+    mutating func holdEnd(_ id: Int) {
         guard var call = calls[id], call.phase == .held, let index = call.agent else { return }
         let timer = HoldTimer(startedAt: date(call.holdStartedMs))
         if timer.prompt(at: now).level >= .limit { kpis.holdsOverLimit += 1 }
@@ -322,7 +322,7 @@ public struct Simulator: Sendable {
         emit(CTIEvent(id: nextEventId(), .unhold, at: now, callId: call.callId, agentWorkId: agents[index].config.workId))
     }
 
-    private mutating func talkEnd(_ id: Int) {
+    mutating func talkEnd(_ id: Int) {
         guard let call = calls[id], call.phase == .talking || call.phase == .held, let index = call.agent else { return }
         let talked = nowMs - call.answeredMs
         handleSumMs += talked
@@ -337,7 +337,7 @@ public struct Simulator: Sendable {
         agenda.push(nowMs + acw, .acwEnd(index))
     }
 
-    private mutating func afterWorkEnded(_ index: Int) {
+    mutating func afterWorkEnded(_ index: Int) {
         guard agents[index].state == .afterWork else { return }
         agents[index].handleMs += nowMs - agents[index].handleSinceMs
         if agents[index].leaving {
@@ -348,7 +348,7 @@ public struct Simulator: Sendable {
         dispatch()
     }
 
-    private mutating func pauseEnded(_ index: Int) {
+    mutating func pauseEnded(_ index: Int) {
         guard agents[index].state == .paused else { return }
         if agents[index].leaving { signOut(index) } else { becomeReady(index) }
         dispatch()
@@ -356,7 +356,7 @@ public struct Simulator: Sendable {
 
     // MARK: - Agents
 
-    private mutating func signIn(_ index: Int, reason: String?) {
+    mutating func signIn(_ index: Int, reason: String?) {
         agents[index].state = .available
         agents[index].leaving = false
         agents[index].idleSinceMs = nowMs
@@ -364,266 +364,16 @@ public struct Simulator: Sendable {
         emit(CTIEvent(id: nextEventId(), .loggedIn, at: now, agentWorkId: agents[index].config.workId, reason: reason))
     }
 
-    private mutating func becomeReady(_ index: Int) {
+    mutating func becomeReady(_ index: Int) {
         agents[index].state = .available
         agents[index].idleSinceMs = nowMs
         emit(CTIEvent(id: nextEventId(), .ready, at: now, agentWorkId: agents[index].config.workId))
     }
 
-    private mutating func signOut(_ index: Int) {
+    mutating func signOut(_ index: Int) {
         agents[index].state = .loggedOut
         agents[index].leaving = false
         agents[index].signedInMs += nowMs - agents[index].signedInSinceMs
         emit(CTIEvent(id: nextEventId(), .loggedOut, at: now, agentWorkId: agents[index].config.workId, reason: "应急解除"))
-    }
-
-    // MARK: - Emergency staffing
-
-    private var waitingCount: Int {
-        calls.values.reduce(0) { $0 + ($1.phase == .waiting || $1.phase == .ringing ? 1 : 0) }
-    }
-
-    private mutating func tick() {
-        observe()
-        let busy = calls.values.contains { $0.phase != .done && $0.phase != .scheduled } || nowMs < endMs
-        let stepsInForce = !emergency.applied.isEmpty
-        if (busy || stepsInForce), Double(nowMs - endMs) / 1000 < Self.drainLimit {
-            agenda.push(nowMs + Self.observeEverySeconds * 1000, .observe)
-        }
-    }
-
-    /// One look by the engine; in automatic mode a due step is carried out and
-    /// the engine looks again at once, so the next step's timing starts now.
-    private mutating func observe() {
-        for _ in 0..<4 {
-            let before = emergency.stageNumber
-            let decision = engine.observe(observation(), state: emergency)
-            emergency = decision.state
-            guard let recommendation = decision.recommendation else { return }
-            if decision.appliedAutomatically {
-                carryOut(recommendation)
-                let kind: SimulationTimelineKind = recommendation.direction == .escalate ? .applied : .released
-                if kind == .applied { kpis.stepsApplied += 1 } else { kpis.stepsReleased += 1 }
-                note(kind, recommendation.reason)
-                let after = emergency.stageNumber
-                if after != before {
-                    let text = after == 0 ? "应急响应解除（第 \(before) 级 → 0 级）"
-                        : after > before ? "应急响应升至第 \(after) 级（原第 \(before) 级）"
-                        : "应急响应降至第 \(after) 级（原第 \(before) 级）"
-                    note(.stageChange, text)
-                    kpis.maxEmergencyStage = max(kpis.maxEmergencyStage, after)
-                }
-                continue
-            }
-            if decision.isNew { note(.recommendation, recommendation.reason) }
-            return
-        }
-    }
-
-    private func observation() -> EmergencyObservation {
-        var available: [AgentGroup: Int] = [:]
-        for agent in agents where agent.isPool && agent.state == .loggedOut {
-            for group in agent.config.groups where group != .inbound && group != .vip { available[group, default: 0] += 1 }
-        }
-        let intervalIndex = Int(min(nowMs, max(0, endMs - 1)) / intervalMs)
-        let perHour = scenario.meanArrivals(interval: intervalIndex) * 60 / Double(scenario.intervalMinutes)
-        let handle = scenario.ahtSeconds + scenario.holdShare * scenario.holdSeconds + scenario.acwSeconds / 2
-        return EmergencyObservation(now: now, waiting: waitingCount, available: available, supervisorsOnDuty: 1,
-                                    seatsInUse: agents.filter { $0.state != .loggedOut }.count,
-                                    arrivalsPerHour: nowMs < endMs ? perHour : nil,
-                                    averageHandleSeconds: nowMs < endMs ? handle : nil)
-    }
-
-    private static func key(_ ladder: EmergencyLadder, _ stage: Int) -> String { "\(ladder.rawValue)-\(stage)" }
-
-    private mutating func carryOut(_ recommendation: EmergencyRecommendation) {
-        let key = Self.key(recommendation.ladder, recommendation.stageNumber)
-        let reason = "应急第\(recommendation.stageNumber)步"
-        switch recommendation.direction {
-        case .escalate:
-            var chosen: [String] = []
-            let action = recommendation.action
-            if action.groups.isEmpty {
-                for _ in 0..<max(0, action.seats) {
-                    virtualCount += 1
-                    let prefix = action.kind == .overtime ? "ot" : "ext"
-                    let workId = "\(prefix)-\(recommendation.stageNumber)-\(virtualCount)"
-                    agentIndex[workId] = agents.count
-                    agents.append(SimAgent(config: SimulationAgent(workId: workId, groups: [.inbound], signedIn: false),
-                                           isPool: false))
-                    chosen.append(workId)
-                }
-            } else {
-                for group in action.groups {
-                    for index in agents.indices where chosen.count < action.seats && agents[index].isPool
-                        && agents[index].state == .loggedOut && agents[index].config.groups.contains(group)
-                        && !chosen.contains(agents[index].config.workId) {
-                        chosen.append(agents[index].config.workId)
-                    }
-                }
-            }
-            for workId in chosen { if let index = agentIndex[workId] { signIn(index, reason: reason) } }
-            pulledBy[key, default: []] += chosen
-            dispatch()
-        case .release:
-            for workId in pulledBy.removeValue(forKey: key) ?? [] {
-                guard let index = agentIndex[workId] else { continue }
-                switch agents[index].state {
-                case .available, .paused: signOut(index)
-                case .loggedOut: break
-                case .ringing, .talking, .held, .afterWork: agents[index].leaving = true
-                }
-            }
-        }
-    }
-
-    private mutating func note(_ kind: SimulationTimelineKind, _ text: String) {
-        timeline.append(SimulationTimelineEntry(at: now, kind: kind, text: text, stage: emergency.stageNumber,
-                                                waiting: waitingCount))
-    }
-
-    // MARK: - Events and figures
-
-    private mutating func nextEventId() -> String {
-        eventCount += 1
-        return "\(idPrefix)-e\(eventCount)"
-    }
-
-    private mutating func emit(_ event: CTIEvent) {
-        events.append(event)
-    }
-
-    private func currentKPIs() -> SimulationKPIs {
-        var k = kpis
-        k.unfinished = calls.values.filter { $0.phase != .scheduled && $0.phase != .done }.count
-        k.serviceLevel = k.answered > 0 ? Double(k.answeredWithinThreshold) / Double(k.answered) : nil
-        k.serviceLevel2 = totals.serviceLevel2
-        k.answerRate = totals.answerRate
-        k.abandonRate = totals.abandonRate
-        k.averageWaitSeconds = k.answered > 0 ? Double(waitSumMs) / Double(k.answered) / 1000 : 0
-        k.averageHandleSeconds = totals.completed > 0 ? Double(handleSumMs) / Double(totals.completed) / 1000 : 0
-        for call in calls.values where call.phase == .waiting || call.phase == .ringing {
-            k.maxWaitSeconds = max(k.maxWaitSeconds, Double(nowMs - call.arrivalMs) / 1000)
-        }
-        var handle: Int64 = 0, staffed: Int64 = 0
-        for agent in agents {
-            handle += agent.handleMs
-            staffed += agent.signedInMs
-            if agent.state != .loggedOut {
-                staffed += nowMs - agent.signedInSinceMs
-                if agent.state == .talking || agent.state == .held || agent.state == .afterWork {
-                    handle += nowMs - agent.handleSinceMs
-                }
-            }
-        }
-        k.occupancy = staffed > 0 ? Double(handle) / Double(staffed) : 0
-        k.endedAt = events.last?.at
-        return k
-    }
-}
-
-// MARK: - Internal state
-
-private struct SimCall: Sendable {
-    enum Phase: Sendable { case scheduled, waiting, ringing, talking, held, done }
-    let id: Int
-    let callId: String
-    let arrivalMs: Int64
-    var isVIP = false
-    var patienceMs: Int64 = 0
-    var talkMs: Int64 = 0
-    var holdAtMs: Int64?
-    var holdMs: Int64 = 0
-    var phase: Phase = .scheduled
-    var agent: Int?
-    var tried: Set<String> = []
-    var offers = 0
-    var answeredMs: Int64 = 0
-    var holdStartedMs: Int64 = 0
-
-    init(id: Int, callId: String, arrivalMs: Int64) {
-        self.id = id
-        self.callId = callId
-        self.arrivalMs = arrivalMs
-    }
-}
-
-private struct SimAgent: Sendable {
-    enum State: Sendable { case loggedOut, available, ringing, talking, held, afterWork, paused }
-    let config: SimulationAgent
-    /// Not signed in at the start: the emergency steps pull from these people.
-    let isPool: Bool
-    var state: State = .loggedOut
-    var leaving = false
-    var idleSinceMs: Int64 = 0
-    var signedInSinceMs: Int64 = 0
-    var signedInMs: Int64 = 0
-    var handleSinceMs: Int64 = 0
-    var handleMs: Int64 = 0
-    var callId: Int?
-
-    init(config: SimulationAgent, isPool: Bool) {
-        self.config = config
-        self.isPool = isPool
-    }
-}
-
-/// A binary heap of due actions ordered by (time, insertion order), so
-/// simultaneous actions run in the order they were scheduled.
-private struct Agenda: Sendable {
-    enum Action: Sendable {
-        case interval(Int)
-        case arrival(Int)
-        case answer(Int, Int, Int)
-        case ringTimeout(Int, Int, Int)
-        case patience(Int)
-        case holdStart(Int)
-        case holdEnd(Int)
-        case talkEnd(Int)
-        case acwEnd(Int)
-        case pauseEnd(Int)
-        case observe
-    }
-
-    struct Item: Sendable {
-        let ms: Int64
-        let seq: Int
-        let action: Action
-        func precedes(_ other: Item) -> Bool { ms != other.ms ? ms < other.ms : seq < other.seq }
-    }
-
-    private var heap: [Item] = []
-    private var seq = 0
-
-    var isEmpty: Bool { heap.isEmpty }
-    var peek: Item? { heap.first }
-
-    mutating func push(_ ms: Int64, _ action: Action) {
-        seq += 1
-        heap.append(Item(ms: ms, seq: seq, action: action))
-        var child = heap.count - 1
-        while child > 0 {
-            let parent = (child - 1) / 2
-            guard heap[child].precedes(heap[parent]) else { break }
-            heap.swapAt(child, parent)
-            child = parent
-        }
-    }
-
-    mutating func pop() -> Item? {
-        guard !heap.isEmpty else { return nil }
-        heap.swapAt(0, heap.count - 1)
-        let top = heap.removeLast()
-        var parent = 0
-        while true {
-            let left = 2 * parent + 1, right = left + 1
-            var best = parent
-            if left < heap.count, heap[left].precedes(heap[best]) { best = left }
-            if right < heap.count, heap[right].precedes(heap[best]) { best = right }
-            if best == parent { break }
-            heap.swapAt(parent, best)
-            parent = best
-        }
-        return top
     }
 }
