@@ -38,4 +38,5 @@ func routes(_ app: Application) throws {
     CTIAPI().register(api)
     WallboardPages().register(app.routes, api: api)
     AgentDeskPages().register(app.routes)
+    EmergencyPolicyPages().register(app.routes)
 }

@@ -240,3 +240,34 @@ struct BuiltInACDTests {
         }
     }
 }
+
+@Suite("Emergency policy editor")
+struct EmergencyPolicyEditorTests {
+    @Test func adminEditsThePolicyAndBadInputIsRefused() async throws {
+        try await withKefu { app, _ in
+            let admin = try await PageSession.signIn(app, "9001")
+            let page = try await admin.get("/admin/emergency")
+            #expect(page.0 == .ok)
+            #expect(page.1.contains("流动专家组"))
+            var policy = EmergencyPolicy.seedDefault
+            policy.physicalSeats = 40
+            policy.stages[0].sustainSeconds = 180
+            let json = String(decoding: try JSONEncoder().encode(policy), as: UTF8.self)
+            #expect(try await admin.post("/admin/emergency", ["json": json]).0 == .seeOther)
+            let saved = try await EmergencyCoordinator.policy(on: app.db)
+            #expect(saved.physicalSeats == 40)
+            #expect(saved.stages[0].sustainSeconds == 180)
+            let broken = try await admin.post("/admin/emergency", ["json": "{\"stages\": "])
+            #expect(broken.0 == .unprocessableEntity)
+            #expect(broken.1.contains("{&quot;stages&quot;: ") || broken.1.contains("{\"stages\": "))
+            policy.stages = []
+            let empty = String(decoding: try JSONEncoder().encode(policy), as: UTF8.self)
+            let refused = try await admin.post("/admin/emergency", ["json": empty])
+            #expect(refused.0 == .unprocessableEntity)
+            #expect(try await EmergencyCoordinator.policy(on: app.db).stages.count == EmergencyPolicy.seedDefault.stages.count)
+            #expect(try await AuditEvent.query(on: app.db).filter(\.$action == "emergency.policy_saved").count() == 1)
+            let lead = try await PageSession.signIn(app, "3001")
+            #expect(try await lead.get("/admin/emergency").0 == .forbidden)
+        }
+    }
+}
