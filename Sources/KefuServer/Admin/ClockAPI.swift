@@ -33,17 +33,10 @@ struct ClockAPI {
     static let key = "simulated_clock_offset"
 
     static func saveOffset(_ offset: Int, on db: Database) async throws {
-        let sql = db as! any SQLDatabase
-        try await sql.raw("""
-            INSERT INTO app_settings (key, value) VALUES (\(bind: key), \(bind: String(offset)))
-            ON CONFLICT (key) DO UPDATE SET value = excluded.value
-            """).run()
+        try await AppSettings.set(key, String(offset), on: db)
     }
 
     static func loadOffset(on db: Database) async throws -> Int {
-        struct Row: Decodable { var value: String }
-        let sql = db as! any SQLDatabase
-        let row = try? await sql.raw("SELECT value FROM app_settings WHERE key = \(bind: key)").first(decoding: Row.self)
-        return row.flatMap { Int($0.value) } ?? 0
+        (try? await AppSettings.get(key, on: db)).flatMap { $0.flatMap(Int.init) } ?? 0
     }
 }

@@ -20,7 +20,7 @@ struct DemoLive {
         try await t.create(on: db)
         let roster: [AgentGroup: [String]] = [.inbound: ["1001", "1002"], .vip: ["1101"], .outbound: ["1201"],
                                               .floatingExperts: ["1003"], .qc: ["4001"], .backOffice: ["4201", "5001"]]
-        try await LanguageRules.saveSetting(EmergencyCoordinator.rosterKey, String(decoding: try JSONEncoder().encode(roster), as: UTF8.self), on: db)
+        try await AppSettings.set(EmergencyCoordinator.rosterKey, String(decoding: try JSONEncoder().encode(roster), as: UTF8.self), on: db)
 
         var events: [CTIEvent] = []
         var n = 0

@@ -15,12 +15,12 @@ enum BuiltInACD {
     static let ringSeconds: TimeInterval = 10
 
     static func isOn(_ db: Database) async throws -> Bool {
-        try await LanguageRules.setting(key, on: db) == "on"
+        try await AppSettings.get(key, on: db) == "on"
     }
 
     static func set(_ on: Bool, by user: User, on db: Database, now: Date) async throws {
         try await db.writeTransaction { tx in
-            try await LanguageRules.saveSetting(key, on ? "on" : "off", on: tx)
+            try await AppSettings.set(key, on ? "on" : "off", on: tx)
             try await History(db: tx, actorWorkId: user.workId, ip: nil, now: now)
                 .audit(action: "live.acd", objectType: "acd", objectId: nil, after: on ? "on" : "off")
         }

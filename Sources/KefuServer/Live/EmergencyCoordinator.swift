@@ -15,20 +15,20 @@ struct EmergencyCoordinator {
     static let rosterKey = "live.groups"
 
     static func policy(on db: Database) async throws -> EmergencyPolicy {
-        guard let json = try await LanguageRules.setting(policyKey, on: db),
+        guard let json = try await AppSettings.get(policyKey, on: db),
               let p = try? JSONDecoder().decode(EmergencyPolicy.self, from: Data(json.utf8)) else { return .seedDefault }
         return p
     }
 
     static func state(on db: Database) async throws -> EmergencyState {
-        guard let json = try await LanguageRules.setting(stateKey, on: db),
+        guard let json = try await AppSettings.get(stateKey, on: db),
               let s = try? Self.decoder.decode(EmergencyState.self, from: Data(json.utf8)) else { return EmergencyState() }
         return s
     }
 
     /// Who belongs to which group (R3.1): the shift lead keeps this list.
     static func roster(on db: Database) async throws -> [AgentGroup: [String]] {
-        guard let json = try await LanguageRules.setting(rosterKey, on: db),
+        guard let json = try await AppSettings.get(rosterKey, on: db),
               let r = try? JSONDecoder().decode([AgentGroup: [String]].self, from: Data(json.utf8)) else { return [:] }
         return r
     }
@@ -37,7 +37,7 @@ struct EmergencyCoordinator {
     static let decoder: JSONDecoder = { let d = JSONDecoder(); d.dateDecodingStrategy = .iso8601; return d }()
 
     static func save(_ state: EmergencyState, on db: Database) async throws {
-        try await LanguageRules.saveSetting(stateKey, String(decoding: try encoder.encode(state), as: UTF8.self), on: db)
+        try await AppSettings.set(stateKey, String(decoding: try encoder.encode(state), as: UTF8.self), on: db)
     }
 
     /// What the engine sees now.

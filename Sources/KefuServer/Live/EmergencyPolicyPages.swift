@@ -57,8 +57,8 @@ struct EmergencyPolicyPages {
             if !problems.isEmpty { throw KefuError.invalid(problems.map(FieldProblemDTO.init)) }
             let json = String(decoding: try JSONEncoder().encode(policy), as: UTF8.self)
             try await req.db.writeTransaction { tx in
-                let before = try await LanguageRules.setting(EmergencyCoordinator.policyKey, on: tx)
-                try await LanguageRules.saveSetting(EmergencyCoordinator.policyKey, json, on: tx)
+                let before = try await AppSettings.get(EmergencyCoordinator.policyKey, on: tx)
+                try await AppSettings.set(EmergencyCoordinator.policyKey, json, on: tx)
                 try await req.history(on: tx).audit(action: "emergency.policy_saved", objectType: "emergency_policy", objectId: nil,
                                                     before: before, after: json)
             }

@@ -126,7 +126,7 @@ struct WallboardPages {
             if !problems.isEmpty { throw KefuError.invalid(problems) }
             let json = String(decoding: try JSONEncoder().encode(roster), as: UTF8.self)
             try await req.db.writeTransaction { tx in
-                try await LanguageRules.saveSetting(EmergencyCoordinator.rosterKey, json, on: tx)
+                try await AppSettings.set(EmergencyCoordinator.rosterKey, json, on: tx)
                 try await req.history(on: tx).audit(action: "live.groups_saved", objectType: "agent_groups", objectId: nil, after: json)
             }
         }

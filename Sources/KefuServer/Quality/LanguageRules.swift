@@ -38,13 +38,13 @@ struct LanguageRules: Sendable {
     private static let cache = NIOLockedValueBox<[String: LanguageRules]>([:])
 
     static func revision(on db: Database) async throws -> Int {
-        Int(try await setting(revisionKey, on: db) ?? "") ?? 0
+        Int(try await AppSettings.get(revisionKey, on: db) ?? "") ?? 0
     }
 
     /// Called inside the transaction of every change to lexicon, scorecard or greeting days.
     static func bumpRevision(on db: Database) async throws {
         let next = try await revision(on: db) + 1
-        try await saveSetting(revisionKey, String(next), on: db)
+        try await AppSettings.set(revisionKey, String(next), on: db)
     }
 
     /// The newest saved lexicon, or the shipped default before any admin edit.
@@ -58,7 +58,7 @@ struct LanguageRules: Sendable {
     }
 
     static func currentScorecard(on db: Database) async throws -> Scorecard {
-        guard let json = try await setting(scorecardKey, on: db),
+        guard let json = try await AppSettings.get(scorecardKey, on: db),
               let card = try? JSONDecoder().decode(Scorecard.self, from: Data(json.utf8)) else { return .standard }
         return card
     }
@@ -69,18 +69,5 @@ struct LanguageRules: Sendable {
             if let day = LocalDay(d.day), let kind = GreetingKind(rawValue: d.kind) { extra[day] = kind }
         }
         return FestivalCalendar(extraDays: extra)
-    }
-
-    static func setting(_ key: String, on db: Database) async throws -> String? {
-        struct Row: Decodable { var value: String }
-        return try await (db as! any SQLDatabase).raw("SELECT value FROM app_settings WHERE key = \(bind: key)")
-            .first(decoding: Row.self)?.value
-    }
-
-    static func saveSetting(_ key: String, _ value: String, on db: Database) async throws {
-        try await (db as! any SQLDatabase).raw("""
-            INSERT INTO app_settings (key, value) VALUES (\(bind: key), \(bind: value))
-            ON CONFLICT (key) DO UPDATE SET value = excluded.value
-            """).run()
     }
 }

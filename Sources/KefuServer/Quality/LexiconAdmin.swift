@@ -59,8 +59,8 @@ struct LexiconAdmin {
     func saveScorecard(_ card: Scorecard) async throws {
         let json = String(decoding: try JSONEncoder().encode(card), as: UTF8.self)
         try await db.writeTransaction { tx in
-            let before = try await LanguageRules.setting(LanguageRules.scorecardKey, on: tx)
-            try await LanguageRules.saveSetting(LanguageRules.scorecardKey, json, on: tx)
+            let before = try await AppSettings.get(LanguageRules.scorecardKey, on: tx)
+            try await AppSettings.set(LanguageRules.scorecardKey, json, on: tx)
             try await LanguageRules.bumpRevision(on: tx)
             try await self.history.on(tx).audit(action: "qa.scorecard_saved", objectType: "qa_scorecard", objectId: nil, before: before, after: json)
         }
