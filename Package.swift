@@ -32,6 +32,8 @@ let package = Package(
         .executableTarget(name: "kefu", dependencies: ["KefuServer"]),
         // The phrase-matcher benchmark (Benchmarks/language): KefuCore only, so a release build takes seconds.
         .executableTarget(name: "KefuLangBench", dependencies: ["KefuCore"], path: "Sources/KefuLangBench"),
+        // The shift-scheduler benchmark against pyworkforce (Benchmarks/workforce): KefuCore only.
+        .executableTarget(name: "KefuWorkforceBench", dependencies: ["KefuCore"], path: "Sources/KefuWorkforceBench"),
         .testTarget(name: "KefuCoreTests", dependencies: ["KefuCore"]),
         .testTarget(
             name: "KefuServerTests",

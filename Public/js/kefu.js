@@ -199,3 +199,20 @@ document.addEventListener("DOMContentLoaded", () => {
     setInterval(tick, 1000);
   }
 });
+
+// Roster grid: clicking a cell fills the lead's edit form with that person, day and shift.
+document.addEventListener("DOMContentLoaded", () => {
+  const grid = document.getElementById("roster-grid");
+  const form = document.getElementById("cell-form");
+  if (!grid || !form) return;
+  grid.addEventListener("click", (ev) => {
+    const cell = ev.target.closest("td.rc");
+    if (!cell) return;
+    document.getElementById("cell-work-id").value = cell.parentElement.dataset.workId;
+    document.getElementById("cell-day").value = cell.dataset.day;
+    document.getElementById("cell-shift").value = cell.dataset.shift || "";
+    const role = cell.classList.contains("reserve") ? "reserve" : cell.classList.contains("standby") ? "standby" : "regular";
+    document.getElementById("cell-role").value = role;
+    form.scrollIntoView({ behavior: "smooth", block: "nearest" });
+  });
+});

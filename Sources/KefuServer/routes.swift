@@ -22,6 +22,7 @@ func routes(_ app: Application) throws {
     CustomerAPI().register(api)
     DepartmentAPI().register(api)
     QualityAPI().register(api)
+    WorkforceAPI().register(api)
     if app.kefu.simulatedClock != nil { ClockAPI().register(api) }
 
     LoginPages().register(app.routes)
@@ -39,4 +40,9 @@ func routes(_ app: Application) throws {
     WallboardPages().register(app.routes, api: api)
     AgentDeskPages().register(app.routes)
     EmergencyPolicyPages().register(app.routes)
+    WorkforcePages().register(app.routes)
+    RosterPages().register(app.routes)
+    SwapPages().register(app.routes)
+    FiveTablesPages().register(app.routes)
+    WorkforceSetupPages().register(app.routes)
 }

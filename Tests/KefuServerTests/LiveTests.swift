@@ -239,6 +239,49 @@ struct BuiltInACDTests {
             _ = u
         }
     }
+
+    @Test func agentsChooseTheirOwnGroupsButNotTheVIPGroup() async throws {
+        try await withKefu { app, _ in
+            let agent = try await PageSession.signIn(app, "1001")
+            #expect(try await agent.get("/workspace").1.contains("groups-form"))
+            #expect(try await agent.post("/workspace/groups", ["g_inbound": "on", "g_outbound": "on", "g_vip": "on"]).0 == .seeOther)
+            var roster = try await EmergencyCoordinator.roster(on: app.db)
+            #expect(roster[.inbound] == ["1001"] && roster[.outbound] == ["1001"])
+            #expect(roster[.vip] == nil)
+            #expect(try await agent.post("/workspace/groups", ["g_inbound": "on"]).0 == .seeOther)
+            roster = try await EmergencyCoordinator.roster(on: app.db)
+            #expect(roster[.inbound] == ["1001"] && roster[.outbound] == nil)
+            #expect(try await AuditEvent.query(on: app.db).filter(\.$action == "live.groups_chosen").count() == 2)
+        }
+    }
+
+    @Test func aCallerWhoAsksForANamedAgentGetsThemWhenFree() async throws {
+        let clock = ManualClock(testStart)
+        try await withKefu(clock: clock) { app, _ in
+            let lead = try await PageSession.signIn(app, "3001")
+            #expect(try await lead.post("/wallboard/groups", ["g_inbound": "1001 1002"]).0 == .seeOther)
+            #expect(try await lead.post("/wallboard/acd", ["acd": "on"]).0 == .seeOther)
+            for id in ["1001", "1002"] {
+                #expect(try await PageSession.signIn(app, id).post("/workspace/seat", ["action": "login"]).0 == .seeOther)
+                clock.advance(by: 1)   // 1001 has been idle longest
+            }
+            let token = try await CTIToken.add(name: "pbx", on: app.db, now: clock.now())
+            // R1.6: the caller asks for 1002 although 1001 has waited longer.
+            _ = try await switchPost(app, "/cti/events", token: token, json: [
+                ["id": "r1", "type": "enqueued", "at": iso(clock.now()), "callId": "named", "queue": "inbound", "caller": "13800138000", "agentWorkId": "1002"],
+            ])
+            var live = try await app.live.state(on: app.db, now: clock.now())
+            #expect(live.call("named")?.requestedWorkId == "1002")
+            #expect(live.agent("1002")?.callId == "named")
+            #expect(live.agent("1001")?.callId == nil)
+            // The named agent is busy now: the next caller asking for them goes to whoever is free.
+            _ = try await switchPost(app, "/cti/events", token: token, json: [
+                ["id": "r2", "type": "enqueued", "at": iso(clock.now()), "callId": "second", "queue": "inbound", "caller": "13900139000", "agentWorkId": "1002"],
+            ])
+            live = try await app.live.state(on: app.db, now: clock.now())
+            #expect(live.agent("1001")?.callId == "second")
+        }
+    }
 }
 
 @Suite("Emergency policy editor")

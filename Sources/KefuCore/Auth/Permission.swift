@@ -37,6 +37,14 @@ public enum Permission: String, Sendable, CaseIterable {
     case qaAppraisal = "qa.appraisal"
     /// Edit the lexicon (规范用语/服务忌语), the scorecard and greeting days.
     case qaAdmin = "qa.admin"
+    /// Read forecasts, staffing, rosters and the five tables (R4.3).
+    case workforceRead = "workforce.read"
+    /// Import traffic, run forecasts, edit shift templates and rosters (R4.1–R4.4).
+    case workforcePlan = "workforce.plan"
+    /// Approve or reject shift swaps both agents agreed to (R4.5: the lead decides).
+    case workforceApprove = "workforce.approve"
+    /// See one's own roster and ask for or answer shift swaps.
+    case workforceOwn = "workforce.own"
 
     /// Roles that hold this permission.
     public var roles: Set<Role> {
@@ -78,6 +86,14 @@ public enum Permission: String, Sendable, CaseIterable {
             return [.qcInspector, .teamLead, .shiftLead, .admin]
         case .qaAdmin:
             return [.qcInspector, .knowledgeEditor, .admin]
+        case .workforceRead:
+            return [.planner, .shiftLead, .teamLead, .admin]
+        case .workforcePlan:
+            return [.planner, .shiftLead, .admin]
+        case .workforceApprove:
+            return [.shiftLead, .teamLead, .admin]
+        case .workforceOwn:
+            return frontLine.union([.qcInspector, .knowledgeEditor, .planner])
         }
     }
 

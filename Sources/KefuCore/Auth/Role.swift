@@ -36,6 +36,7 @@ public enum Role: String, Sendable, Codable, CaseIterable {
         case .admin: "/admin"
         case .qcInspector: "/qa"
         case .knowledgeEditor: "/qa/lexicon"
+        case .planner: "/workforce"
         default: "/workspace"
         }
     }

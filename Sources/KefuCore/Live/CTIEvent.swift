@@ -9,7 +9,8 @@ import Foundation
 ///
 /// Required fields per type (anything else is optional context):
 /// - every event: `id`, `type`, `at` (ISO 8601 with an offset)
-/// - contact events: `callId`; `enqueued` also `queue`; `offered` also `agentWorkId`
+/// - contact events: `callId`; `enqueued` also `queue` (and `agentWorkId` when the caller
+///   asked for a named agent, R1.6); `offered` also `agentWorkId`
 /// - agent events: `agentWorkId`; `not_ready` may omit `reason` (shown as plain 示忙)
 ///
 /// Field meanings that are not obvious: `transferred` re-queues the call when

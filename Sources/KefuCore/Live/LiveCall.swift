@@ -22,6 +22,10 @@ public struct LiveCall: Hashable, Sendable, Codable {
     public internal(set) var enqueuedAt: Date?
     public internal(set) var answeredAt: Date?
     public internal(set) var agentWorkId: String?
+    /// The agent the caller asked for by work ID (R1.6: 客户指定话务员), carried by the
+    /// `enqueued` event's `agentWorkId`; the built-in ACD offers the call to them first
+    /// when they are free.
+    public internal(set) var requestedWorkId: String?
     /// Agents whose phones ring for this call now (several under ring-all).
     public internal(set) var ringingAgents: Set<String>
     /// Start of the current hold, for "on hold for 2 min" (nil when not held).

@@ -118,6 +118,7 @@ private struct Step {
         if call.phase == .waiting, call.queue == queue, call.enqueuedAt != nil {
             // Same queue entry reported twice under different ids: keep the first wait.
             call.caller = event.caller ?? call.caller
+            call.requestedWorkId = event.agentWorkId ?? call.requestedWorkId
             state.calls[callId] = call
             return
         }
@@ -129,6 +130,7 @@ private struct Step {
         call.queue = queue
         call.caller = event.caller ?? call.caller
         call.enqueuedAt = at
+        call.requestedWorkId = event.agentWorkId
         call.answeredAt = nil
         call.agentWorkId = nil
         call.ringingAgents = []

@@ -8,5 +8,8 @@ public enum KefuCommands {
         app.asyncCommands.use(QACommands(), as: "qa")
         app.asyncCommands.use(CTICommands(), as: "cti")
         app.asyncCommands.use(SimulateCommand(), as: "simulate")
+        app.asyncCommands.use(ForecastCommand(), as: "forecast")
+        app.asyncCommands.use(ErlangCommand(), as: "erlang")
+        app.asyncCommands.use(ScheduleCommand(), as: "schedule")
     }
 }

@@ -148,6 +148,7 @@ struct DemoData {
         try await DeadlineSweeper(db: db, now: now, timeZone: tz, logger: app.logger).sweep(batch: 10_000)
         try await DemoContacts(app: app).load()
         try await DemoLive(app: app).load()
+        try await DemoWorkforce(app: app).load(passwordHash: hash)
     }
 }
 

@@ -24,6 +24,7 @@ struct AgentDesk {
     }
     struct Panel: Encodable {
         var groups: String
+        var groupChoices: [AgentGroupChoice.Choice]
         var state: String
         var stateLabel: String
         var signedIn: Bool
@@ -63,7 +64,8 @@ struct AgentDesk {
         }
         let roster = try await EmergencyCoordinator.roster(on: req.db)
         let groups = AgentGroup.allCases.filter { roster[$0]?.contains(user.workId) == true }.map(\.label)
-        return Panel(groups: groups.isEmpty ? "呼入组（未编入分组名单）" : groups.joined(separator: "、"), state: state.code, stateLabel: state.label, signedIn: state.isSignedIn,
+        return Panel(groups: groups.isEmpty ? "呼入组（未编入分组名单）" : groups.joined(separator: "、"),
+                     groupChoices: AgentGroupChoice.choices(for: user, roster: roster), state: state.code, stateLabel: state.label, signedIn: state.isSignedIn,
                      opening: rules.engine.openingPhrase(on: LocalDay(req.now, in: tz)), call: call,
                      notReadyReasons: notReadyReasons, holdLimitMessage: "保持已达 30 秒，请恢复通话或征得客户同意",
                      holdReminderMessage: "客户已等待 1 分钟，请再次提醒客户", hangUpMessage: "请等客户先挂机：不得先于客户挂断电话")
@@ -105,6 +107,7 @@ struct AgentDeskPages {
     func register(_ routes: RoutesBuilder) {
         let desk = routes.requiring(.chatServe)
         desk.post("workspace", "seat", use: seat)
+        desk.post("workspace", "groups", use: groups)
         desk.get("workspace", "call.json", use: call)
         desk.post("workspace", "call", use: callAction)
     }
@@ -145,6 +148,12 @@ struct AgentDeskPages {
         } catch let e as KefuError {
             return req.redirect(to: "/workspace?notice=" + e.reason.urlQueryEncoded)
         }
+    }
+
+    func groups(req: Request) async throws -> Response {
+        let form = try req.content.decode([String: String].self)
+        try await AgentGroupChoice.save(req, user: try req.user(), form: form)
+        return req.redirect(to: "/workspace?notice=" + "分组已更新".urlQueryEncoded)
     }
 
     struct CallState: Content { var state: String; var callId: String? }

@@ -55,7 +55,8 @@ enum BuiltInACD {
             call.phase == .waiting && (call.ringingAgents.isEmpty || call.ringingAgents.isSubset(of: stale[call.callId] ?? []))
         }
         let calls = Router.queueOrder(waiting.map {
-            RoutingCall(id: $0.callId, queue: $0.queue, isVIP: $0.queue == AgentGroup.vip.rawValue, enqueuedAt: $0.enqueuedAt ?? now)
+            RoutingCall(id: $0.callId, queue: $0.queue, isVIP: $0.queue == AgentGroup.vip.rawValue,
+                        requestedWorkId: $0.requestedWorkId, enqueuedAt: $0.enqueuedAt ?? now)
         })
         for call in calls {
             let tried = live.call(call.id)?.ringingAgents ?? []

@@ -53,6 +53,14 @@ struct CTIEventStore {
         return (rows.compactMap(Self.event), maxSeq)
     }
 
+    /// Events timed in [from, to), in time order: the traffic history and the five tables read them.
+    func events(from: Date, to: Date) async throws -> [CTIEvent] {
+        let rows = try await (db as! any SQLDatabase).select().column("*").from("cti_events")
+            .where("at", .greaterThanOrEqual, SQLBind(from)).where("at", .lessThan, SQLBind(to))
+            .orderBy("at").orderBy("seq").all(decoding: Row.self)
+        return rows.compactMap(Self.event)
+    }
+
     static func event(_ r: Row) -> CTIEvent? {
         guard let type = CTIEventType(rawValue: r.type) else { return nil }
         return CTIEvent(id: r.event_id, type: type, at: r.at, callId: r.call_id, queue: r.queue, caller: r.caller,

@@ -1,5 +1,6 @@
 import Vapor
 import Fluent
+import SQLKit
 import NIOConcurrencyHelpers
 import KefuCore
 
@@ -20,11 +21,17 @@ final class LiveService: Sendable {
 
     static let overlap: Int64 = 500
 
+    /// SQLite has one writer, so sequence numbers become visible in order and nothing needs
+    /// re-reading; PostgreSQL's concurrent transactions may commit them out of order.
+    static func overlap(_ db: Database) -> Int64 {
+        (db as? any SQLDatabase)?.dialect.name == "sqlite" ? 0 : overlap
+    }
+
     /// The state with everything stored so far folded in.
     func state(on db: Database, now: Date) async throws -> LiveState {
         try await refreshing.run {
             if let c = self.cache.withLockedValue({ $0 }) {
-                let (events, last) = try await CTIEventStore(db: db).events(afterSeq: max(0, c.lastSeq - Self.overlap))
+                let (events, last) = try await CTIEventStore(db: db).events(afterSeq: max(0, c.lastSeq - Self.overlap(db)))
                 var state = c.state
                 if !events.isEmpty { state.apply(events) }
                 state.discardEvents(before: now.addingTimeInterval(-3 * 3600))

@@ -35,6 +35,8 @@ struct PageContext: Encodable {
                 ("/qa", "质检复核", .qaReview),
                 ("/qa/appraisal", "质检考核", .qaAppraisal),
                 ("/qa/lexicon", "词库", .qaAdmin),
+                ("/workforce/me", "我的排班", .workforceOwn),
+                ("/workforce", "排班管理", .workforceRead),
                 ("/admin", "系统管理", .adminUsers),
             ]
             // The longest matching prefix is the active item (/qa/mine is not also /qa).

@@ -13,5 +13,6 @@ enum KefuMigrations {
         app.migrations.add(SessionRecord.migration)
         app.migrations.add(M007_CreateQuality())
         app.migrations.add(M008_CreateLiveOperations())
+        app.migrations.add(M009_CreateWorkforce())
     }
 }

@@ -1,0 +1,41 @@
+import Vapor
+import KefuCore
+
+/// The five tables page (五表, R4.3) and each table as CSV for Excel.
+struct FiveTablesPages {
+    func register(_ routes: RoutesBuilder) {
+        let read = routes.requiring(.workforceRead)
+        read.get("workforce", "tables", use: page)
+        read.get("workforce", "tables", ":number", use: csv)
+    }
+
+    struct Context: Encodable { var page: PageContext; var month: String; var previous: String; var next: String; var tables: [FiveTables.Table] }
+
+    func month(_ req: Request) throws -> String {
+        if let m = req.query[String.self, at: "month"] {
+            guard WorkforceSettings.month(m) != nil else { throw KefuError.invalid([.init(field: "month", message: "月份须为 YYYY-MM 格式")]) }
+            return m
+        }
+        return WorkforceSettings.monthText(LocalDay(req.now, in: req.kefu.settings.timeZone))
+    }
+
+    func page(req: Request) async throws -> View {
+        let m = try month(req)
+        let tables = try await FiveTables(db: req.db, timeZone: req.kefu.settings.timeZone).build(month: m)
+        return try await req.view.render("workforce_tables", Context(page: PageContext(req, user: try req.user(), title: "五表 \(m)"), month: m,
+                                                                     previous: WorkforceSettings.previousMonth(m) ?? m, next: WorkforceSettings.nextMonth(m) ?? m,
+                                                                     tables: tables))
+    }
+
+    /// `/workforce/tables/3.csv?month=2026-11`
+    func csv(req: Request) async throws -> Response {
+        let name = req.parameters.get("number") ?? ""
+        guard name.hasSuffix(".csv"), let n = Int(name.dropLast(4)), (1...5).contains(n) else { throw KefuError.notFound("表") }
+        let m = try month(req)
+        let tables = try await FiveTables(db: req.db, timeZone: req.kefu.settings.timeZone).build(month: m)
+        let res = Response(status: .ok, body: .init(string: FiveTables.csv(tables[n - 1])))
+        res.headers.replaceOrAdd(name: .contentType, value: "text/csv; charset=utf-8")
+        res.headers.replaceOrAdd(name: .contentDisposition, value: "attachment; filename=\"five-tables-\(n)-\(m).csv\"")
+        return res
+    }
+}

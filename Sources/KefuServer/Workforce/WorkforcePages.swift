@@ -1,0 +1,169 @@
+import Fluent
+import Vapor
+import KefuCore
+
+/// The planner's hub (排班管理): traffic history in (CSV or Kefu's own CTI events), a month's
+/// forecast with its backtest error, Erlang staffing beside the seed's rule of thumb, and
+/// the way on to the roster and the five tables.
+struct WorkforcePages {
+    func register(_ routes: RoutesBuilder) {
+        let read = routes.requiring(.workforceRead)
+        let plan = routes.requiring(.workforcePlan)
+        read.get("workforce", use: hub)
+        plan.on(.POST, "workforce", "traffic", body: .collect(maxSize: "50mb"), use: importTraffic)
+        plan.post("workforce", "traffic", "cti", use: foldCTI)
+        plan.post("workforce", "staffing", use: saveStaffing)
+        plan.post("workforce", "forecasts", use: createForecast)
+        read.get("workforce", "forecasts", ":id", use: forecastPage)
+        read.get("workforce", "forecasts", ":id", "csv", use: forecastCSV)
+        plan.post("workforce", "forecasts", ":id", "roster", use: generateRoster)
+    }
+
+    struct RunRow: Encodable { var id: String; var month: String; var method: String; var requested: String; var createdAt: String; var createdBy: String }
+    struct RosterRow: Encodable { var month: String; var status: String }
+    struct HubContext: Encodable {
+        var page: PageContext; var history: [TrafficHistory.Summary]; var runs: [RunRow]; var rosters: [RosterRow]
+        var params: StaffingParameters; var nextMonth: String; var canPlan: Bool; var importResult: TrafficHistory.ImportResult?
+        var error: String?; var pendingSwaps: Int
+    }
+
+    func hub(req: Request) async throws -> Response {
+        try await renderHub(req, importResult: nil, error: nil)
+    }
+
+    func renderHub(_ req: Request, importResult: TrafficHistory.ImportResult?, error: KefuError?) async throws -> Response {
+        let user = try req.user()
+        let zone = req.kefu.settings.timeZone
+        let runs = try await ForecastRun.query(on: req.db).sort(\.$createdAt, .descending).limit(20).all().map {
+            RunRow(id: $0.id!.uuidString, month: $0.month, method: $0.method, requested: $0.requestedMethod,
+                   createdAt: PageFormat.dateTime($0.createdAt, zone), createdBy: $0.createdBy ?? "")
+        }
+        let rosters = try await RosterRecord.query(on: req.db).sort(\.$month, .descending).all().map {
+            RosterRow(month: $0.month, status: $0.status == "published" ? "已发布" : "草稿")
+        }
+        let pending = try await ShiftSwapRecord.query(on: req.db).filter(\.$state == ShiftSwapState.accepted.rawValue).count()
+        let ctx = HubContext(page: PageContext(req, user: user, title: "排班管理"),
+                             history: try await TrafficHistory(db: req.db).summaries(timeZone: zone), runs: runs, rosters: rosters,
+                             params: try await WorkforceSettings.staffing(on: req.db),
+                             nextMonth: WorkforceSettings.nextMonth(WorkforceSettings.monthText(LocalDay(req.now, in: zone))) ?? "",
+                             canPlan: user.can(.workforcePlan), importResult: importResult, error: error?.reason, pendingSwaps: pending)
+        let res = try await req.view.render("workforce", ctx).encodeResponse(for: req)
+        if let error { res.status = error.status }
+        return res
+    }
+
+    func importTraffic(req: Request) async throws -> Response {
+        struct Form: Content { var text: String?; var file: File?; var interval: Int? }
+        let form = try req.content.decode(Form.self)
+        var text = form.text ?? ""
+        if let file = form.file, file.data.readableBytes > 0 { text = String(buffer: file.data) }
+        do {
+            guard !text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
+                throw KefuError.invalid([.init(field: "file", message: "请选择 CSV 文件或粘贴内容")])
+            }
+            let clock = try ForecastService.clock(req.kefu.settings.timeZone, form.interval ?? 30)
+            let result = try await TrafficHistory(db: req.db).importCSV(text, clock: clock, now: req.now)
+            try await req.history(on: req.db).audit(action: "traffic.imported", objectType: "traffic", objectId: nil,
+                                                    after: "\(result.imported) intervals, \(result.errors.count) bad lines")
+            return try await renderHub(req, importResult: result, error: nil)
+        } catch let e as KefuError {
+            return try await renderHub(req, importResult: nil, error: e)
+        }
+    }
+
+    func foldCTI(req: Request) async throws -> Response {
+        struct Form: Content { var from: String?; var to: String?; var interval: Int? }
+        let form = try req.content.decode(Form.self)
+        do {
+            guard let from = form.from.flatMap(LocalDay.init), let to = form.to.flatMap(LocalDay.init), from <= to else {
+                throw KefuError.invalid([.init(field: "from", message: "请填写起止日期（YYYY-MM-DD），起始不晚于结束")])
+            }
+            let zone = req.kefu.settings.timeZone
+            let clock = try ForecastService.clock(zone, form.interval ?? 30)
+            let n = try await TrafficHistory(db: req.db).aggregateCTI(from: from.start(in: zone), to: to.adding(days: 1).start(in: zone), clock: clock, now: req.now)
+            try await req.history(on: req.db).audit(action: "traffic.folded", objectType: "traffic", objectId: nil, after: "\(from)…\(to): \(n)")
+            return req.redirect(to: "/workforce?notice=" + "已从 CTI 事件汇总 \(n) 个时段".urlQueryEncoded)
+        } catch let e as KefuError {
+            return try await renderHub(req, importResult: nil, error: e)
+        }
+    }
+
+    func saveStaffing(req: Request) async throws -> Response {
+        struct Form: Content {
+            var targetServiceLevel: Double?; var answerWithinSeconds: Double?; var shrinkage: Double?; var maxOccupancy: Double?
+            var patienceSeconds: String?; var maxCallsPerAgentHour: Double?
+        }
+        let form = try req.content.decode(Form.self)
+        var p = StaffingParameters()
+        p.targetServiceLevel = form.targetServiceLevel ?? p.targetServiceLevel
+        p.answerWithinSeconds = form.answerWithinSeconds ?? p.answerWithinSeconds
+        p.shrinkage = form.shrinkage ?? p.shrinkage
+        p.maxOccupancy = form.maxOccupancy ?? p.maxOccupancy
+        p.maxCallsPerAgentHour = form.maxCallsPerAgentHour ?? p.maxCallsPerAgentHour
+        if let text = form.patienceSeconds?.trimmingCharacters(in: .whitespaces), !text.isEmpty {
+            guard let v = Double(text) else { return try await renderHub(req, importResult: nil, error: .invalid([.init(field: "patienceSeconds", message: "平均耐心时长须为数字")])) }
+            p.patienceSeconds = v
+        }
+        let problems = p.problems()
+        if !problems.isEmpty { return try await renderHub(req, importResult: nil, error: .invalid(problems)) }
+        let json = WorkforceSettings.json(p)
+        try await req.db.writeTransaction { tx in
+            let before = try await AppSettings.get(WorkforceSettings.staffingKey, on: tx)
+            try await AppSettings.set(WorkforceSettings.staffingKey, json, on: tx)
+            try await req.history(on: tx).audit(action: "workforce.staffing_saved", objectType: "workforce_settings", objectId: nil, before: before, after: json)
+        }
+        return req.redirect(to: "/workforce?notice=" + "人员配置目标已保存，下一次预测起生效".urlQueryEncoded)
+    }
+
+    func createForecast(req: Request) async throws -> Response {
+        struct Form: Content { var month: String?; var interval: Int?; var method: String? }
+        let form = try req.content.decode(Form.self)
+        do {
+            let methodName = form.method ?? "auto"
+            var method: ForecastMethod?
+            if methodName != "auto" {
+                guard let m = ForecastMethod(rawValue: methodName) else { throw KefuError.invalid([.init(field: "method", message: "未知的预测方法 \(methodName)")]) }
+                method = m
+            }
+            let run = try await ForecastService(db: req.db, timeZone: req.kefu.settings.timeZone)
+                .run(month: form.month ?? "", intervalMinutes: form.interval ?? 30, method: method, actor: try req.user().workId, now: req.now)
+            try await req.history(on: req.db).audit(action: "forecast.created", objectType: "forecast", objectId: run.id?.uuidString, after: "\(run.month) \(run.method)")
+            return req.redirect(to: "/workforce/forecasts/\(run.id!.uuidString)")
+        } catch let e as KefuError {
+            return try await renderHub(req, importResult: nil, error: e)
+        }
+    }
+
+    func loaded(_ req: Request) async throws -> ForecastService.Loaded {
+        guard let id = req.parameters.get("id", as: UUID.self) else { throw KefuError.notFound("预测") }
+        return try await ForecastService(db: req.db, timeZone: req.kefu.settings.timeZone).load(id)
+    }
+
+    func forecastPage(req: Request) async throws -> View {
+        let f = try await loaded(req)
+        let user = try req.user()
+        return try await req.view.render("workforce_forecast", ForecastView.context(f, page: PageContext(req, user: user, title: "\(f.run.month) 话务预测"),
+                                                                                    canPlan: user.can(.workforcePlan)))
+    }
+
+    func forecastCSV(req: Request) async throws -> Response {
+        let f = try await loaded(req)
+        let formatter = ISO8601DateFormatter()
+        formatter.timeZone = req.kefu.settings.timeZone
+        var out = "\u{FEFF}interval_start,offered,aht_seconds,agents,scheduled,service_level,holiday\r\n"
+        for (k, i) in f.result.intervals.enumerated() {
+            let s = k < f.staffing.count ? f.staffing[k] : StaffingResult.zero
+            out += "\(formatter.string(from: i.start)),\(String(format: "%.2f", i.offered)),\(String(format: "%.1f", i.ahtSeconds)),\(s.agents),\(s.scheduled),\(String(format: "%.3f", s.serviceLevel)),\(i.holiday ?? "")\r\n"
+        }
+        let res = Response(status: .ok, body: .init(string: out))
+        res.headers.replaceOrAdd(name: .contentType, value: "text/csv; charset=utf-8")
+        res.headers.replaceOrAdd(name: .contentDisposition, value: "attachment; filename=\"forecast-\(f.run.month).csv\"")
+        return res
+    }
+
+    func generateRoster(req: Request) async throws -> Response {
+        let f = try await loaded(req)
+        _ = try await RosterService(db: req.db, timeZone: req.kefu.settings.timeZone).generate(from: f, history: req.history(on: req.db))
+        return req.redirect(to: "/workforce/rosters/\(f.run.month)?notice=" + "已按预测生成排班草稿".urlQueryEncoded)
+    }
+}
