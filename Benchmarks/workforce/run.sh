@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Shift-scheduling benchmark: Kefu's ShiftScheduler vs pyworkforce (OR-Tools CP-SAT).
+# Shift-scheduling benchmark: Kefu's ShiftScheduler vs pyworkforce (OR-Tools CP-SAT),
+# then the end-to-end month (forecast + staffing + roster, `KefuWorkforceBench pipeline`).
 # See README.md beside this file.
 #
 #   bash Benchmarks/workforce/run.sh
@@ -11,6 +12,7 @@
 #   WF_BENCH_REPEAT   timed runs per tool and case (best kept)  [3]
 #   PYWORKFORCE_PY    python with pyworkforce importable        [Benchmarks/workforce/.venv/bin/python,
 #                     created with `pip install pyworkforce` when missing]
+#   WF_PIPELINE_REPEAT  timed runs of each pipeline stage (best kept) [5]
 #   SKIP_BUILD=1      use the existing .build-bench release binary
 set -euo pipefail
 
@@ -91,3 +93,24 @@ out += ["", "All objectives equal." if ok else "OBJECTIVES DIFFER (see table)."]
 open(sys.argv[2], "w").write("\n".join(out) + "\n")
 print("\n".join(out))
 PY
+
+# End-to-end month: Erlang C, then Erlang A (patience 120 s); JSON lines appended to results.md.
+PIPELINE="$OUT/pipeline.jsonl"
+: > "$PIPELINE"
+for extra in "" "--patience 120"; do
+    echo "== pipeline ${extra:-(Erlang C)}" >&2
+    # shellcheck disable=SC2086 # $extra is deliberately split into flag and value
+    "$BIN" pipeline --repeat "${WF_PIPELINE_REPEAT:-5}" $extra >> "$PIPELINE" || die "pipeline $extra failed"
+    tail -n 1 "$PIPELINE" >&2
+done
+{
+    echo
+    echo "## End-to-end month (forecast + staffing + roster)"
+    echo
+    echo "\`KefuWorkforceBench pipeline\` (Erlang C) and \`pipeline --patience 120\` (Erlang A): 200 agents, 2026-12,"
+    echo "30-min intervals, best of ${WF_PIPELINE_REPEAT:-5} per stage, seconds under \`seconds\`."
+    echo
+    echo '```json'
+    cat "$PIPELINE"
+    echo '```'
+} >> "$HERE/results.md"

@@ -106,7 +106,10 @@ struct WorkforceTests {
             #expect(tooEarly.0 == .unprocessableEntity)
             #expect(tooEarly.1.contains("14"))
 
-            #expect(try await planner.post("/workforce/forecasts/\(run.id!.uuidString)/roster", [:]).0 == .seeOther)
+            let capped = try await planner.post("/workforce/forecasts/\(run.id!.uuidString)/roster", ["objective": "min-resources", "maxPerPeriod": "1"])
+            #expect(capped.0 == .unprocessableEntity)
+            #expect(capped.1.contains("无法覆盖需求"))
+            #expect(try await planner.post("/workforce/forecasts/\(run.id!.uuidString)/roster", ["objective": "min-resources"]).0 == .seeOther)
             let grid = try await planner.get("/workforce/rosters/2026-12")
             #expect(grid.0 == .ok && grid.1.contains("roster-grid"))
             let roster = try await api(app, .GET, "/workforce/rosters/2026-12", token: u.shiftLead)

@@ -38,9 +38,14 @@ struct CTIEventStore {
 
     /// Events received after `seq` (exclusive), in arrival order.
     func events(afterSeq seq: Int64, limit: Int = 100_000) async throws -> ([CTIEvent], Int64) {
-        let rows = try await (db as! any SQLDatabase).select().column("*").from("cti_events")
-            .where("seq", .greaterThan, SQLBind(seq)).orderBy("seq").limit(limit).all(decoding: Row.self)
+        let rows = try await rows(afterSeq: seq, limit: limit)
         return (rows.compactMap(Self.event), rows.last?.seq ?? seq)
+    }
+
+    /// The stored rows after `seq`, with their sequence numbers (to spot numbers not yet visible).
+    func rows(afterSeq seq: Int64, limit: Int = 100_000) async throws -> [Row] {
+        try await (db as! any SQLDatabase).select().column("*").from("cti_events")
+            .where("seq", .greaterThan, SQLBind(seq)).orderBy("seq").limit(limit).all(decoding: Row.self)
     }
 
     /// Events whose time is at or after `since`, in arrival order: what a restarted process replays.

@@ -23,10 +23,11 @@ struct LiveListenerLifecycle: LifecycleHandler {
                     let conn = try await PostgresConnection.connect(on: app.eventLoopGroup.next(), configuration: config, id: 1, logger: logger)
                     current.withLockedValue { $0 = conn }
                     if Task.isCancelled { try? await conn.close(); return }
-                    let notifications = try await conn.listen(LiveNotifier.channel)
-                    for try await _ in notifications {
-                        if Task.isCancelled { break }
-                        app.wallboard.changed()
+                    try await conn.listen(on: LiveNotifier.channel) { notifications in
+                        for try await _ in notifications {
+                            if Task.isCancelled { break }
+                            app.wallboard.changed()
+                        }
                     }
                 } catch {
                     if Task.isCancelled { return }

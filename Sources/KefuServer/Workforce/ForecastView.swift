@@ -14,6 +14,7 @@ enum ForecastView {
         var page: PageContext; var id: String; var month: String; var method: String; var requested: String
         var backtests: [Backtest]; @NilIfEmpty var backtestDays: [DayError]; var slotChart: String; var dailyChart: String; var intradayChart: String
         var days: [DayRow]; var params: StaffingParameters; var monthStart: String; var canPlan: Bool; var patience: String
+        var error: String? = nil
     }
 
     static let weekdays = ["", "一", "二", "三", "四", "五", "六", "日"]

@@ -45,7 +45,8 @@ struct RosterService {
 
     /// Builds (or rebuilds) the month's roster from a forecast run. A rebuilt roster starts
     /// as a draft again; the previous one is replaced, and the replacement is audited.
-    func generate(from forecast: ForecastService.Loaded, history: History) async throws -> RosterRecord {
+    func generate(from forecast: ForecastService.Loaded, objective: ScheduleObjective = .minResources, maxPerShift: Int? = nil,
+                  maxPerPeriod: Int? = nil, history: History) async throws -> RosterRecord {
         let templates = try await WorkforceSettings.templates(on: db)
         let rules = try await WorkforceSettings.rules(on: db)
         let clock = forecast.clock
@@ -62,8 +63,12 @@ struct RosterService {
         let perShift: [[Int]]
         do {
             let problem = try ShiftProblem(numDays: days.count, periods: slots, required: required, shifts: coverage)
-            var solution = try ShiftScheduler.solve(problem, options: ScheduleOptions(objective: .minResources, timeLimitSeconds: 10))
+            var solution = try ShiftScheduler.solve(problem, options: ScheduleOptions(objective: objective, maxPerShift: maxPerShift,
+                                                                                     maxPerPeriod: maxPerPeriod, timeLimitSeconds: 10))
             if solution.status == .infeasible {
+                guard maxPerShift == nil, maxPerPeriod == nil else {
+                    throw KefuError(.unprocessableEntity, "infeasible", "在所设上限下无法覆盖需求：" + (solution.infeasibleReason ?? "请放宽上限"))
+                }
                 // A period no template covers: get as close as the templates allow.
                 solution = try ShiftScheduler.solve(problem, options: ScheduleOptions(objective: .minAbsDifference, timeLimitSeconds: 10))
             }

@@ -139,11 +139,17 @@ struct WorkforcePages {
         return try await ForecastService(db: req.db, timeZone: req.kefu.settings.timeZone).load(id)
     }
 
-    func forecastPage(req: Request) async throws -> View {
-        let f = try await loaded(req)
+    func forecastPage(req: Request) async throws -> Response {
+        try await renderForecast(req, try await loaded(req), error: nil)
+    }
+
+    func renderForecast(_ req: Request, _ f: ForecastService.Loaded, error: KefuError?) async throws -> Response {
         let user = try req.user()
-        return try await req.view.render("workforce_forecast", ForecastView.context(f, page: PageContext(req, user: user, title: "\(f.run.month) 话务预测"),
-                                                                                    canPlan: user.can(.workforcePlan)))
+        var ctx = ForecastView.context(f, page: PageContext(req, user: user, title: "\(f.run.month) 话务预测"), canPlan: user.can(.workforcePlan))
+        ctx.error = error?.reason
+        let res = try await req.view.render("workforce_forecast", ctx).encodeResponse(for: req)
+        if let error { res.status = error.status }
+        return res
     }
 
     func forecastCSV(req: Request) async throws -> Response {
@@ -161,9 +167,27 @@ struct WorkforcePages {
         return res
     }
 
+    /// Roster from this forecast: the shift scheduler's objective and caps come from the form
+    /// (minimum staff with full coverage by default).
     func generateRoster(req: Request) async throws -> Response {
+        struct Form: Content { var objective: String?; var maxPerShift: String?; var maxPerPeriod: String? }
         let f = try await loaded(req)
-        _ = try await RosterService(db: req.db, timeZone: req.kefu.settings.timeZone).generate(from: f, history: req.history(on: req.db))
-        return req.redirect(to: "/workforce/rosters/\(f.run.month)?notice=" + "已按预测生成排班草稿".urlQueryEncoded)
+        let form = try req.content.decode(Form.self)
+        do {
+            guard let objective = ScheduleObjective(rawValue: form.objective ?? "min-resources") else {
+                throw KefuError.invalid([.init(field: "objective", message: "未知的优化目标")])
+            }
+            func cap(_ text: String?, _ field: String) throws -> Int? {
+                guard let t = text?.trimmingCharacters(in: .whitespaces), !t.isEmpty else { return nil }
+                guard let n = Int(t), n > 0 else { throw KefuError.invalid([.init(field: field, message: "上限须为正整数")]) }
+                return n
+            }
+            _ = try await RosterService(db: req.db, timeZone: req.kefu.settings.timeZone)
+                .generate(from: f, objective: objective, maxPerShift: try cap(form.maxPerShift, "maxPerShift"),
+                          maxPerPeriod: try cap(form.maxPerPeriod, "maxPerPeriod"), history: req.history(on: req.db))
+            return req.redirect(to: "/workforce/rosters/\(f.run.month)?notice=" + "已按预测生成排班草稿".urlQueryEncoded)
+        } catch let e as KefuError {
+            return try await renderForecast(req, f, error: e)
+        }
     }
 }
