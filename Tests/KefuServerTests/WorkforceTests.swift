@@ -144,6 +144,9 @@ struct WorkforceTests {
             let days1001 = Set(after.filter { $0["workId"] as? String == "1001" }.compactMap { $0["day"] as? String })
             let days1002 = Set(after.filter { $0["workId"] as? String == "1002" }.compactMap { $0["day"] as? String })
             let give = try #require(days1001.subtracting(days1002).sorted().first)
+            // The shift given away is a reserve shift: it moves as one.
+            let giveShift = try #require(after.first { $0["workId"] as? String == "1001" && $0["day"] as? String == give }?["shift"] as? String)
+            #expect(try await planner.post("/workforce/rosters/2026-12/cell", ["workId": "1001", "day": give, "shift": giveShift, "role": "reserve"]).0 == .seeOther)
             let agent = try await PageSession.signIn(app, "1001")
             let asked = try await agent.post("/workforce/swaps", ["day": give, "peer": "1002", "peerDay": ""])
             #expect(asked.0 == .seeOther)
@@ -156,7 +159,7 @@ struct WorkforceTests {
             let approved = try await lead.post("/workforce/swaps/\(swap.id!.uuidString)/approve", [:])
             if approved.0 == .seeOther {
                 let final = try #require(try await api(app, .GET, "/workforce/rosters/2026-12", token: u.shiftLead)["assignments"] as? [[String: Any]])
-                #expect(final.contains { $0["workId"] as? String == "1002" && $0["day"] as? String == give })
+                #expect(final.contains { $0["workId"] as? String == "1002" && $0["day"] as? String == give && $0["role"] as? String == "reserve" })
                 #expect(!final.contains { $0["workId"] as? String == "1001" && $0["day"] as? String == give })
             } else {
                 // The rules may forbid it (hours); then it is refused with the reason and nothing changes.
@@ -164,7 +167,7 @@ struct WorkforceTests {
                 #expect(approved.1.contains("换班后违反排班规则"))
             }
             #expect(try await AuditEvent.query(on: app.db).filter(\.$action == "shift_swap.accept").count() == 1)
-            #expect(try await AuditEvent.query(on: app.db).filter(\.$action == "roster.cell_changed").count() == 6)
+            #expect(try await AuditEvent.query(on: app.db).filter(\.$action == "roster.cell_changed").count() == 7)
 
             let tables = try await planner.get("/workforce/tables?month=2026-12")
             #expect(tables.0 == .ok)

@@ -11,14 +11,21 @@ struct ShiftSwapService {
 
     enum Action: String { case accept, decline, cancel, approve, reject }
 
-    static func swap(_ r: ShiftSwapRecord) throws -> ShiftSwap {
+    /// The stored request as KefuCore's swap. Roles are not stored with the request: they are
+    /// taken from the roster when given (a reserve shift is swapped as a reserve shift).
+    static func swap(_ r: ShiftSwapRecord, roster: [RosterAssignment] = []) throws -> ShiftSwap {
         guard let day = LocalDay(r.requesterDay) else { throw KefuError.badRequest("换班记录损坏。") }
         var peerShift: RosterAssignment?
         if let pd = r.peerDay.flatMap(LocalDay.init), let ps = r.peerShift {
             peerShift = RosterAssignment(workId: r.peer, day: pd, shiftCode: ps, role: .regular)
         }
+        func role(_ workId: String, _ day: LocalDay, _ code: String) -> RosterRole {
+            roster.first { $0.workId == workId && $0.day == day && $0.shiftCode == code }?.role ?? .regular
+        }
+        if let p = peerShift { peerShift?.role = role(p.workId, p.day, p.shiftCode) }
         var swap = try ShiftSwap(requester: r.requester, peer: r.peer,
-                                 requesterShift: RosterAssignment(workId: r.requester, day: day, shiftCode: r.requesterShift, role: .regular),
+                                 requesterShift: RosterAssignment(workId: r.requester, day: day, shiftCode: r.requesterShift,
+                                                                  role: role(r.requester, day, r.requesterShift)),
                                  peerShift: peerShift)
         swap.state = ShiftSwapState(rawValue: r.state) ?? .requested
         return swap
@@ -87,7 +94,13 @@ struct ShiftSwapService {
             let loaded = try await RosterService(db: db, timeZone: timeZone).require(month: roster.month)
             rosterId = loaded.record.id!
             let next: [RosterAssignment]
-            do { next = try swap.applied(to: loaded.assignments) } catch let e as WorkforceError { throw ForecastService.kefuError(e) }
+            do {
+                var withRoles = try Self.swap(r, roster: loaded.assignments)
+                withRoles.state = swap.state
+                withRoles.decidedBy = swap.decidedBy
+                swap = withRoles
+                next = try swap.applied(to: loaded.assignments)
+            } catch let e as WorkforceError { throw ForecastService.kefuError(e) }
             let agents = try await RosterService(db: db, timeZone: timeZone).agents()
             var problems: [RosterViolation] = []
             for person in [swap.requester, swap.peer] {
