@@ -72,7 +72,7 @@ struct QAScanCommand: AsyncCommand {
                 out.write(String(decoding: (try? encoder.encode(ScanLine(result))) ?? Data(), as: UTF8.self) + "\n")
             case .csv:
                 let rules = result.findings.map(\.rule).joined(separator: ";")
-                out.write([result.id, String(result.score), String(result.findings.count), rules].map(AppraisalPages.csvField).joined(separator: ",") + "\n")
+                out.write([result.id, String(result.score), String(result.findings.count), rules].map(CSVDownload.field).joined(separator: ",") + "\n")
             case .table:
                 let rules = result.findings.map(\.rule).joined(separator: " ")
                 out.write(Self.pad(result.id, 28) + "  " + Self.pad(String(result.score), 5) + "  " + rules + "\n")

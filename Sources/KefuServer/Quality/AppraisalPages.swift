@@ -69,18 +69,12 @@ struct AppraisalPages {
 
     func csv(req: Request) async throws -> Response {
         let m = try month(req)
-        var out = "\u{FEFF}工号,姓名,通话数,已复核,复核平均分,自动评分平均,最低分,服务忌语(条),发现合计,申诉,申诉成立\r\n"
-        for r in try await rows(req, month: m) {
-            out += [r.agent, r.name, "\(r.contacts)", "\(r.reviewed)", r.average, r.autoAverage, r.lowest, "\(r.forbidden)",
-                    "\(r.findings)", "\(r.appeals)", "\(r.upheld)"].map(Self.csvField).joined(separator: ",") + "\r\n"
+        let rows = try await rows(req, month: m).map { r in
+            [r.agent, r.name, "\(r.contacts)", "\(r.reviewed)", r.average, r.autoAverage, r.lowest, "\(r.forbidden)",
+             "\(r.findings)", "\(r.appeals)", "\(r.upheld)"]
         }
-        let res = Response(status: .ok, body: .init(string: out))
-        res.headers.replaceOrAdd(name: .contentType, value: "text/csv; charset=utf-8")
-        res.headers.replaceOrAdd(name: .contentDisposition, value: "attachment; filename=\"qa-appraisal-\(m).csv\"")
-        return res
-    }
-
-    static func csvField(_ s: String) -> String {
-        s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) ? "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : s
+        let text = CSVDownload.document(headers: ["工号", "姓名", "通话数", "已复核", "复核平均分", "自动评分平均", "最低分", "服务忌语(条)",
+                                                  "发现合计", "申诉", "申诉成立"], rows: rows)
+        return CSVDownload.response(text, filename: "qa-appraisal-\(m).csv")
     }
 }

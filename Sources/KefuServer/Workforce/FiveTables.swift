@@ -212,10 +212,4 @@ struct FiveTables {
                         .init(name: "人员预测话务量", color: "#1f6feb", values: forecastEach, dashed: true)], title: "上月人员实际与预测话务量")])
     }
 
-    /// UTF-8 with BOM and CRLF, which Excel opens as Chinese text.
-    static func csv(_ t: Table) -> String {
-        var out = "\u{FEFF}" + t.headers.map(AppraisalPages.csvField).joined(separator: ",") + "\r\n"
-        for r in t.rows { out += r.map(AppraisalPages.csvField).joined(separator: ",") + "\r\n" }
-        return out
-    }
 }

@@ -33,9 +33,7 @@ struct FiveTablesPages {
         guard name.hasSuffix(".csv"), let n = Int(name.dropLast(4)), (1...5).contains(n) else { throw KefuError.notFound("表") }
         let m = try month(req)
         let tables = try await FiveTables(db: req.db, timeZone: req.kefu.settings.timeZone).build(month: m)
-        let res = Response(status: .ok, body: .init(string: FiveTables.csv(tables[n - 1])))
-        res.headers.replaceOrAdd(name: .contentType, value: "text/csv; charset=utf-8")
-        res.headers.replaceOrAdd(name: .contentDisposition, value: "attachment; filename=\"five-tables-\(n)-\(m).csv\"")
-        return res
+        return CSVDownload.response(CSVDownload.document(headers: tables[n - 1].headers, rows: tables[n - 1].rows),
+                                    filename: "five-tables-\(n)-\(m).csv")
     }
 }

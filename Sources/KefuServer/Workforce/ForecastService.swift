@@ -30,7 +30,7 @@ struct ForecastService {
         do {
             result = try Forecaster.forecast(ForecastRequest(history: history, clock: clock, firstDay: m.first, horizonDays: m.days.count,
                                                              method: method, holidays: try await Self.holidays(on: db)))
-        } catch let e as WorkforceError { throw Self.kefuError(e) }
+        } catch let e as WorkforceError { throw KefuError(e) }
         let params = try await WorkforceSettings.staffing(on: db)
         let staffing = try Self.staffing(result, params: params, intervalMinutes: intervalMinutes)
         let record = ForecastRun()
@@ -66,7 +66,7 @@ struct ForecastService {
                 target.calls = i.offered
                 return try Erlang.staffing(for: target)
             }
-        } catch let e as WorkforceError { throw kefuError(e) }
+        } catch let e as WorkforceError { throw KefuError(e) }
     }
 
     func load(_ id: UUID) async throws -> Loaded {
@@ -90,15 +90,6 @@ struct ForecastService {
     }
 
     static func clock(_ zone: TimeZone, _ minutes: Int) throws -> WorkforceClock {
-        do { return try WorkforceClock(timeZone: zone, intervalMinutes: minutes) } catch let e as WorkforceError { throw kefuError(e) }
-    }
-
-    /// KefuCore's refusals as the API's and pages' error: 422 with the field named.
-    static func kefuError(_ e: WorkforceError) -> KefuError {
-        switch e {
-        case let .invalidInput(field, reason): return .invalid([.init(field: field, message: reason)])
-        case let .badLine(line, reason): return .invalid([.init(field: "line \(line)", message: "第 \(line) 行：\(reason)")])
-        case let .infeasible(reason): return KefuError(.unprocessableEntity, "infeasible", reason)
-        }
+        do { return try WorkforceClock(timeZone: zone, intervalMinutes: minutes) } catch let e as WorkforceError { throw KefuError(e) }
     }
 }

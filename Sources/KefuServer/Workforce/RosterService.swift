@@ -75,12 +75,12 @@ struct RosterService {
             perShift = solution.assignment.map { row in
                 templates.map { t in solution.shiftNames.firstIndex(of: t.code).map { row[$0] } ?? 0 }
             }
-        } catch let e as WorkforceError { throw ForecastService.kefuError(e) }
+        } catch let e as WorkforceError { throw KefuError(e) }
         let demand = RosterDemand(days: days, required: perShift, holidays: holidays)
         let agents = try await agents()
         let roster: Roster
         do { roster = try RosterBuilder.build(demand: demand, templates: templates, agents: agents, rules: rules) } catch let e as WorkforceError {
-            throw ForecastService.kefuError(e)
+            throw KefuError(e)
         }
         let month = forecast.run.month
         let now = history.now

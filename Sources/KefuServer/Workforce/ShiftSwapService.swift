@@ -51,7 +51,7 @@ struct ShiftSwapService {
         do {
             let swap = try ShiftSwap(requester: requester, peer: peer, requesterShift: mine, peerShift: theirs)
             _ = try swap.applied(to: roster.assignments)
-        } catch let e as WorkforceError { throw ForecastService.kefuError(e) }
+        } catch let e as WorkforceError { throw KefuError(e) }
         let r = ShiftSwapRecord()
         r.rosterId = roster.record.id!
         r.requester = requester; r.peer = peer
@@ -85,7 +85,7 @@ struct ShiftSwapService {
             }
         } catch let e as WorkforceError {
             if case let .invalidInput(_, reason) = e { throw KefuError.conflict("swap_state", reason) }
-            throw ForecastService.kefuError(e)
+            throw KefuError(e)
         }
         var applied: [RosterAssignment]?
         var rosterId = r.rosterId
@@ -100,7 +100,7 @@ struct ShiftSwapService {
                 withRoles.decidedBy = swap.decidedBy
                 swap = withRoles
                 next = try swap.applied(to: loaded.assignments)
-            } catch let e as WorkforceError { throw ForecastService.kefuError(e) }
+            } catch let e as WorkforceError { throw KefuError(e) }
             let agents = try await RosterService(db: db, timeZone: timeZone).agents()
             var problems: [RosterViolation] = []
             for person in [swap.requester, swap.peer] {

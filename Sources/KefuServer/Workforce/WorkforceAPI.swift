@@ -38,7 +38,7 @@ struct WorkforceAPI {
             }
             return ErlangResponse(agents: r.agents, scheduled: r.scheduled, serviceLevel: r.serviceLevel, asa: r.asa, probWait: r.probWait,
                                   occupancy: r.occupancy, abandonRate: r.abandonRate, ruleOfThumbSeats: thumb)
-        } catch let e as WorkforceError { throw ForecastService.kefuError(e) }
+        } catch let e as WorkforceError { throw KefuError(e) }
     }
 
     struct ScheduleQuery: Decodable { var objective: String?; var maxPerShift: Int?; var maxPerPeriod: Int? }
@@ -60,7 +60,7 @@ struct WorkforceAPI {
             let res = Response(status: .ok, body: .init(data: try solution.cliJSON()))
             res.headers.contentType = .json
             return res
-        } catch let e as WorkforceError { throw ForecastService.kefuError(e) }
+        } catch let e as WorkforceError { throw KefuError(e) }
     }
 
     struct TrafficQuery: Decodable { var interval: Int? }

@@ -106,12 +106,7 @@ struct WorkforcePages {
         }
         let problems = p.problems()
         if !problems.isEmpty { return try await renderHub(req, importResult: nil, error: .invalid(problems)) }
-        let json = WorkforceSettings.json(p)
-        try await req.db.writeTransaction { tx in
-            let before = try await AppSettings.get(WorkforceSettings.staffingKey, on: tx)
-            try await AppSettings.set(WorkforceSettings.staffingKey, json, on: tx)
-            try await req.history(on: tx).audit(action: "workforce.staffing_saved", objectType: "workforce_settings", objectId: nil, before: before, after: json)
-        }
+        try await WorkforceSettings.save(req, key: WorkforceSettings.staffingKey, json: WorkforceSettings.json(p), action: "workforce.staffing_saved")
         return req.redirect(to: "/workforce?notice=" + "人员配置目标已保存，下一次预测起生效".urlQueryEncoded)
     }
 
@@ -156,15 +151,14 @@ struct WorkforcePages {
         let f = try await loaded(req)
         let formatter = ISO8601DateFormatter()
         formatter.timeZone = req.kefu.settings.timeZone
-        var out = "\u{FEFF}interval_start,offered,aht_seconds,agents,scheduled,service_level,holiday\r\n"
-        for (k, i) in f.result.intervals.enumerated() {
+        let rows = f.result.intervals.enumerated().map { k, i -> [String] in
             let s = k < f.staffing.count ? f.staffing[k] : StaffingResult.zero
-            out += "\(formatter.string(from: i.start)),\(String(format: "%.2f", i.offered)),\(String(format: "%.1f", i.ahtSeconds)),\(s.agents),\(s.scheduled),\(String(format: "%.3f", s.serviceLevel)),\(i.holiday ?? "")\r\n"
+            return [formatter.string(from: i.start), String(format: "%.2f", i.offered), String(format: "%.1f", i.ahtSeconds),
+                    "\(s.agents)", "\(s.scheduled)", String(format: "%.3f", s.serviceLevel), i.holiday ?? ""]
         }
-        let res = Response(status: .ok, body: .init(string: out))
-        res.headers.replaceOrAdd(name: .contentType, value: "text/csv; charset=utf-8")
-        res.headers.replaceOrAdd(name: .contentDisposition, value: "attachment; filename=\"forecast-\(f.run.month).csv\"")
-        return res
+        let text = CSVDownload.document(headers: ["interval_start", "offered", "aht_seconds", "agents", "scheduled", "service_level", "holiday"],
+                                        rows: rows)
+        return CSVDownload.response(text, filename: "forecast-\(f.run.month).csv")
     }
 
     /// Roster from this forecast: the shift scheduler's objective and caps come from the form

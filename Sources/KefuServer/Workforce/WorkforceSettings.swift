@@ -1,5 +1,5 @@
 import Fluent
-import Foundation
+import Vapor
 import KefuCore
 
 /// The planner's small documents in `app_settings`: shift templates, rostering rules and
@@ -19,6 +19,15 @@ enum WorkforceSettings {
 
     static func staffing(on db: Database) async throws -> StaffingParameters {
         try await load(staffingKey, on: db) ?? StaffingParameters()
+    }
+
+    /// Saves one document and audits the change with its before and after, in one transaction.
+    static func save(_ req: Request, key: String, json: String, action: String) async throws {
+        try await req.db.writeTransaction { tx in
+            let before = try await AppSettings.get(key, on: tx)
+            try await AppSettings.set(key, json, on: tx)
+            try await req.history(on: tx).audit(action: action, objectType: "workforce_settings", objectId: key, before: before, after: json)
+        }
     }
 
     static func load<T: Decodable>(_ key: String, on db: Database) async throws -> T? {

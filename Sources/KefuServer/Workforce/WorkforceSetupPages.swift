@@ -48,8 +48,8 @@ struct WorkforceSetupPages {
             }
             guard !templates.isEmpty else { throw KefuError.invalid([.init(field: "templates", message: "至少需要一个班次")]) }
             guard Set(templates.map(\.code)).count == templates.count else { throw KefuError.invalid([.init(field: "templates", message: "班次代码不能重复")]) }
-            do { for t in templates { try t.validate() } } catch let e as WorkforceError { throw ForecastService.kefuError(e) }
-            try await save(req, key: WorkforceSettings.templatesKey, json: WorkforceSettings.json(templates), action: "workforce.templates_saved")
+            do { for t in templates { try t.validate() } } catch let e as WorkforceError { throw KefuError(e) }
+            try await WorkforceSettings.save(req, key: WorkforceSettings.templatesKey, json: WorkforceSettings.json(templates), action: "workforce.templates_saved")
             return req.redirect(to: "/workforce/setup?notice=" + "班次已保存，新生成的排班表起生效".urlQueryEncoded)
         } catch let e as KefuError {
             return try await render(req, templates: text, rules: nil, error: e)
@@ -63,19 +63,11 @@ struct WorkforceSetupPages {
             do { rules = try JSONDecoder().decode(RosterRules.self, from: Data(text.utf8)) } catch {
                 throw KefuError.invalid([.init(field: "rules", message: "规则须为 JSON 对象：\(error)")])
             }
-            do { try rules.validate() } catch let e as WorkforceError { throw ForecastService.kefuError(e) }
-            try await save(req, key: WorkforceSettings.rulesKey, json: WorkforceSettings.json(rules), action: "workforce.rules_saved")
+            do { try rules.validate() } catch let e as WorkforceError { throw KefuError(e) }
+            try await WorkforceSettings.save(req, key: WorkforceSettings.rulesKey, json: WorkforceSettings.json(rules), action: "workforce.rules_saved")
             return req.redirect(to: "/workforce/setup?notice=" + "排班规则已保存".urlQueryEncoded)
         } catch let e as KefuError {
             return try await render(req, templates: nil, rules: text, error: e)
-        }
-    }
-
-    func save(_ req: Request, key: String, json: String, action: String) async throws {
-        try await req.db.writeTransaction { tx in
-            let before = try await AppSettings.get(key, on: tx)
-            try await AppSettings.set(key, json, on: tx)
-            try await req.history(on: tx).audit(action: action, objectType: "workforce_settings", objectId: key, before: before, after: json)
         }
     }
 
