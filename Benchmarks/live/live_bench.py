@@ -31,7 +31,8 @@ import uuid
 from datetime import datetime, timezone
 
 import aiohttp
-import websockets
+
+from ws_pool import ClientPool
 
 perf = time.perf_counter
 
@@ -227,95 +228,25 @@ async def login_cookie(base, work_id, password):
     raise BenchError("no kefu_session cookie after POST /login")
 
 
-WAITING_RE = re.compile(rb'"waiting"\s*:\s*(\d+)')
-
-
-def top_waiting(raw):
-    return json.loads(raw)["waiting"]
-
-
-class Client:
-    __slots__ = ("idx", "base", "ws", "times", "raws", "waiting", "task", "closed")
-
-    def __init__(self, idx, base):
-        self.idx, self.base = idx, base
-        self.times, self.raws = [], []
-        self.waiting = -1
-        self.closed = None
-
-
-async def open_clients(bases, cookie, n, parallel=50):
-    clients = [Client(i, bases[i % len(bases)]) for i in range(n)]
-    sem = asyncio.Semaphore(parallel)
-    fast_ok = [None]
-
-    async def reader(c):
-        try:
-            async for msg in c.ws:
-                t = perf()
-                raw = msg.encode() if isinstance(msg, str) else msg
-                c.times.append(t)
-                c.raws.append(raw)
-                c.waiting = top_waiting(raw)  # after the timestamp; used for progress only
-        except Exception as e:
-            c.closed = repr(e)
-        else:
-            c.closed = "closed"
-
-    async def connect(c):
-        url = c.base.replace("http://", "ws://") + "/wallboard/ws"
-        async with sem:
-            for attempt in range(5):
-                try:
-                    c.ws = await websockets.connect(url, additional_headers={"Cookie": f"kefu_session={cookie}"},
-                                                    max_size=None, open_timeout=30, ping_interval=None,
-                                                    compression=None)
-                    break
-                except Exception as e:
-                    if attempt == 4:
-                        raise BenchError(f"WebSocket {url} failed: {e!r}")
-                    await asyncio.sleep(0.5)
-        c.task = asyncio.create_task(reader(c))
-
-    t0 = perf()
-    await asyncio.gather(*(connect(c) for c in clients))
-    connect_s = perf() - t0
-    # every client gets a snapshot right after the upgrade
-    deadline = perf() + 60
-    while any(not c.raws for c in clients):
-        if perf() > deadline:
-            missing = sum(1 for c in clients if not c.raws)
-            raise BenchError(f"{missing} WebSocket clients got no initial snapshot within 60 s")
-        await asyncio.sleep(0.05)
-    return clients, connect_s, perf() - t0
-
-
-async def wait_quiet(clients, quiet=0.5, limit=30):
+async def wait_quiet(pool, quiet=0.5, limit=30):
     """Until no client has received anything for `quiet` seconds."""
     end = perf() + limit
     while perf() < end:
-        last = max((c.times[-1] for c in clients if c.times), default=0)
-        if perf() - last >= quiet:
+        if perf() - pool.last_receive() >= quiet:
             return
         await asyncio.sleep(0.1)
 
 
-def evaluate(clients, markers, from_index, base_of):
-    """markers: list of (t_send, threshold). Per (marker, client): first message after
-    t_send whose waiting >= threshold (messages from index from_index[c] on)."""
+def evaluate(report, markers, base_of, until):
+    """markers: list of (t_send, threshold). Per (marker, client): the first frame received
+    in [t_send, until) whose waiting >= the client's starting value + threshold."""
     lat, missed = [], 0
-    per_client_waiting = []
-    for c in clients:
-        start = from_index[c.idx]
-        times = c.times[start:]
-        waits = [top_waiting(r) for r in c.raws[start:]]
-        per_client_waiting.append((times, waits, base_of[c.idx]))
     for t_send, thr in markers:
-        for times, waits, b in per_client_waiting:
+        for c, (times, waits, _) in report.items():
             i = bisect.bisect_left(times, t_send)
             hit = None
-            while i < len(times):
-                if waits[i] >= b + thr:
+            while i < len(times) and times[i] < until:
+                if waits[i] >= base_of[c] + thr:
                     hit = times[i]
                     break
                 i += 1
@@ -326,22 +257,28 @@ def evaluate(clients, markers, from_index, base_of):
     return lat, missed
 
 
-async def latency_phase(bases, token, cookie, n_clients, rate, seconds, isolated, pause, work_id, password):
-    clients, connect_s, ready_s = await open_clients(bases, cookie, n_clients)
-    await wait_quiet(clients)
+def count_frames(report, t_from, t_to):
+    return sum(bisect.bisect_left(t, t_to) - bisect.bisect_left(t, t_from) for t, _, _ in report.values())
+
+
+async def latency_phase(bases, token, cookie, n_clients, rate, seconds, isolated, pause, work_id, password, procs):
+    pool = ClientPool(bases, cookie, n_clients, procs)
+    connect_s, ready_s = await pool.open()
+    await wait_quiet(pool)
     # each client's own starting point (they should all agree; recorded if they do not)
-    base_of = {c.idx: c.waiting for c in clients}
+    start = pool.waiting()
+    base_of = dict(enumerate(start))
     dist = {}
-    for c in clients:
-        dist[c.waiting] = dist.get(c.waiting, 0) + 1
+    for w in start:
+        dist[w] = dist.get(w, 0) + 1
     waiting = 0  # markers sent so far
-    result = {"clients": n_clients, "targets": bases, "connect_seconds": round(connect_s, 2),
-              "all_initial_snapshots_seconds": round(ready_s, 2),
+    result = {"clients": n_clients, "client_processes": len(pool.workers), "targets": bases,
+              "connect_seconds": round(connect_s, 2), "all_initial_snapshots_seconds": round(ready_s, 2),
               "initial_waiting_by_client": {str(k): v for k, v in sorted(dist.items())}}
     run = "m" + uuid.uuid4().hex[:8]
     post_lat = []
     async with aiohttp.ClientSession() as s:
-        # cost of one snapshot, without debounce or WebSockets: GET /api/v1/live, 20 times per process
+        # cost of one snapshot, without throttle or WebSockets: GET /api/v1/live, 20 times per process
         async with s.post(f"{bases[0]}/api/v1/session", json={"workId": work_id, "password": password}) as r:
             bearer = (await r.json())["token"]
         live_lat = {}
@@ -369,9 +306,7 @@ async def latency_phase(bases, token, cookie, n_clients, rate, seconds, isolated
             return t0
 
         # (a) steady rate; markers are fired on schedule and not awaited one by one
-        from_index = {c.idx: len(c.times) for c in clients}
-        msgs_before = sum(len(c.times) for c in clients)
-        markers = []
+        steady = []
         n = int(rate * seconds)
         t_start = perf()
         pending = []
@@ -386,49 +321,52 @@ async def latency_phase(bases, token, cookie, n_clients, rate, seconds, isolated
 
             async def fire(k=k, base=base, thr=thr):
                 t0 = await marker(k, base)
-                markers.append((t0, thr))
+                steady.append((t0, thr))
             pending.append(asyncio.create_task(fire()))
         await asyncio.gather(*pending)
         sched_s = perf() - t_start
         await asyncio.sleep(2.0)
-        await wait_quiet(clients, quiet=0.5, limit=30)
-        lat, missed = evaluate(clients, markers, from_index, base_of)
-        msgs = sum(len(c.times) for c in clients) - msgs_before
-        result["steady"] = {"rate_per_s": rate, "seconds": seconds, "markers": n, "send_seconds": round(sched_s, 2),
-                            "deliveries_expected": n * n_clients, "missed": missed,
-                            "messages_received": msgs,
-                            "snapshots_per_client_per_s": round(msgs / n_clients / max(sched_s, 1e-9), 2),
-                            "latency": summary_ms(lat), "marker_post": summary_ms(post_lat)}
+        await wait_quiet(pool, quiet=0.5, limit=30)
+        t_steady_end = perf()
+        steady_post = summary_ms(post_lat)
         post_lat.clear()
 
         # (b) isolated markers: one at a time, next after every client saw it (or 5 s)
-        from_index = {c.idx: len(c.times) for c in clients}
-        markers = []
+        iso = []
         timeouts = 0
+        base_list = [base_of[i] for i in range(n_clients)]
         for k in range(isolated):
             waiting += 1
             base = bases[k % len(bases)]
             t0 = await marker(n + k, base)
-            markers.append((t0, waiting))
+            iso.append((t0, waiting))
             end = perf() + 5
-            while any(c.waiting < base_of[c.idx] + waiting for c in clients):
+            while min(w - b for w, b in zip(pool.wait, base_list)) < waiting:
                 if perf() > end:
                     timeouts += 1
                     break
                 await asyncio.sleep(0.002)
             await asyncio.sleep(pause)
-        await wait_quiet(clients, quiet=0.3, limit=10)
-        lat, missed = evaluate(clients, markers, from_index, base_of)
-        result["isolated"] = {"markers": isolated, "pause_s": pause, "deliveries_expected": isolated * n_clients,
-                              "missed": missed, "timeouts": timeouts,
-                              "latency": summary_ms(lat), "marker_post": summary_ms(post_lat)}
-    closed = [c.closed for c in clients if c.closed]
-    result["clients_closed_during_run"] = len(closed)
+        await wait_quiet(pool, quiet=0.3, limit=10)
+    report, client_cpu = await pool.finish()
+    t_end = perf() + 1
+    lat, missed = evaluate(report, steady, base_of, t_steady_end)
+    msgs = count_frames(report, t_start, t_steady_end)
+    result["steady"] = {"rate_per_s": rate, "seconds": seconds, "markers": n, "send_seconds": round(sched_s, 2),
+                        "deliveries_expected": n * n_clients, "missed": missed, "messages_received": msgs,
+                        "snapshots_per_client_per_s": round(msgs / n_clients / max(sched_s, 1e-9), 2),
+                        "latency": summary_ms(lat), "marker_post": steady_post}
+    lat, missed = evaluate(report, iso, base_of, t_end)
+    result["isolated"] = {"markers": isolated, "pause_s": pause, "deliveries_expected": isolated * n_clients,
+                          "missed": missed, "timeouts": timeouts,
+                          "latency": summary_ms(lat), "marker_post": summary_ms(post_lat)}
+    frames = sum(len(t) for t, _, _ in report.values())
+    result["client_cpu"] = {"seconds": round(client_cpu, 2), "frames": frames,
+                            "us_per_frame": round(client_cpu / max(frames, 1) * 1e6, 1)}
+    closed = [c for _, _, c in report.values() if c]
+    result["clients_closed_during_run"] = len(closed) + (n_clients - len(report))
     if closed:
         result["close_reasons"] = sorted(set(closed))[:5]
-    for c in clients:
-        await c.ws.close()
-        c.task.cancel()
     return result
 
 
@@ -455,6 +393,9 @@ def print_table(r):
             rows.append((f"latency {title}", f"{l['clients']} clients, {lat.get('n', 0)} deliveries, missed {x['missed']}",
                          f"p50 {fmt(lat.get('p50_ms'))} p95 {fmt(lat.get('p95_ms'))} p99 {fmt(lat.get('p99_ms'))} max {fmt(lat.get('max_ms'))} ms"))
             rows.append(("", "marker POST p50 / p99", f"{x['marker_post'].get('p50_ms')} / {x['marker_post'].get('p99_ms')} ms"))
+        cc = l.get("client_cpu")
+        if cc:
+            rows.append(("clients", f"{l.get('client_processes')} processes, {cc['frames']} frames", f"{cc['us_per_frame']} µs CPU per frame"))
         for b, x in l.get("get_live_snapshot", {}).items():
             rows.append(("GET /api/v1/live", b, f"p50 {x.get('p50_ms')} max {x.get('max_ms')} ms (idle, 20 requests)"))
     w = [max(len(str(row[i])) for row in rows) for i in range(3)]
@@ -475,6 +416,7 @@ async def main():
     ap.add_argument("--rate", type=float, default=20)
     ap.add_argument("--seconds", type=float, default=30)
     ap.add_argument("--isolated", type=int, default=100)
+    ap.add_argument("--client-procs", type=int, default=4, help="processes the WebSocket clients are spread over")
     ap.add_argument("--pause", type=float, default=0.2)
     ap.add_argument("--work-id", default="3001")
     ap.add_argument("--password", default="demo1234")
@@ -497,7 +439,7 @@ async def main():
         if "latency" not in skip:
             print(f"[{a.label}] latency: {a.clients} WebSocket clients ...", flush=True)
             cookie = await login_cookie(a.base[0], a.work_id, a.password)
-            r["latency"] = await latency_phase(a.base, a.token, cookie, a.clients, a.rate, a.seconds, a.isolated, a.pause, a.work_id, a.password)
+            r["latency"] = await latency_phase(a.base, a.token, cookie, a.clients, a.rate, a.seconds, a.isolated, a.pause, a.work_id, a.password, a.client_procs)
     except BenchError as e:
         r["error"] = str(e)
         ok = False

@@ -14,6 +14,7 @@
 #   LIVE_RATE       steady marker rate, events/s                   [20]
 #   LIVE_SECONDS    steady marker duration, s                      [30]
 #   LIVE_ISOLATED   isolated markers (one at a time)               [100]
+#   LIVE_CLIENT_PROCS processes the WebSocket clients are spread over [4]
 #   LIVE_PORT       kefu port, process 1                           [18300]
 #   LIVE_PORT2      kefu port, process 2 (PostgreSQL only)         [18301]
 #   LIVE_PG_PORT    throwaway PostgreSQL port                      [55440]
@@ -43,6 +44,7 @@ LIVE_CLIENTS=${LIVE_CLIENTS:-500}
 LIVE_RATE=${LIVE_RATE:-20}
 LIVE_SECONDS=${LIVE_SECONDS:-30}
 LIVE_ISOLATED=${LIVE_ISOLATED:-100}
+LIVE_CLIENT_PROCS=${LIVE_CLIENT_PROCS:-4}
 LIVE_PORT=${LIVE_PORT:-18300}
 LIVE_PORT2=${LIVE_PORT2:-18301}
 LIVE_PG_PORT=${LIVE_PG_PORT:-55440}
@@ -99,11 +101,11 @@ section "Prerequisites"
 for tool in curl python3; do command -v "$tool" >/dev/null || die "$tool not found"; done
 if [[ $DBS == *postgres* ]]; then command -v psql >/dev/null || die "psql not found (apt-get install -y postgresql)"; fi
 PY="$LIVE_DIR/.venv/bin/python"
-if ! "$PY" -c 'import websockets, aiohttp' 2>/dev/null; then
+if ! "$PY" -c 'import aiohttp' 2>/dev/null; then
     python3 -m venv "$LIVE_DIR/.venv"
-    "$LIVE_DIR/.venv/bin/pip" install -q websockets aiohttp
+    "$LIVE_DIR/.venv/bin/pip" install -q aiohttp
 fi
-"$PY" -c 'import websockets, aiohttp; print("websockets", websockets.__version__, "aiohttp", aiohttp.__version__)'
+"$PY" -c 'import aiohttp; print("aiohttp", aiohttp.__version__)'
 mkdir -p "$RESULTS_DIR"
 
 section "Build (release, .build-release)"
@@ -140,7 +142,7 @@ run_bench() {
     local out="$RESULTS_DIR/$label-$stamp.json"
     "$PY" "$LIVE_DIR/live_bench.py" --label "$label" "$@" \
         --events "$LIVE_EVENTS" --batch "$LIVE_BATCH" --senders "$LIVE_SENDERS" --single-seconds "$LIVE_SINGLE_S" \
-        --clients "$LIVE_CLIENTS" --rate "$LIVE_RATE" --seconds "$LIVE_SECONDS" --isolated "$LIVE_ISOLATED" \
+        --clients "$LIVE_CLIENTS" --rate "$LIVE_RATE" --seconds "$LIVE_SECONDS" --isolated "$LIVE_ISOLATED" --client-procs "$LIVE_CLIENT_PROCS" \
         --out "$out" || FAILED+=("$label")
     cp "$out" "$RESULTS_DIR/$label-latest.json" 2>/dev/null || true
     local p

@@ -26,7 +26,7 @@ struct ClockAPI {
         try await DeadlineSweeper(db: req.db, now: req.now, timeZone: req.kefu.settings.timeZone, logger: req.logger).sweep(batch: 10_000)
         // The emergency policy sees the jump as real time would have: an observation every 15 s.
         try await EmergencyCoordinator(app: req.application, db: req.db).catchUp(from: before, to: req.now)
-        req.application.wallboard.changed()
+        try await LiveNotifier.changed(req.application, db: req.db)
         return Output(now: req.now, offsetSeconds: Int(clock.offsetSeconds))
     }
 

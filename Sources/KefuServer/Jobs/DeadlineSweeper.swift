@@ -114,7 +114,7 @@ struct SweeperLifecycle: LifecycleHandler {
                 }
                 do {
                     let decision = try await EmergencyCoordinator(app: app, db: db).tick(now: clock.now())
-                    if decision.isNew || decision.withdrawn != nil || decision.appliedAutomatically { app.wallboard.changed() }
+                    if decision.isNew || decision.withdrawn != nil || decision.appliedAutomatically { try await LiveNotifier.changed(app, db: db) }
                 } catch {
                     logger.warning("emergency policy check failed: \(String(describing: error))")
                 }

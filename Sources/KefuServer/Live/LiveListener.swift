@@ -24,9 +24,10 @@ struct LiveListenerLifecycle: LifecycleHandler {
                     current.withLockedValue { $0 = conn }
                     if Task.isCancelled { try? await conn.close(); return }
                     try await conn.listen(on: LiveNotifier.channel) { notifications in
-                        for try await _ in notifications {
+                        let own = app.wallboard.origin
+                        for try await note in notifications {
                             if Task.isCancelled { break }
-                            app.wallboard.changed()
+                            if note.payload != own { app.wallboard.changed() }
                         }
                     }
                 } catch {

@@ -32,9 +32,19 @@ final class LiveService: Sendable {
     /// The state with everything stored so far folded in.
     func state(on db: Database, now: Date) async throws -> LiveState {
         try await refreshing.run {
-            if var c = self.cache.withLockedValue({ $0 }) {
+            // Taken out of the box, so the fold below mutates the only copy: leaving one in
+            // the box would make every refresh copy a day of events (copy-on-write), which
+            // with 100k events cost more than everything else in a wallboard update.
+            if var c = self.cache.withLockedValue({ box in let c = box; box = nil; return c }) {
                 let from = (c.gaps.keys.min().map { $0 - 1 }).map { min($0, c.lastSeq) } ?? c.lastSeq
-                let rows = try await CTIEventStore(db: db).rows(afterSeq: from)
+                let rows: [CTIEventStore.Row]
+                do {
+                    rows = try await CTIEventStore(db: db).rows(afterSeq: from)
+                } catch {
+                    let unchanged = c
+                    self.cache.withLockedValue { $0 = unchanged }
+                    throw error
+                }
                 if !rows.isEmpty { c.state.apply(rows.compactMap(CTIEventStore.event)) }
                 Self.trackGaps(&c, seen: rows.map(\.seq), uptime: DispatchTime.now().uptimeNanoseconds)
                 c.state.discardEvents(before: now.addingTimeInterval(-3 * 3600))

@@ -70,7 +70,8 @@ struct WallboardPages {
     func attempt(_ req: Request, notice: String, _ body: () async throws -> Void) async throws -> Response {
         do {
             try await body()
-            req.application.wallboard.changed()
+            // Every process's screens: an applied step or a new mode shows everywhere.
+            try await LiveNotifier.changed(req.application, db: req.db)
             return req.redirect(to: "/wallboard?notice=" + notice.urlQueryEncoded)
         } catch let e as KefuError {
             return try await render(req, error: e)
