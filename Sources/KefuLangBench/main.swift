@@ -89,7 +89,8 @@ while !args.isEmpty {
 }
 
 if dumpDefault {
-    for phrase in Lexicon.shippedDefault.forbidden.map(\.phrase) { print(phrase) }
+    // Entries may be patterns (`(这个)不归[我们|我]管`): peers get the plain phrases they expand to.
+    for phrase in Lexicon.shippedDefault.forbiddenVariants().map(\.phrase) { print(phrase) }
     exit(0)
 }
 
@@ -102,7 +103,7 @@ default: fail("--mode must be leftmost-longest or overlapping")
 
 var phrases: [String]
 if useDefault {
-    phrases = Lexicon.shippedDefault.forbidden.map(\.phrase)
+    phrases = Lexicon.shippedDefault.forbiddenVariants().map(\.phrase)
 } else if let lexiconPath {
     let text = String(decoding: readFile(lexiconPath), as: UTF8.self)
     var seen = Set<String>()

@@ -21,6 +21,17 @@ public struct Settings: Sendable {
     public var duplicateWindowSeconds: Int
     /// Lifetime of API tokens.
     public var tokenLifetimeSeconds: Int
+    /// Sign-in throttling: KEFU_LOGIN_LOCK_AFTER failures in a row lock an account for
+    /// KEFU_LOGIN_LOCK_MINUTES.
+    public var loginThrottle: LoginThrottle = LoginThrottle()
+    /// KEFU_TRUST_PROXY=1: the server sits behind a reverse proxy on this machine, so the
+    /// client's address is the first of X-Forwarded-For and `X-Forwarded-Proto: https` means TLS.
+    /// Off by default: anyone could otherwise send the header and dodge per-address limits.
+    public var trustProxy: Bool = false
+    /// KEFU_SECURE_COOKIES=1: mark the session cookie Secure even when no TLS is seen.
+    public var secureCookies: Bool = false
+    /// Web chats a single address may start per minute (KEFU_CHAT_STARTS_PER_MINUTE).
+    public var chatStartsPerMinute: Int = 10
 
     public init(database: DatabaseLocation = .sqlite(path: "kefu-data/kefu.sqlite"),
                 companyName: String = "星河通信",
@@ -53,8 +64,22 @@ public struct Settings: Sendable {
             guard let d = Double(v), d > 0 else { throw Invalid(description: "KEFU_SWEEP_INTERVAL must be a positive number of seconds") }
             s.sweepIntervalSeconds = d
         }
+        if let v = env["KEFU_LOGIN_LOCK_AFTER"] {
+            guard let n = Int(v), (3...1000).contains(n) else { throw Invalid(description: "KEFU_LOGIN_LOCK_AFTER must be a whole number from 3 to 1000") }
+            s.loginThrottle.lockAfter = n
+        }
+        if let v = env["KEFU_LOGIN_LOCK_MINUTES"] {
+            guard let n = Int(v), (1...10_080).contains(n) else { throw Invalid(description: "KEFU_LOGIN_LOCK_MINUTES must be a whole number from 1 to 10080") }
+            s.loginThrottle.lockSeconds = n * 60
+        }
+        if let v = env["KEFU_TRUST_PROXY"] { s.trustProxy = ["1", "true", "yes"].contains(v.lowercased()) }
+        if let v = env["KEFU_SECURE_COOKIES"] { s.secureCookies = ["1", "true", "yes"].contains(v.lowercased()) }
+        if let v = env["KEFU_CHAT_STARTS_PER_MINUTE"] {
+            guard let n = Int(v), (1...10_000).contains(n) else { throw Invalid(description: "KEFU_CHAT_STARTS_PER_MINUTE must be a whole number from 1 to 10000") }
+            s.chatStartsPerMinute = n
+        }
         if let v = env["KEFU_DUPLICATE_WINDOW_HOURS"] {
-            guard let h = Int(v), h >= 0 else { throw Invalid(description: "KEFU_DUPLICATE_WINDOW_HOURS must be a whole number of hours") }
+            guard let h = Int(v), (0...8760).contains(h) else { throw Invalid(description: "KEFU_DUPLICATE_WINDOW_HOURS must be a whole number of hours") }
             s.duplicateWindowSeconds = h * 3600
         }
         return s
@@ -68,6 +93,6 @@ public struct Settings: Sendable {
             return .sqlite(path: path)   // "/abs" stays absolute, "rel/x" is relative to the working directory
         }
         if url.hasPrefix("postgres://") || url.hasPrefix("postgresql://") { return .postgres(url: url) }
-        throw Invalid(description: "DATABASE_URL must start with sqlite:// or postgres:// (got \(url))")
+        throw Invalid(description: "DATABASE_URL must start with sqlite:// or postgres:// (got \(SecretRedaction.redact(url)))")
     }
 }

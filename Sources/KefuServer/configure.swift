@@ -12,6 +12,14 @@ public func configure(_ app: Application, settings: Settings, clock: (any KefuCl
     app.wallboard = WallboardHub()
     app.wallboard.attach(app)
 
+    // Views, public files and the API document belong to the binary, not to the directory it
+    // was started from. A server without them would answer only /health: refuse to start.
+    do {
+        app.directory = DirectoryConfiguration(workingDirectory: try ResourceLocator.locate())
+    } catch let missing as ResourceLocator.Missing {
+        if settings.runScheduler { throw StartupError(missing.description) }
+    }
+
     try DatabaseSetup.configure(app, settings.database)
     KefuMigrations.register(on: app)
 
@@ -28,10 +36,12 @@ public func configure(_ app: Application, settings: Settings, clock: (any KefuCl
     }
 
     app.middleware = .init()
+    app.middleware.use(SecurityHeadersMiddleware(cookieName: app.sessions.configuration.cookieName, secureCookies: settings.secureCookies))
     app.middleware.use(RouteLoggingMiddleware(logLevel: .debug))
     app.middleware.use(KefuErrorMiddleware())
     app.middleware.use(FileMiddleware(publicDirectory: app.directory.publicDirectory))
     app.middleware.use(app.sessions.middleware)
+    app.middleware.use(SessionAvailabilityMarker())
     app.middleware.use(UserAuthenticator())
     app.middleware.use(CSRFMiddleware())
 
@@ -39,6 +49,8 @@ public func configure(_ app: Application, settings: Settings, clock: (any KefuCl
     app.lifecycle.use(SweeperLifecycle())
     app.lifecycle.use(LiveListenerLifecycle())
     try routes(app)
+    // Innermost and after the routes: it needs the full route table (405 + Allow).
+    app.middleware.use(MethodNotAllowedMiddleware(routes: app.routes))
 }
 
 /// Work that needs the database once it is reachable: SQLite pragmas, the stored simulated time.

@@ -1,5 +1,6 @@
 import Vapor
 import KefuServer
+import KefuCore
 
 // `kefu serve|migrate|demo|user add|bench insert`. Vapor's command system runs them all;
 // this file only reads settings and maps the two flags Vapor's serve does not know:
@@ -11,7 +12,7 @@ var settings: Settings
 do {
     settings = try Settings.fromEnvironment()
 } catch {
-    FileHandle.standardError.write(Data("kefu: \(error)\n".utf8))
+    FileHandle.standardError.write(Data("kefu: \(SecretRedaction.redact(String(describing: error)))\n".utf8))
     exit(2)
 }
 if launch.simulatedClock { settings.simulatedClock = true }
@@ -24,8 +25,10 @@ do {
 } catch {
     // Commands print their own refusals (KefuError) in Chinese; anything else is reported
     // here. Either way the exit status says it failed, without a crash backtrace.
-    if !(error is KefuError) {
-        FileHandle.standardError.write(Data("kefu: \(error)\n".utf8))
+    if let startup = error as? StartupError {
+        FileHandle.standardError.write(Data("kefu: \(startup.description)\n".utf8))
+    } else if !(error is KefuError) {
+        FileHandle.standardError.write(Data("kefu: \(SecretRedaction.redact(String(describing: error)))\n".utf8))
     }
     try? await app.asyncShutdown()
     exit(1)

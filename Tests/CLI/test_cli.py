@@ -67,13 +67,31 @@ def start_server(args, db):
 def test_user_add(db):
     out = run(["user", "add", "--work-id", "1001", "--name", "李娜", "--role", "agent", "--password", "secret123"], db)
     assert "1001" in out.stdout
-    run(["user", "add", "--work-id", "5001", "--name", "徐强", "--role", "liaison", "--password", "secret123", "--department", "技术部"], db)
+    run(["user", "add", "--work-id", "5001", "--name", "徐强", "--role", "liaison", "--password", "secret123", "--department", "技术部",
+         "--create-department"], db)
     dup = run(["user", "add", "--work-id", "1001", "--name", "重复", "--role", "agent", "--password", "secret123"], db, check=False)
     assert dup.returncode != 0 and "1001" in dup.stdout + dup.stderr
     bad = run(["user", "add", "--work-id", "1002", "--name", "x", "--role", "boss", "--password", "secret123"], db, check=False)
     assert bad.returncode != 0 and "boss" in bad.stdout + bad.stderr
     nodep = run(["user", "add", "--work-id", "5002", "--name", "x", "--role", "liaison", "--password", "secret123"], db, check=False)
     assert nodep.returncode != 0
+
+
+def test_user_add_refuses_unknown_department(db):
+    run(["user", "add", "--work-id", "5001", "--name", "徐强", "--role", "liaison", "--password", "secret123", "--department", "技术部",
+         "--create-department"], db)
+    typo = run(["user", "add", "--work-id", "5002", "--name", "王芳", "--role", "liaison", "--password", "secret123", "--department", "技木部"],
+               db, check=False)
+    assert typo.returncode != 0
+    lines = [l for l in (typo.stdout + typo.stderr).splitlines() if "技木部" in l]
+    assert len(lines) == 1 and "技术部" in lines[0] and "--create-department" in lines[0], typo.stdout + typo.stderr
+    # Nothing was created: the typo is still unknown, and the user was not added.
+    again = run(["user", "add", "--work-id", "5003", "--name", "赵六", "--role", "liaison", "--password", "secret123", "--department", "技木部"],
+                db, check=False)
+    assert again.returncode != 0
+    run(["user", "add", "--work-id", "5002", "--name", "王芳", "--role", "liaison", "--password", "secret123", "--department", "技术部"], db)
+    run(["user", "add", "--work-id", "5004", "--name", "孙七", "--role", "liaison", "--password", "secret123", "--department", "网络部",
+         "--create-department"], db)
 
 
 @pytest.mark.parametrize("simulated", [True, False])

@@ -5,10 +5,14 @@ import Testing
 @Suite("Work order rules")
 struct WorkOrderRulesTests {
     @Test func closeNeedsAnsweredSupervisionAndCallback() {
-        #expect(CloseRule.blocker(status: .open, openSupervisionOrders: 1, callbackDone: true) == .openSupervisionOrders(1))
-        #expect(CloseRule.blocker(status: .resolved, openSupervisionOrders: 0, callbackDone: false) == .noCallback)
-        #expect(CloseRule.blocker(status: .closed, openSupervisionOrders: 0, callbackDone: true) == .alreadyClosed)
-        #expect(CloseRule.blocker(status: .resolved, openSupervisionOrders: 0, callbackDone: true) == nil)
+        let t = Date(timeIntervalSince1970: 1_800_000_000)
+        func facts(_ s: WorkOrderStatus, _ open: Int, _ cb: Date?) -> CloseFacts {
+            CloseFacts(status: s, openSupervisionOrders: open, callbackAt: cb, lastReceiptAt: nil, resolvedAt: nil)
+        }
+        #expect(CloseRule.blocker(facts(.open, 1, t)) == .openSupervisionOrders(1))
+        #expect(CloseRule.blocker(facts(.resolved, 0, nil)) == .noCallback)
+        #expect(CloseRule.blocker(facts(.closed, 0, t)) == .alreadyClosed)
+        #expect(CloseRule.blocker(facts(.resolved, 0, t)) == nil)
         #expect(CloseBlocker.noCallback.code == "callback_required")
     }
 

@@ -80,7 +80,7 @@ struct TestUsers {
                                                   ("4001", "qc_inspector", nil)]
         for (id, role, dep) in specs {
             _ = try await admin.add(.init(workId: id, name: "测试\(id)", role: role, password: "secret123", department: dep),
-                                    hasher: app.password.sync, history: nil)
+                                    createDepartment: true, hasher: app.password.sync, history: nil)
         }
         var tokens: [String: String] = [:]
         for (id, _, _) in specs { tokens[id] = try await login(app, id) }

@@ -8,7 +8,8 @@ import KefuCore
 @Suite("Work order core loop through the API")
 struct WorkOrderLoopTests {
     @Test func createTransferReceiptCallbackClose() async throws {
-        try await withKefu { app, u in
+        let clock = ManualClock(testStart)
+        try await withKefu(clock: clock) { app, u in
             let created = try await api(app, .POST, "/work-orders", token: u.agent, body: newOrderBody())
             #expect(created.status == .created)
             let id = try #require(created.string("id"))
@@ -39,22 +40,29 @@ struct WorkOrderLoopTests {
             #expect(openSO.status == .conflict)
             #expect(openSO.string("error") == "open_supervision_order")
 
-            // Only the department the order was sent to may answer it.
-            #expect(try await api(app, .POST, "/supervision-orders/\(soID)/receipt", token: u.otherLiaison, body: ["text": "不是我们"]).status == .forbidden)
+            // Only the department the order was sent to may answer it (the other one is not even told it exists).
+            clock.advance(by: 600)
+            #expect(try await api(app, .POST, "/supervision-orders/\(soID)/receipt", token: u.otherLiaison, body: ["text": "不是我们"]).status == .notFound)
             let receipt = try await api(app, .POST, "/supervision-orders/\(soID)/receipt", token: u.liaison, body: ["text": "线路已更换"])
             #expect(receipt.status == .ok)
             #expect(receipt.string("status") == "answered")
             #expect(try await api(app, .POST, "/supervision-orders/\(soID)/receipt", token: u.liaison, body: ["text": "again"]).status == .conflict)
 
+            // R1.5: the callback made while the department was still working does not count.
+            let stale = try await api(app, .POST, "/work-orders/\(id)/close", token: u.agent, body: [:])
+            #expect(stale.status == .conflict)
+            #expect(stale.string("error") == "callback_required")
+            clock.advance(by: 600)
+            #expect(try await api(app, .POST, "/work-orders/\(id)/callbacks", token: u.agent, body: ["reached": true, "satisfaction": 5]).status == .created)
             let closed = try await api(app, .POST, "/work-orders/\(id)/close", token: u.agent, body: [:])
             #expect(closed.status == .ok)
             #expect(closed.string("status") == "closed")
 
             let timeline = try await api(app, .GET, "/work-orders/\(id)/timeline", token: u.agent)
             let kinds = (timeline["items"] as? [[String: Any]] ?? []).compactMap { $0["kind"] as? String }
-            #expect(kinds == ["created", "transferred", "callback", "receipt", "closed"])
+            #expect(kinds == ["created", "transferred", "callback", "receipt", "callback", "closed"])
             let audit = try await AuditEvent.query(on: app.db).filter(\.$objectId == id).count()
-            #expect(audit == 5)
+            #expect(audit == 6)
         }
     }
 

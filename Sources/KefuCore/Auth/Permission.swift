@@ -53,7 +53,8 @@ public enum Permission: String, Sendable, CaseIterable {
         case .signedIn:
             return Set(Role.allCases)
         case .workOrderRead:
-            return frontLine.union([.qcInspector, .knowledgeEditor, .liaison, .planner])
+            // Which orders each may read is OrderVisibility's business (a liaison: their department's).
+            return frontLine.union([.liaison])
         case .workOrderWrite, .workOrderTransfer, .workOrderClose:
             return frontLine
         case .callbackWrite:
@@ -63,7 +64,9 @@ public enum Permission: String, Sendable, CaseIterable {
         case .receiptWrite:
             return [.liaison, .complaintHandler, .shiftLead, .admin]
         case .customerRead:
-            return frontLine.union([.qcInspector, .liaison])
+            // QC scores transcripts, which carry no customer; a liaison reads only the
+            // customers of orders OrderVisibility shows them.
+            return frontLine.union([.liaison])
         case .customerWrite:
             return frontLine
         case .shiftBoard:

@@ -34,6 +34,8 @@ public final class LanguageEngine: Sendable {
 
     let folder: TextFolder
     let forbiddenMatcher: PhraseMatcher
+    /// Matcher pattern id → index of the lexicon entry it was expanded from.
+    let entryOfPattern: [Int]
     let cues: Cues
 
     public init(lexicon: Lexicon, scorecard: Scorecard = .standard, calendar: FestivalCalendar = FestivalCalendar(), company: String) {
@@ -42,7 +44,9 @@ public final class LanguageEngine: Sendable {
         self.calendar = calendar
         self.company = company
         self.folder = .shared
-        self.forbiddenMatcher = PhraseMatcher(phrases: lexicon.forbidden.map(\.phrase), folder: .shared)
+        let variants = lexicon.forbiddenVariants()
+        self.forbiddenMatcher = PhraseMatcher(phrases: variants.map(\.phrase), folder: .shared)
+        self.entryOfPattern = variants.map(\.entry)
         self.cues = Cues(lexicon: lexicon, company: company, folder: .shared)
     }
 
@@ -114,7 +118,7 @@ public final class LanguageEngine: Sendable {
         if raw.isEmpty { return [] }
         let scalars = Array(text.unicodeScalars)
         let kept = raw.filter { match in
-            lexicon.forbidden[match.pattern].whole != true || isWholeClause(scalars, match.start, match.end)
+            lexicon.forbidden[entryOfPattern[match.pattern]].whole != true || isWholeClause(scalars, match.start, match.end)
         }
         // Leftmost-longest among the admissible matches: a long phrase wins
         // over the short one inside it (剛才不是我接的電話，我不知道 is one finding).
@@ -122,11 +126,11 @@ public final class LanguageEngine: Sendable {
         var findings: [Finding] = []
         var lastEnd = 0
         for match in ordered where match.start >= lastEnd {
-            let entry = lexicon.forbidden[match.pattern]
+            let entry = lexicon.forbidden[entryOfPattern[match.pattern]]
             var matched = String.UnicodeScalarView()
             matched.append(contentsOf: scalars[match.start..<match.end])
             findings.append(Finding(rule: entry.rule, segment: segment, text: String(matched),
-                                    start: match.start, end: match.end, suggestion: entry.suggestion))
+                                    start: match.start, end: match.end, suggestion: entry.suggestion, entry: entry.phrase))
             lastEnd = match.end
         }
         return findings

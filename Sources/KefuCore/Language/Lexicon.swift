@@ -41,8 +41,9 @@ public enum StandardPhraseKind: String, Codable, CaseIterable, Sendable {
 
 /// A phrase an agent must never say (R2.8).
 public struct ForbiddenPhrase: Codable, Hashable, Sendable {
-    /// As written in the rules; folding makes traditional, full-width and
-    /// punctuation variants match too.
+    /// As written in the rules, or a pattern covering its common variants
+    /// (`(这个)不归[我们|我]管`, see `LexiconPattern`); folding makes
+    /// traditional, full-width, punctuation and variant-character forms match too.
     public var phrase: String
     /// A `forbidden.*` rule code (the category).
     public var rule: String
@@ -115,6 +116,7 @@ public struct Lexicon: Codable, Sendable, Equatable {
         if version < 1 { throw LexiconError(reason: "词库版本号必须大于 0") }
         let folder = TextFolder.shared
         var seen: [String: Int] = [:]
+        var total = 0
         for (index, entry) in forbidden.enumerated() {
             let number = index + 1
             if entry.phrase.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
@@ -123,14 +125,31 @@ public struct Lexicon: Codable, Sendable, Equatable {
             guard let rule = QARule(rawValue: entry.rule), rule.isForbidden else {
                 throw LexiconError(reason: "第 \(number) 条服务忌语“\(entry.phrase)”的类别“\(entry.rule)”不存在")
             }
-            let folded = folder.foldedString(entry.phrase)
-            if folded.isEmpty {
-                throw LexiconError(reason: "第 \(number) 条服务忌语“\(entry.phrase)”只有标点或空格，无法匹配")
+            let variants: [String]
+            do {
+                variants = try LexiconPattern.expand(entry.phrase)
+            } catch let error as LexiconError {
+                throw LexiconError(reason: "第 \(number) 条服务忌语“\(entry.phrase)”写法有误：\(error.reason)")
             }
-            if let previous = seen[folded] {
-                throw LexiconError(reason: "第 \(number) 条服务忌语“\(entry.phrase)”与第 \(previous) 条重复")
+            total += variants.count
+            if total > Self.maxForbiddenVariants {
+                throw LexiconError(reason: "服务忌语展开后共超过 \(Self.maxForbiddenVariants) 种说法，请精简词库")
             }
-            seen[folded] = number
+            var own = Set<String>()
+            for variant in variants {
+                let folded = folder.foldedString(variant)
+                if folded.isEmpty {
+                    let what = variants.count == 1 ? "" : "的一种说法“\(variant)”"
+                    throw LexiconError(reason: "第 \(number) 条服务忌语“\(entry.phrase)”\(what)只有标点或空格，无法匹配")
+                }
+                // Variants of one entry that fold alike (帐/账) are one phrase, not a clash.
+                guard own.insert(folded).inserted else { continue }
+                if let previous = seen[folded] {
+                    let what = variants.count == 1 ? "" : "的说法“\(variant)”"
+                    throw LexiconError(reason: "第 \(number) 条服务忌语“\(entry.phrase)”\(what)与第 \(previous) 条重复")
+                }
+                seen[folded] = number
+            }
             if let suggestion = entry.suggestion, suggestion.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
                 throw LexiconError(reason: "第 \(number) 条服务忌语“\(entry.phrase)”的建议用语为空")
             }
@@ -139,6 +158,24 @@ public struct Lexicon: Codable, Sendable, Equatable {
         where entry.text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
             throw LexiconError(reason: "第 \(index + 1) 条规范用语（\(entry.kind.label)）为空")
         }
+    }
+
+    /// Bounds the automaton an upload can make (64 variants × the 4 MB upload
+    /// limit would otherwise be a quarter of a gigabyte of phrases).
+    public static let maxForbiddenVariants = 200_000
+
+    /// Every phrase the forbidden entries stand for, with the index of its entry,
+    /// so a finding can say which entry matched. A stored lexicon was validated
+    /// when it was saved; an entry that is not a valid pattern (a lexicon built
+    /// in code and never validated) is matched as the literal text it is, which
+    /// is what such an entry meant before patterns existed.
+    public func forbiddenVariants() -> [(phrase: String, entry: Int)] {
+        var out: [(phrase: String, entry: Int)] = []
+        for (index, entry) in forbidden.enumerated() {
+            let variants = (try? LexiconPattern.expand(entry.phrase)) ?? [entry.phrase]
+            out += variants.map { ($0, index) }
+        }
+        return out
     }
 
     /// Standard phrases of one kind, in lexicon order.

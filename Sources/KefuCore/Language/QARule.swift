@@ -74,14 +74,19 @@ public struct Finding: Codable, Hashable, Sendable {
     public var end: Int
     /// A standard phrase the agent should have used instead.
     public var suggestion: String?
+    /// The lexicon entry that matched, as the admin wrote it (a pattern such as
+    /// `(这个)不归[我们|我]管` covers many sentences, so the inspector needs to
+    /// see which entry fired to judge or fix it); nil for structural rules.
+    public var entry: String?
 
-    public init(rule: String, segment: Int, text: String, start: Int, end: Int, suggestion: String? = nil) {
+    public init(rule: String, segment: Int, text: String, start: Int, end: Int, suggestion: String? = nil, entry: String? = nil) {
         self.rule = rule
         self.segment = segment
         self.text = text
         self.start = start
         self.end = end
         self.suggestion = suggestion
+        self.entry = entry
     }
 }
 

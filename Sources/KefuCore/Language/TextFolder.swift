@@ -111,6 +111,11 @@ final class FoldTable: @unchecked Sendable {
                 if to < 0x1_0000, bmp[Int(to)] != TextFolder.skip { bmp[Int(from)] = to }
             }
         }
+        // Variant characters agents type for the same word; applied to every
+        // scalar's fold so traditional and full-width forms follow (帳→帐→账).
+        for value in 0..<0x1_0000 {
+            if let variant = Self.variants[bmp[value]] { bmp[value] = variant }
+        }
         self.bmp = bmp
         let mask = UnsafeMutablePointer<UInt16>.allocate(capacity: 0x1_0000)
         var sources: [UInt32: [UInt32]] = [:]
@@ -126,6 +131,21 @@ final class FoldTable: @unchecked Sendable {
     }
 
     deinit { bmp.deallocate(); skipMask.deallocate() }
+
+    /// Characters written interchangeably in service speech and chat, folded to
+    /// one form so a lexicon entry written with either matches both (其它/其他,
+    /// 帐号/账号, 啰唆/啰嗦, 好象/好像, 妳/你, 那裏/那里, 忙著/忙着). Kept small on purpose:
+    /// only pairs that are the same word in practice, never different words
+    /// that merely sound alike (的/地/得, 在/再 stay apart).
+    static let variants: [UInt32: UInt32] = {
+        let pairs: [(Unicode.Scalar, Unicode.Scalar)] = [
+            ("它", "他"), ("牠", "他"), ("帐", "账"), ("唆", "嗦"), ("象", "像"), ("妳", "你"),
+            ("裏", "里"), ("裡", "里"), ("著", "着"),
+        ]
+        var table: [UInt32: UInt32] = [:]
+        for (from, to) in pairs where from != to { table[from.value] = to.value }
+        return table
+    }()
 
     /// Fold of a scalar above the BMP: skip for symbols/punctuation (emoji), else itself.
     func foldAstral(_ value: UInt32) -> UInt32 {

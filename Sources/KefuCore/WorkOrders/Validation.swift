@@ -18,7 +18,8 @@ public enum Validation {
     /// (0xx-xxxxxxx), or a service number like 95555 / 400-xxx-xxxx.
     public static func isValidPhone(_ raw: String) -> Bool {
         let s = normalizePhone(raw)
-        guard !s.isEmpty, s.allSatisfy(\.isNumber) else { return false }
+        // ASCII digits only: `isNumber` also admits ٣, Ⅷ and ½, which no switch can dial.
+        guard !s.isEmpty, s.allSatisfy({ $0.isASCII && $0.isNumber }) else { return false }
         let digits = Array(s)
         if digits.count == 11, digits[0] == "1", ("3"..."9").contains(digits[1]) { return true }
         if digits.first == "0", (10...12).contains(digits.count) { return true }

@@ -56,38 +56,54 @@ public struct StaffingTarget: Codable, Equatable, Sendable {
     public func validate() throws {
         guard calls.isFinite else { throw Self.invalid("calls", "话务量必须是有限的数字") }
         guard calls > 0 else { throw Self.invalid("calls", "话务量必须大于 0") }
+        guard calls <= Self.maxCalls else { throw Self.invalid("calls", "每个时段的话务量不能超过 \(Int(Self.maxCalls))") }
         try validateExceptCalls()
+        // The staffing search walks every agent count up to the load, so the load itself is
+        // bounded: a request must not keep a core busy (issue 10), and counts stay far from
+        // Int's range.
+        guard trafficErlangs / maxOccupancy <= Self.maxErlangs else {
+            throw Self.invalid("calls", "话务负荷过大（超过 \(Int(Self.maxErlangs)) 爱尔兰），请分时段或分队列计算")
+        }
     }
+
+    /// Largest accepted offered calls in one interval.
+    public static let maxCalls: Double = 1_000_000
+    /// Largest offered load (Erlangs, after the occupancy ceiling) one calculation accepts.
+    public static let maxErlangs: Double = 20_000
+    /// Accepted interval lengths: a minute to a day.
+    public static let intervalRange: ClosedRange<Double> = 60...86_400
+    /// Accepted handle times and other durations: a second to ten hours.
+    public static let durationRange: ClosedRange<Double> = 1...36_000
 
     /// Everything but `calls`, for plans where an interval may carry no calls.
     func validateExceptCalls() throws {
-        guard intervalSeconds.isFinite, intervalSeconds > 0 else {
-            throw Self.invalid("interval", "时段长度必须大于 0 秒")
+        guard intervalSeconds.isFinite, Self.intervalRange.contains(intervalSeconds) else {
+            throw Self.invalid("interval", "时段长度必须在 60–86400 秒之间")
         }
-        guard ahtSeconds.isFinite, ahtSeconds > 0 else {
-            throw Self.invalid("aht", "平均处理时长必须大于 0 秒")
+        guard ahtSeconds.isFinite, Self.durationRange.contains(ahtSeconds) else {
+            throw Self.invalid("aht", "平均处理时长必须在 1–36000 秒之间")
         }
         guard targetServiceLevel.isFinite, targetServiceLevel > 0, targetServiceLevel <= 1 else {
             throw Self.invalid("target-sl", "服务水平目标必须大于 0 且不超过 1（例如 0.8）")
         }
-        guard answerWithinSeconds.isFinite, answerWithinSeconds >= 0 else {
-            throw Self.invalid("answer-within", "接通时限必须是不小于 0 的秒数")
+        guard answerWithinSeconds.isFinite, answerWithinSeconds >= 0, answerWithinSeconds <= 36_000 else {
+            throw Self.invalid("answer-within", "接通时限必须在 0–36000 秒之间")
         }
         if let targetASA {
-            guard targetASA.isFinite, targetASA > 0 else {
-                throw Self.invalid("target-asa", "平均应答速度目标必须大于 0 秒")
+            guard targetASA.isFinite, targetASA > 0, targetASA <= 36_000 else {
+                throw Self.invalid("target-asa", "平均应答速度目标必须在 0–36000 秒之间（不含 0）")
             }
         }
         if let patienceSeconds {
-            guard patienceSeconds.isFinite, patienceSeconds > 0 else {
-                throw Self.invalid("patience", "客户平均耐心时长必须大于 0 秒")
+            guard patienceSeconds.isFinite, Self.durationRange.contains(patienceSeconds) else {
+                throw Self.invalid("patience", "客户平均耐心时长必须在 1–36000 秒之间")
             }
         }
-        guard shrinkage.isFinite, shrinkage >= 0, shrinkage < 1 else {
-            throw Self.invalid("shrinkage", "缩减率必须不小于 0 且小于 1")
+        guard shrinkage.isFinite, shrinkage >= 0, shrinkage <= 0.9 else {
+            throw Self.invalid("shrinkage", "缩减率必须在 0–0.9 之间")
         }
-        guard maxOccupancy.isFinite, maxOccupancy > 0, maxOccupancy <= 1 else {
-            throw Self.invalid("max-occupancy", "最高占用率必须大于 0 且不超过 1")
+        guard maxOccupancy.isFinite, maxOccupancy >= 0.1, maxOccupancy <= 1 else {
+            throw Self.invalid("max-occupancy", "最高占用率必须在 0.1–1 之间")
         }
         if let maxAbandonRate {
             guard maxAbandonRate.isFinite, maxAbandonRate > 0, maxAbandonRate <= 1 else {

@@ -50,19 +50,25 @@ struct AdminPages {
         return res
     }
 
-    func attempt(_ req: Request, notice: String, _ body: ([String: String]) async throws -> Void) async throws -> Response {
+    /// Runs a change; a change that creates something names its form in `once` (one save per
+    /// one-time token, see OnceToken).
+    func attempt(_ req: Request, notice: String, once: String? = nil, _ body: ([String: String]) async throws -> Void) async throws -> Response {
         var form = (try? req.content.decode([String: String].self)) ?? [:]
-        do {
-            try await body(form)
-            return req.redirect(to: "/admin?notice=\(notice.urlQueryEncoded)")
-        } catch let e as KefuError {
-            form.removeValue(forKey: "password"); form.removeValue(forKey: CSRFMiddleware.field)
-            return try await render(req, error: e, form: form)
+        func run() async throws -> OnceToken.Outcome {
+            do {
+                try await body(form)
+                return .created("/admin", req.redirect(to: "/admin", notice: notice))
+            } catch let e as KefuError {
+                form.removeValue(forKey: "password"); form.removeValue(forKey: CSRFMiddleware.field); form.removeValue(forKey: OnceToken.field)
+                return .refused(try await render(req, error: e, form: form))
+            }
         }
+        guard let once else { return try await run().response }
+        return try await req.once(form: once, fallback: "/admin", run)
     }
 
     func addUser(req: Request) async throws -> Response {
-        try await attempt(req, notice: "用户已添加") { f in
+        try await attempt(req, notice: "用户已添加", once: "admin.user") { f in
             _ = try await UserAdmin(db: req.db, now: req.now).add(
                 .init(workId: f["workId"] ?? "", name: f["name"] ?? "", role: f["role"] ?? "", password: f["password"] ?? "", department: f["department"]),
                 hasher: req.password.sync, history: req.history())
@@ -95,12 +101,15 @@ struct AdminPages {
     }
 
     func addDepartment(req: Request) async throws -> Response {
-        try await attempt(req, notice: "部门已添加") { f in
+        try await attempt(req, notice: "部门已添加", once: "admin.department") { f in
             if let p = Validation.checkText(f["name"], field: "name", label: "部门名称", max: 100) { throw KefuError.invalid([.init(p)]) }
             let name = f["name"]!.trimmingCharacters(in: .whitespaces)
-            if try await Department.query(on: req.db).filter(\.$name == name).first() != nil { throw KefuError.conflict("department_exists", "部门「\(name)」已存在。") }
-            let d = try await UserAdmin(db: req.db, now: req.now).department(named: name)
-            try await req.history().audit(action: "department.create", objectType: "department", objectId: d.id?.uuidString, after: name)
+            let now = req.now, history = req.history()
+            try await req.db.writeTransaction { tx in
+                if try await Department.query(on: tx).filter(\.$name == name).first() != nil { throw KefuError.conflict("department_exists", "部门「\(name)」已存在。") }
+                let d = try await UserAdmin(db: tx, now: now).department(named: name)
+                try await history.on(tx).audit(action: "department.create", objectType: "department", objectId: d.id?.uuidString, after: name)
+            }
         }
     }
 
@@ -115,10 +124,17 @@ struct AdminPages {
                   let cal = ServiceCalendar.Kind(rawValue: f["calendar"] ?? "") else {
                 throw KefuError.invalid([.init(field: "sla", message: "首次响应须为正整数分钟，解决时限须为正数小时，日历须为 24h 或 working_days")])
             }
-            let row = try await SLAPolicyRecord.query(on: req.db).filter(\.$type == t.rawValue).filter(\.$priority == p.rawValue).first() ?? {
-                let r = SLAPolicyRecord(); r.type = t.rawValue; r.priority = p.rawValue; return r
-            }()
-            let before = "\(row.firstResponseSeconds)/\(row.resolutionSeconds)/\(row.calendar)"
+            // A row exists only once an admin saved it; before that the shipped default applies,
+            // and a new record's fields must not be read (Fluent traps on unset fields).
+            let stored = try await SLAPolicyRecord.query(on: req.db).filter(\.$type == t.rawValue).filter(\.$priority == p.rawValue).first()
+            let before: String
+            if let stored {
+                before = "\(stored.firstResponseSeconds)/\(stored.resolutionSeconds)/\(stored.calendar)"
+            } else {
+                let pol = try await SLAService(db: req.db, timeZone: req.kefu.settings.timeZone).policy(type: t, priority: p)
+                before = "\(pol.firstResponseSeconds)/\(pol.resolutionSeconds)/\(pol.calendar.rawValue) (默认)"
+            }
+            let row = stored ?? { let r = SLAPolicyRecord(); r.type = t.rawValue; r.priority = p.rawValue; return r }()
             row.firstResponseSeconds = first * 60; row.resolutionSeconds = Int(hours * 3600); row.calendar = cal.rawValue
             try await row.save(on: req.db)
             try await req.history().audit(action: "sla.update", objectType: "sla_policy", objectId: key, before: before,
@@ -127,14 +143,17 @@ struct AdminPages {
     }
 
     func addHoliday(req: Request) async throws -> Response {
-        try await attempt(req, notice: "日历已更新") { f in
+        try await attempt(req, notice: "日历已更新", once: "admin.holiday") { f in
             guard let day = LocalDay(f["day"] ?? "") else { throw KefuError.invalid([.init(field: "day", message: "日期格式应为 2026-10-01")]) }
             if let p = Validation.checkText(f["name"], field: "name", label: "名称", max: 50) { throw KefuError.invalid([.init(p)]) }
-            if try await HolidayRecord.query(on: req.db).filter(\.$day == day.description).first() != nil {
-                throw KefuError.conflict("holiday_exists", "\(day) 已在日历中。")
+            let name = f["name"] ?? "", makeup = f["makeup"] == "on", history = req.history()
+            try await req.db.writeTransaction { tx in
+                if try await HolidayRecord.query(on: tx).filter(\.$day == day.description).first() != nil {
+                    throw KefuError.conflict("holiday_exists", "\(day) 已在日历中。")
+                }
+                try await HolidayRecord(day: day.description, name: name, makeupWorkday: makeup).create(on: tx)
+                try await history.on(tx).audit(action: "holiday.create", objectType: "holiday", objectId: day.description, after: name)
             }
-            try await HolidayRecord(day: day.description, name: f["name"]!, makeupWorkday: f["makeup"] == "on").create(on: req.db)
-            try await req.history().audit(action: "holiday.create", objectType: "holiday", objectId: day.description, after: f["name"])
         }
     }
 

@@ -26,8 +26,10 @@ struct UserAdmin {
         return p
     }
 
-    /// Creates the user; the department is created if it does not exist yet.
-    func add(_ u: NewUser, hasher: some PasswordHasher, history: History?) async throws -> User {
+    /// Creates the user. An unknown department is refused unless `createDepartment` says the
+    /// caller means a new one: a typo (技木部) must not quietly become a department nobody
+    /// sends supervision orders to.
+    func add(_ u: NewUser, createDepartment: Bool = false, hasher: some PasswordHasher, history: History?) async throws -> User {
         let problems = validate(u)
         guard problems.isEmpty else { throw KefuError.invalid(problems.map(FieldProblemDTO.init)) }
         if try await User.query(on: db).filter(\.$workId == u.workId).first() != nil {
@@ -35,13 +37,26 @@ struct UserAdmin {
         }
         var depID: UUID?
         if let name = u.department?.trimmingCharacters(in: .whitespaces), !name.isEmpty {
-            depID = try await department(named: name).id
+            if let existing = try await Department.query(on: db).filter(\.$name == name).first() {
+                depID = existing.id
+            } else if createDepartment {
+                depID = try await department(named: name).id
+            } else {
+                throw try await unknownDepartment(name)
+            }
         }
         let user = User(workId: u.workId, name: u.name, role: Role(rawValue: u.role)!, passwordHash: try hasher.hash(u.password),
                         departmentID: depID, createdAt: now)
         try await user.create(on: db)
         try await history?.audit(action: "user.create", objectType: "user", objectId: u.workId, after: u.role)
         return user
+    }
+
+    func unknownDepartment(_ name: String) async throws -> KefuError {
+        let known = try await Department.query(on: db).sort(\.$name).all().map(\.name)
+        let list = known.isEmpty ? "尚无部门" : "现有部门：" + known.joined(separator: "、")
+        return KefuError(.unprocessableEntity, "unknown_department", "部门「\(name)」不存在（\(list)）。",
+                         fields: [.init(field: "department", message: "部门「\(name)」不存在")])
     }
 
     func department(named name: String) async throws -> Department {

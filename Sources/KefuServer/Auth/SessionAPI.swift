@@ -6,6 +6,17 @@ import KefuCore
 struct SessionAPI {
     func register(_ api: RoutesBuilder) {
         api.publicRoutes().post("session", use: create)
+        api.requiring(.signedIn).delete("session", use: revoke)
+    }
+
+    /// DELETE /api/v1/session: the bearer token of this request stops working at once.
+    func revoke(req: Request) async throws -> Response {
+        guard let bearer = req.headers.bearerAuthorization else {
+            throw KefuError.badRequest("只能注销以令牌登录的会话。")
+        }
+        try await UserToken.query(on: req.db).filter(\.$tokenHash == UserToken.hash(bearer.token)).delete()
+        try await req.history().audit(action: "token.revoke", objectType: "user", objectId: req.auth.get(User.self)?.workId)
+        return Response(status: .noContent)
     }
 
     struct Input: Content { var workId: String?; var password: String? }
@@ -24,19 +35,8 @@ struct SessionAPI {
         // a training center fast-forwards the simulated clock.
         let issued = Date()
         let expires = issued.addingTimeInterval(TimeInterval(req.kefu.settings.tokenLifetimeSeconds))
-        try await UserToken(tokenHash: UserToken.hash(token), userID: user.id!, expiresAt: expires, createdAt: issued).create(on: req.db)
+        guard let userID = user.id else { throw KefuError(.internalServerError, "internal_error", "用户记录缺少编号。") }
+        try await UserToken(tokenHash: UserToken.hash(token), userID: userID, expiresAt: expires, createdAt: issued).create(on: req.db)
         return Output(token: token, workId: user.workId, name: user.name, role: user.role, expiresAt: expires)
-    }
-}
-
-/// Password check shared by the API and the login page. Bcrypt runs off the event loop.
-enum Login {
-    static func verify(workId: String, password: String, on req: Request) async throws -> User {
-        let user = try await User.query(on: req.db).filter(\.$workId == workId.trimmingCharacters(in: .whitespaces)).first()
-        guard let user, user.active,
-              try await req.password.async.verify(password, created: user.passwordHash) else {
-            throw KefuError(.unauthorized, "invalid_credentials", "工号或密码错误。")
-        }
-        return user
     }
 }

@@ -21,6 +21,11 @@ final class User: Model, Authenticatable, @unchecked Sendable {
         self.$department.id = departmentID; self.active = true; self.createdAt = createdAt
     }
 
+    /// For labels and home pages only; an unknown stored role falls back to the most
+    /// restricted presentation, and `can` refuses everything for it.
     var roleValue: Role { Role(rawValue: role) ?? .agent }
-    func can(_ p: Permission) -> Bool { active && p.isGranted(to: roleValue) }
+    func can(_ p: Permission) -> Bool {
+        guard active, let known = Role(rawValue: role) else { return false }
+        return p.isGranted(to: known)
+    }
 }

@@ -25,7 +25,7 @@ struct UserAuthenticator: AsyncMiddleware {
             var id: UUID; var work_id: String; var name: String; var role: String
             var password_hash: String; var department_id: UUID?; var active: Bool; var created_at: Date
         }
-        let row = try await (db as! any SQLDatabase).select()
+        let row = try await (try db.sql()).select()
             .column(SQLColumn(SQLLiteral.all, table: SQLIdentifier(User.schema)))
             .from(UserToken.schema)
             .join(User.schema, on: SQLColumn("user_id", table: UserToken.schema), .equal, SQLColumn("id", table: User.schema))
@@ -34,7 +34,9 @@ struct UserAuthenticator: AsyncMiddleware {
             .where(SQLColumn("active", table: User.schema), .equal, SQLBind(true))
             .first(decoding: Row.self)
         guard let row else { return nil }
-        let user = User(workId: row.work_id, name: row.name, role: Role(rawValue: row.role) ?? .agent,
+        // A role this build does not know signs nobody in: no silent downgrade to "agent".
+        guard let role = Role(rawValue: row.role) else { return nil }
+        let user = User(workId: row.work_id, name: row.name, role: role,
                         passwordHash: row.password_hash, departmentID: row.department_id, createdAt: row.created_at)
         user.id = row.id
         user.active = row.active

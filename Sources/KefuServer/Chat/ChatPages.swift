@@ -52,13 +52,25 @@ struct ChatPages {
     func customerStart(req: Request) async throws -> Response {
         struct Form: Content { var name: String?; var phone: String? }
         let form = try req.content.decode(Form.self)
-        do {
-            let (_, token) = try await ChatService(req: req).start(name: form.name, phone: form.phone)
-            let res = req.redirect(to: "/chat")
-            res.cookies[ChatService.cookie] = HTTPCookies.Value(string: token, maxAge: 24 * 3600, path: "/chat", isHTTPOnly: true, sameSite: .lax)
-            return res
-        } catch let e as KefuError {
-            return try await errorResponse(req, try await renderCustomer(req, error: e, name: form.name, phone: form.phone))
+        // Anyone may start a chat, so a script could flood the agents' queue: a few per minute
+        // per address, counted in the database so every process shares the count.
+        let limit = req.kefu.settings.chatStartsPerMinute
+        guard try await RateLimiter(db: req.db).allow("chat_start:" + req.clientAddress, limit: limit, windowSeconds: 60, now: Date()) else {
+            var e = KefuError(.tooManyRequests, "rate_limited", "发起会话过于频繁，请一分钟后再试。")
+            e.headers.replaceOrAdd(name: .retryAfter, value: "60")
+            throw e
+        }
+        // A customer already in a chat (the first of a double click went through) stays in it.
+        if let open = try await ChatService(req: req).customerChat(), open.status != "closed" { return req.redirect(to: "/chat") }
+        return try await req.once(form: "chat.start", fallback: "/chat") {
+            do {
+                let (_, token) = try await ChatService(req: req).start(name: form.name, phone: form.phone)
+                let res = req.redirect(to: "/chat")
+                res.cookies[ChatService.cookie] = HTTPCookies.Value(string: token, maxAge: 24 * 3600, path: "/chat", isHTTPOnly: true, sameSite: .lax)
+                return .created("/chat", res)
+            } catch let e as KefuError {
+                return .refused(try await errorResponse(req, try await renderCustomer(req, error: e, name: form.name, phone: form.phone)))
+            }
         }
     }
 
@@ -174,7 +186,7 @@ struct ChatPages {
         do {
             let contact = try await service.close(try await service.chat(id), by: try req.user())
             let notice = contact.map { "会话已结束，自动评分 \($0.autoScore) 分" } ?? "会话已结束"
-            return req.redirect(to: "/chats?notice=" + notice.urlQueryEncoded)
+            return req.redirect(to: "/chats", notice: notice)
         } catch let e as KefuError {
             return try await errorResponse(req, try await renderDesk(req, id: id, warning: nil, draft: nil, error: e))
         }

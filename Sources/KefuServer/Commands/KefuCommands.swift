@@ -1,7 +1,12 @@
 import Vapor
+import KefuCore
 
 public enum KefuCommands {
     public static func register(on app: Application) {
+        app.asyncCommands.use(KefuMigrateCommand(), as: "migrate")
+        if let serve = app.asyncCommands.commands["serve"] {
+            app.asyncCommands.use(CheckedServeCommand(original: serve), as: "serve", isDefault: true)
+        }
         app.asyncCommands.use(DemoCommand(), as: "demo")
         app.asyncCommands.use(UserCommands(), as: "user")
         app.asyncCommands.use(BenchCommands(), as: "bench")

@@ -7,16 +7,15 @@ struct CustomerAPI {
     func register(_ api: RoutesBuilder) {
         api.requiring(.customerRead).get("customers", use: list)
         api.requiring(.customerRead).get("customers", ":id", use: show)
-        api.requiring(.customerWrite).post("customers", use: create)
+        api.requiring(.customerWrite).idempotent().post("customers", use: create)
     }
 
     struct ListQuery: Content { var phone: String?; var q: String?; var limit: Int?; var offset: Int? }
 
     func list(req: Request) async throws -> CustomerListDTO {
         let q = try req.query.decode(ListQuery.self)
-        let limit = q.limit ?? 50, offset = q.offset ?? 0
-        guard (1...200).contains(limit), offset >= 0 else { throw KefuError.badRequest("limit 须在 1–200 之间，offset 不能为负数") }
-        let query = Customer.query(on: req.db)
+        let window = try PageWindow(limit: q.limit, offset: q.offset)
+        let query = req.orderScope.customers()
         if let p = q.phone, !p.isEmpty {
             let n = Validation.normalizePhone(p)
             query.group(.or) { $0.filter(\.$phone == n).filter(\.$phone2 == n) }
@@ -25,22 +24,26 @@ struct CustomerAPI {
             query.group(.or) { $0.filter(\.$name, .custom("LIKE"), "%\(text)%").filter(\.$phone, .custom("LIKE"), "%\(text)%") }
         }
         let total = try await query.count()
-        let items = try await query.sort(\.$createdAt, .descending).range(offset..<(offset + limit)).all()
-        return CustomerListDTO(items: items.map(CustomerDTO.init), total: total, limit: limit, offset: offset)
+        let items = try await query.sort(\.$createdAt, .descending).range(window.range).all()
+        // Lists mask phone numbers; the full number is read one archive at a time, registered (R5.5).
+        return CustomerListDTO(items: items.map { CustomerDTO($0, masked: true) }, total: total, limit: window.limit, offset: window.offset)
     }
 
     func show(req: Request) async throws -> CustomerDTO {
-        guard let id = req.parameters.get("id", as: UUID.self), let c = try await Customer.find(id, on: req.db) else {
-            throw KefuError.notFound("客户")
-        }
+        guard let id = req.parameters.get("id", as: UUID.self) else { throw KefuError.notFound("客户") }
+        let c = try await req.orderScope.customer(id)
         try await req.logArchiveRead(c, channel: "api")
         return CustomerDTO(c)
     }
 
     func create(req: Request) async throws -> Response {
         let input = try req.content.decode(CustomerInput.self)
-        let c = try await CustomerService(db: req.db, now: req.now).create(input, history: req.history())
-        let res = Response(status: .created)
+        // A number already on file answers that customer (200) instead of a second one (201).
+        let history = req.history(), now = req.now
+        let (c, created) = try await req.db.writeTransaction { tx in
+            try await CustomerService(db: tx, now: now).findOrCreate(input, history: history.on(tx))
+        }
+        let res = Response(status: created ? .created : .ok)
         try res.content.encode(CustomerDTO(c))
         return res
     }

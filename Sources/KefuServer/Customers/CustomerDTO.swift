@@ -20,8 +20,11 @@ struct CustomerDTO: Content {
     var createdAt: Date
     var updatedAt: Date
 
-    init(_ c: Customer) {
-        id = c.id!; name = c.name; phone = c.phone; phone2 = c.phone2; tier = c.tier
+    /// `masked`: for lists, where a full number would be a read nobody registered (R5.5).
+    init(_ c: Customer, masked: Bool = false) {
+        id = c.id!; name = c.name; tier = c.tier
+        phone = masked ? Masking.phone(c.phone) : c.phone
+        phone2 = masked ? c.phone2.map(Masking.phone) : c.phone2
         address = c.address; createdAt = c.createdAt; updatedAt = c.updatedAt
     }
 

@@ -14,7 +14,7 @@ struct CustomerPages {
 
     func list(req: Request) async throws -> View {
         let q = req.query[String.self, at: "q"]?.trimmingCharacters(in: .whitespaces) ?? ""
-        let query = Customer.query(on: req.db)
+        let query = req.orderScope.customers()
         if !q.isEmpty {
             let phone = Validation.normalizePhone(q)
             query.group(.or) { $0.filter(\.$name, .custom("LIKE"), "%\(q)%").filter(\.$phone, .custom("LIKE"), "%\(phone)%") }
@@ -31,18 +31,21 @@ struct CustomerPages {
     struct DetailContext: Encodable {
         var page: PageContext; var id: String; var name: String; var phone: String; var phone2: String?; var tier: String
         var address: String?; var orders: [WorkOrderRow]
+        /// Links shown only to those who may open them.
+        var canCreateOrder: Bool
     }
 
     func detail(req: Request) async throws -> View {
-        guard let id = req.parameters.get("id", as: UUID.self), let c = try await Customer.find(id, on: req.db) else {
-            throw KefuError.notFound("客户")
-        }
+        guard let id = req.parameters.get("id", as: UUID.self) else { throw KefuError.notFound("客户") }
+        let scope = req.orderScope
+        let c = try await scope.customer(id)
         try await req.logArchiveRead(c, channel: "page")
         let tz = req.kefu.settings.timeZone
-        let orders = try await WorkOrder.query(on: req.db).filter(\.$customer.$id == id).sort(\.$createdAt, .descending).limit(100).all()
+        let orders = try await scope.orders().filter(\.$customer.$id == id).sort(\.$createdAt, .descending).limit(100).all()
+        let user = try req.user()
         return try await req.view.render("customer", DetailContext(
-            page: PageContext(req, user: try req.user(), title: "客户档案 · \(c.name)"), id: id.uuidString, name: c.name,
+            page: PageContext(req, user: user, title: "客户档案 · \(c.name)"), id: id.uuidString, name: c.name,
             phone: c.phone, phone2: c.phone2, tier: c.tierValue.label, address: c.address.map(\.singleLine),
-            orders: orders.map { WorkOrderRow($0, now: req.now, timeZone: tz) }))
+            orders: orders.map { WorkOrderRow($0, now: req.now, timeZone: tz) }, canCreateOrder: user.can(.workOrderWrite)))
     }
 }

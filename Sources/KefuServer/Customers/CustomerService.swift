@@ -44,6 +44,22 @@ struct CustomerService {
         return customer
     }
 
+    /// The customer already holding this phone number, or a new one: one number is one
+    /// customer, however often a form or a client sends it. Call inside a write transaction;
+    /// on PostgreSQL a transaction lock on the number keeps two processes from creating it
+    /// both (SQLite admits one writer at a time already).
+    func findOrCreate(_ input: CustomerInput, history: History) async throws -> (customer: Customer, created: Bool) {
+        let problems = validate(input)
+        guard problems.isEmpty else { throw KefuError.invalid(problems.map(FieldProblemDTO.init)) }
+        let phone = Validation.normalizePhone(input.phone ?? "")
+        let sql = try db.sql()
+        if sql.dialect.name == "postgresql" {
+            try await sql.raw("SELECT pg_advisory_xact_lock(hashtext(\(bind: "customer-phone:" + phone)))").run()
+        }
+        if let existing = try await find(phone: phone).first { return (existing, false) }
+        return (try await create(input, history: history), true)
+    }
+
     /// Customers whose main or second phone is this number.
     func find(phone: String) async throws -> [Customer] {
         let p = Validation.normalizePhone(phone)

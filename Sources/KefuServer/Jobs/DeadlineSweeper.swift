@@ -34,7 +34,7 @@ struct DeadlineSweeper {
             }
             let next = policy.nextDueAt(after: top.level, timer: timer)
             let fired: Bool = try await db.writeTransaction { db in
-                let sql = db as! any SQLDatabase
+                let sql = try db.sql()
                 let rows = try await sql.update("work_orders")
                     .set("escalation_level", to: top.level)
                     .set("next_escalation_at", to: next)
@@ -63,7 +63,7 @@ struct DeadlineSweeper {
             .with(\.$department).limit(batch).all()
         for s in overdue {
             let fired: Bool = try await db.writeTransaction { db in
-                let sql = db as! any SQLDatabase
+                let sql = try db.sql()
                 let rows = try await sql.update("supervision_orders").set("escalated", to: true)
                     .where("id", .equal, s.id!).where("escalated", .equal, false).returning("id").all()
                 guard !rows.isEmpty else { return false }
@@ -98,6 +98,7 @@ struct SweeperLifecycle: LifecycleHandler {
         let timeZone = app.kefu.settings.timeZone
         let logger = app.logger
         let task = Task.detached {
+            var lastHousekeeping = Date.distantPast
             while true {
                 // Wait first: a command like `kefu demo` migrates right after boot.
                 try? await Task.sleep(nanoseconds: UInt64(interval * 1_000_000_000))
@@ -106,6 +107,21 @@ struct SweeperLifecycle: LifecycleHandler {
                     try await DeadlineSweeper(db: db, now: clock.now(), timeZone: timeZone, logger: logger).sweep()
                 } catch {
                     logger.warning("deadline sweep failed: \(String(describing: error))")
+                }
+                if Date().timeIntervalSince(lastHousekeeping) >= 600 {
+                    lastHousekeeping = Date()
+                    do {
+                        try await Housekeeping(db: db, now: Date()).purge()
+                    } catch {
+                        logger.warning("housekeeping failed: \(String(describing: error))")
+                    }
+                }
+                do {
+                    // Follow-ups of stored CTI events that an intake did not finish (a failure,
+                    // a crash before or during them): owed until done, so a restart repairs them.
+                    try await CTIOutbox(app: app).sweep()
+                } catch {
+                    logger.warning("CTI outbox sweep failed: \(String(describing: error))")
                 }
                 do {
                     try await BuiltInACD.dispatch(app, db: db, now: clock.now())

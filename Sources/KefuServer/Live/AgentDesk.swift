@@ -119,7 +119,7 @@ struct AgentDeskPages {
         let user = try req.user()
         let live = try await req.application.live.state(on: req.db, now: req.now)
         guard let agent = live.agent(user.workId), let callId = agent.callId, callId == form.callId else {
-            return req.redirect(to: "/workspace?notice=" + "该来电已结束或已转给他人。".urlQueryEncoded)
+            return req.redirect(to: "/workspace", notice: "该来电已结束或已转给他人。")
         }
         let type: ContactEventType
         switch (form.action, agent.state) {
@@ -127,7 +127,7 @@ struct AgentDeskPages {
         case ("hold", .onContact): type = .hold
         case ("unhold", .onHold): type = .unhold
         case ("complete", .onContact), ("complete", .onHold): type = .completed
-        default: return req.redirect(to: "/workspace?notice=" + "当前状态下不能这样操作。".urlQueryEncoded)
+        default: return req.redirect(to: "/workspace", notice: "当前状态下不能这样操作。")
         }
         let last = live.events.last(where: { $0.callId == callId })?.at
         let at = last.map { max(req.now, $0.addingTimeInterval(0.001)) } ?? req.now
@@ -135,7 +135,7 @@ struct AgentDeskPages {
                              reason: type == .completed ? "agent_ended" : nil)
         _ = try await CTIAPI.store([event], source: "kefu:" + user.workId, on: req)
         let notice = [ContactEventType.answered: "已接听", .hold: "已保持", .unhold: "已恢复通话", .completed: "通话已结束"][type] ?? ""
-        return req.redirect(to: "/workspace?notice=" + notice.urlQueryEncoded)
+        return req.redirect(to: "/workspace", notice: notice)
     }
 
     func seat(req: Request) async throws -> Response {
@@ -144,16 +144,16 @@ struct AgentDeskPages {
         do {
             try await AgentDesk.seat(req, user: try req.user(), action: form.action, reason: form.reason)
             let notice = ["login": "已签入", "ready": "已就绪", "not_ready": "已示忙", "logout": "已签出"][form.action ?? ""] ?? "已更新"
-            return req.redirect(to: "/workspace?notice=" + notice.urlQueryEncoded)
+            return req.redirect(to: "/workspace", notice: notice)
         } catch let e as KefuError {
-            return req.redirect(to: "/workspace?notice=" + e.reason.urlQueryEncoded)
+            return req.redirect(to: "/workspace", notice: e.reason)
         }
     }
 
     func groups(req: Request) async throws -> Response {
         let form = try req.content.decode([String: String].self)
         try await AgentGroupChoice.save(req, user: try req.user(), form: form)
-        return req.redirect(to: "/workspace?notice=" + "分组已更新".urlQueryEncoded)
+        return req.redirect(to: "/workspace", notice: "分组已更新")
     }
 
     struct CallState: Content { var state: String; var callId: String? }

@@ -63,14 +63,9 @@ struct CTIAPI {
         }
     }
 
-    /// Stores events and tells every process (and this one's wallboard) that the floor changed.
+    /// Stores events with what they are owed (wallboards told, voicemail orders, ACD offers):
+    /// the same `CTIOutbox.ingest` as the switch connectors. Returns the ids that were new.
     static func store(_ events: [CTIEvent], source: String, on req: Request) async throws -> Set<String> {
-        let fresh = try await CTIEventStore(db: req.db).insert(events, source: source, receivedAt: req.now)
-        if !fresh.isEmpty {
-            try await VoicemailOrders.create(for: events.filter { fresh.contains($0.id) }, on: req)
-            try await LiveNotifier.changed(req.application, db: req.db)
-            try await BuiltInACD.dispatch(req.application, db: req.db, now: req.now)
-        }
-        return fresh
+        try await CTIOutbox(app: req.application).ingest(events, source: source, receivedAt: req.now)
     }
 }

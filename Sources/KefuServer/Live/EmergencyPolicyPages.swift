@@ -62,7 +62,7 @@ struct EmergencyPolicyPages {
                 try await req.history(on: tx).audit(action: "emergency.policy_saved", objectType: "emergency_policy", objectId: nil,
                                                     before: before, after: json)
             }
-            return req.redirect(to: "/admin/emergency?notice=" + "应急调度策略已保存".urlQueryEncoded)
+            return req.redirect(to: "/admin/emergency", notice: "应急调度策略已保存")
         } catch let e as KefuError {
             return try await render(req, policy: current, draft: text, error: e)
         }

@@ -99,7 +99,7 @@ struct IVRPages {
                                voicemailPrompt: (f["voicemailPrompt"] ?? "").trimmingCharacters(in: .whitespaces),
                                root: (f["root"] ?? "").trimmingCharacters(in: .whitespaces), menus: menus)
             let v = try await IVRService(req: req).save(menu, note: f["note"])
-            return req.redirect(to: "/admin/ivr?notice=" + "已保存为语音导航第 \(v) 版".urlQueryEncoded)
+            return req.redirect(to: "/admin/ivr", notice: "已保存为语音导航第 \(v) 版")
         } catch let e as KefuError {
             return try await render(req, menu: current, drafts: f, error: e)
         }

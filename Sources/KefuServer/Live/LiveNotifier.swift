@@ -9,7 +9,7 @@ enum LiveNotifier {
     static let channel = "kefu_live"
 
     static func changed(_ app: Application, db: Database) async throws {
-        let sql = db as! any SQLDatabase
+        let sql = try db.sql()
         app.wallboard.changed()
         if sql.dialect.name == "postgresql" {
             try await sql.raw("SELECT pg_notify(\(bind: channel), \(bind: app.wallboard.origin))").run()

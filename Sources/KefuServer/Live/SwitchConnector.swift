@@ -7,7 +7,8 @@ import KefuCore
 /// CTI events: Asterisk's Manager Interface (AMI, TCP 5038) or FreeSWITCH's event socket
 /// (ESL, TCP 8021, mod_callcenter events). Reconnects after a failure. The parsing and
 /// mapping live in KefuCore (`AMIParser`/`AMIAdapter`, `ESLParser`/`ESLAdapter`); this is
-/// only the socket and the storing.
+/// only the socket; storing, and what follows it (voicemail orders, the built-in ACD, the
+/// wallboards), is `CTIOutbox.ingest`, as for every other intake.
 struct SwitchConnector {
     enum Kind: String { case ami, esl }
 
@@ -62,8 +63,7 @@ struct SwitchConnector {
                     }
                 }
                 if !events.isEmpty {
-                    let fresh = try await CTIEventStore(db: app.db).insert(events, source: kind.rawValue + ":" + host, receivedAt: now)
-                    if !fresh.isEmpty { try await LiveNotifier.changed(app, db: app.db) }
+                    let fresh = try await CTIOutbox(app: app).ingest(events, source: kind.rawValue + ":" + host, receivedAt: now)
                     stored += fresh.count
                 }
                 if let limit, stored >= limit { break }

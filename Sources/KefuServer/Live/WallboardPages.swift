@@ -9,7 +9,10 @@ struct WallboardPages {
     func register(_ routes: RoutesBuilder, api: RoutesBuilder) {
         let lead = routes.requiring(.shiftBoard)
         lead.get("wallboard", use: page)
-        lead.webSocket("wallboard", "ws", onUpgrade: socket)
+        lead.webSocket("wallboard", "ws", shouldUpgrade: { req in
+            // Browsers send cookies with a cross-site WebSocket too: only our own pages may open one.
+            OriginCheck.isSameOrigin(req) ? [:] : nil
+        }, onUpgrade: socket)
         lead.post("wallboard", "emergency", "apply", use: apply)
         lead.post("wallboard", "emergency", "mode", use: mode)
         lead.post("wallboard", "groups", use: saveGroups)
@@ -72,7 +75,7 @@ struct WallboardPages {
             try await body()
             // Every process's screens: an applied step or a new mode shows everywhere.
             try await LiveNotifier.changed(req.application, db: req.db)
-            return req.redirect(to: "/wallboard?notice=" + notice.urlQueryEncoded)
+            return req.redirect(to: "/wallboard", notice: notice)
         } catch let e as KefuError {
             return try await render(req, error: e)
         }

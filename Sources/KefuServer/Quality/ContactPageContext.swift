@@ -12,6 +12,7 @@ struct ContactPageContext: Encodable {
     struct FindingView: Encodable {
         var id: String; var rule: String; var label: String; var segment: Int; var segmentLabel: String; var text: String?
         var points: Int; var source: String; var state: String; var stateLabel: String; var note: String?; var suggestion: String?
+        var entry: String?
     }
     struct AppealView: Encodable { var reason: String; var status: String; var statusLabel: String; var decisionNote: String?; var createdAt: String }
     struct RuleOption: Encodable { var code: String; var label: String }
@@ -32,6 +33,8 @@ struct ContactPageContext: Encodable {
     @NilIfEmpty var findings: [FindingView]
     var appeal: AppealView?
     var canReview: Bool
+    /// Shown to reviewers instead of the review forms once the review is finished.
+    var lockedReason: String?
     var canAppeal: Bool
     var canDecideAppeal: Bool
     var rules: [RuleOption]
@@ -57,14 +60,16 @@ struct ContactPageContext: Encodable {
             FindingView(id: f.id!.uuidString, rule: f.rule, label: QualityLabels.rule(f.rule), segment: f.segment,
                         segmentLabel: f.segment >= 0 ? "第 \(f.segment + 1) 段" : "整通", text: f.text.isEmpty ? nil : f.text, points: f.points,
                         source: f.source == "manual" ? "人工" : "自动", state: f.state, stateLabel: QualityLabels.state(f.state),
-                        note: f.note, suggestion: f.suggestion)
+                        note: f.note, suggestion: f.suggestion, entry: f.entry)
         }
         self.appeal = appeal.map {
             AppealView(reason: $0.reason, status: $0.status,
                        statusLabel: ["open": "待处理", "upheld": "申诉成立", "dismissed": "维持原判"][$0.status] ?? $0.status,
                        decisionNote: $0.decisionNote, createdAt: PageFormat.dateTime($0.createdAt, tz))
         }
-        canReview = user.can(.qaReview) && (c.status == "scored" || c.status == "reviewed")
+        let lock = ContactService.reviewLock(status: c.status)
+        canReview = user.can(.qaReview) && lock == nil
+        lockedReason = user.can(.qaReview) ? lock : nil
         canAppeal = user.can(.qaOwn) && c.agentWorkId == user.workId && c.status == "reviewed" && appeal == nil
         canDecideAppeal = user.can(.qaReview) && c.status == "appealed" && appeal?.agentWorkId != user.workId
         rules = QARule.allCases.map { RuleOption(code: $0.rawValue, label: $0.label) }

@@ -47,7 +47,7 @@ struct ContactService {
         }
         if let a = t.agentId, a.count > 50 { problems.append(.init(field: "agentId", message: "工号不超过 50 个字符。")) }
         if let s = t.startedAt, JSONCoding.parseISO(s) == nil {
-            problems.append(.init(field: "startedAt", message: "开始时间须为带时区的 ISO 8601 时间，如 2026-10-01T09:00:05+08:00。"))
+            problems.append(.init(field: "startedAt", message: "开始时间须为 1970–2099 年间带时区的 ISO 8601 时间，如 2026-10-01T09:00:05+08:00。"))
         }
         if !problems.isEmpty { throw KefuError.invalid(problems) }
 
@@ -73,7 +73,7 @@ struct ContactService {
             for f in result.findings {
                 try await self.newFinding(c.id!, rule: f.rule, segment: f.segment, text: f.text, start: f.start, end: f.end,
                                           suggestion: f.suggestion, points: rules.scorecard.points(for: f.rule),
-                                          source: "auto", note: nil).create(on: tx)
+                                          source: "auto", note: nil, entry: f.entry).create(on: tx)
             }
             try await history.on(tx).audit(action: "contact.scored", objectType: "contact", objectId: c.id!.uuidString,
                                            after: "\(id) 自动评分 \(result.score)，\(result.findings.count) 条发现")
@@ -88,11 +88,11 @@ struct ContactService {
     }()
 
     private func newFinding(_ contact: UUID, rule: String, segment: Int, text: String, start: Int, end: Int,
-                            suggestion: String?, points: Int, source: String, note: String?) -> QAFindingRecord {
+                            suggestion: String?, points: Int, source: String, note: String?, entry: String? = nil) -> QAFindingRecord {
         let r = QAFindingRecord()
         r.id = UUID(); r.$contact.id = contact; r.rule = rule; r.segment = segment; r.text = text
         r.start = start; r.end = end; r.suggestion = suggestion; r.points = points; r.source = source
-        r.state = "open"; r.note = note; r.createdAt = now
+        r.state = "open"; r.note = note; r.entry = entry; r.createdAt = now
         return r
     }
 
@@ -120,24 +120,18 @@ struct ContactService {
 
     // MARK: the inspector's review
 
-    /// Confirms or rejects one finding. Allowed until the contact is settled after an appeal.
+    /// Confirms or rejects one finding. Allowed until the review is finished.
     func decide(finding id: UUID, confirm: Bool, note: String?, actor: User) async throws {
         try await db.writeTransaction { tx in
             guard let f = try await QAFindingRecord.query(on: tx).filter(\.$id == id).with(\.$contact).first() else {
                 throw KefuError.notFound("质检发现")
             }
-            guard f.contact.status != "settled" && f.contact.status != "appealed" else {
-                throw KefuError.conflict("contact_locked", "该通话已进入申诉处理或已结案，不能再改动发现。")
-            }
+            try Self.requireUnlocked(f.contact)
             let before = f.state
             f.state = confirm ? "confirmed" : "rejected"
             f.note = Self.trimmed(note) ?? f.note
             f.decidedBy = actor.workId; f.decidedAt = now
             try await f.save(on: tx)
-            if f.contact.status == "reviewed" {
-                f.contact.finalScore = try await Self.score(of: f.contact.id!, on: tx)
-                try await f.contact.save(on: tx)
-            }
             try await history.on(tx).audit(action: "qa_finding.\(confirm ? "confirmed" : "rejected")", objectType: "contact",
                                            objectId: f.$contact.id.uuidString, before: before, after: "\(f.rule) → \(f.state)")
         }
@@ -155,18 +149,12 @@ struct ContactService {
         let scorecard = try await LanguageRules.currentScorecard(on: db)
         try await db.writeTransaction { tx in
             guard let c = try await Contact.find(contactId, on: tx) else { throw KefuError.notFound("通话记录") }
-            guard c.status == "scored" || c.status == "reviewed" else {
-                throw KefuError.conflict("contact_locked", "该通话已进入申诉处理或已结案，不能再添加发现。")
-            }
+            try Self.requireUnlocked(c)
             let seg = segment ?? -1
             let f = self.newFinding(contactId, rule: rule, segment: seg, text: Self.trimmed(text) ?? "", start: 0, end: 0,
                                     suggestion: nil, points: points ?? scorecard.points(for: rule), source: "manual", note: Self.trimmed(note))
             f.state = "confirmed"; f.decidedBy = actor.workId; f.decidedAt = now
             try await f.create(on: tx)
-            if c.status == "reviewed" {
-                c.finalScore = try await Self.score(of: contactId, on: tx)
-                try await c.save(on: tx)
-            }
             try await history.on(tx).audit(action: "qa_finding.added", objectType: "contact", objectId: contactId.uuidString,
                                            after: "\(rule) 扣 \(f.points) 分：\(f.note ?? "")")
         }
@@ -177,9 +165,7 @@ struct ContactService {
     func finishReview(_ contactId: UUID, actor: User) async throws {
         try await db.writeTransaction { tx in
             guard let c = try await Contact.find(contactId, on: tx) else { throw KefuError.notFound("通话记录") }
-            guard c.status == "scored" || c.status == "reviewed" else {
-                throw KefuError.conflict("contact_locked", "该通话已进入申诉处理或已结案。")
-            }
+            try Self.requireUnlocked(c)
             for f in try await QAFindingRecord.query(on: tx).filter(\.$contact.$id == contactId).filter(\.$state == "open").all() {
                 f.state = "confirmed"; f.decidedBy = actor.workId; f.decidedAt = self.now
                 try await f.save(on: tx)
@@ -191,6 +177,23 @@ struct ContactService {
             try await history.on(tx).audit(action: "contact.reviewed", objectType: "contact", objectId: contactId.uuidString,
                                            before: before, after: "最终得分 \(c.finalScore!)")
         }
+    }
+
+    /// Why a contact's findings can no longer be changed by review, or nil while it is open.
+    /// A finished review's final score is in the agent's appraisal: from then on only the
+    /// appeal (the agent's one objection, decided by another inspector) may change it, so
+    /// the score never moves without a record of why.
+    static func reviewLock(status: String) -> String? {
+        switch status {
+        case "scored": nil
+        case "reviewed": "复核已完成，最终得分已计入考核，结果已锁定；如有异议，请由坐席提出申诉。"
+        case "appealed": "该通话正在申诉处理中，复核结果已锁定，请在申诉处理中撤销发现。"
+        default: "该通话的申诉已处理完毕，结果已锁定，不能再改动。"
+        }
+    }
+
+    static func requireUnlocked(_ c: Contact) throws {
+        if let reason = reviewLock(status: c.status) { throw KefuError.conflict("review_locked", reason) }
     }
 
     /// 100 minus the points of every finding not rejected, never below zero.

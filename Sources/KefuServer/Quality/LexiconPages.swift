@@ -25,6 +25,8 @@ struct LexiconPages {
         var page: PageContext; var version: Int; var categories: [Category]; var standard: [StandardGroup]
         var points: [Points]; var defaultPoints: Int; var versions: [Version]; var days: [Day]; var test: TestResult?
         var error: String?; var todayGreeting: String
+        /// The change note typed before a refused save, shown again so nothing is lost.
+        var note: String?
     }
 
     static func field(_ code: String) -> String { code.replacingOccurrences(of: ".", with: "_") }
@@ -69,13 +71,13 @@ struct LexiconPages {
             let found = rules.engine.checkText(sentence, channel: "chat")
             test = TestResult(sentence: sentence, pieces: ContactPageContext.pieces(sentence, marks: found.map { ($0.rule, $0.start, $0.end) }), findings: found.map {
                 QACheckFindingDTO(rule: $0.rule, label: QualityLabels.rule($0.rule), text: $0.text, start: $0.start, end: $0.end,
-                                  suggestion: $0.suggestion, blocking: $0.rule.hasPrefix("forbidden."))
+                                  suggestion: $0.suggestion, blocking: $0.rule.hasPrefix("forbidden."), entry: $0.entry)
             })
         }
         let ctx = Context(page: PageContext(req, user: user, title: "词库与评分标准"), version: lex.version, categories: categories,
                           standard: standard, points: points, defaultPoints: rules.scorecard.defaultPoints, versions: versions,
                           days: days, test: test, error: error?.reason,
-                          todayGreeting: rules.engine.openingPhrase(on: today))
+                          todayGreeting: rules.engine.openingPhrase(on: today), note: drafts?["note"])
         return (try await req.view.render("qa_lexicon", ctx), error?.status ?? .ok)
     }
 
@@ -104,7 +106,8 @@ struct LexiconPages {
         var forbidden: [[String: Any]] = []
         for r in QARule.allCases where r.isForbidden {
             for line in (form[Self.field(r.rawValue)] ?? "").split(whereSeparator: \.isNewline) {
-                let parts = line.split(separator: "|", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
+                // Bars inside [ ] and ( ) belong to the pattern (`不归[我们|我]管`), not the line's fields.
+                let parts = LexiconPattern.splitFields(line)
                 guard let phrase = parts.first, !phrase.isEmpty else { continue }
                 var e: [String: Any] = ["phrase": phrase, "rule": r.rawValue]
                 if parts.count > 1, !parts[1].isEmpty { e["suggestion"] = parts[1] }
@@ -123,7 +126,7 @@ struct LexiconPages {
         do {
             let json = try JSONSerialization.data(withJSONObject: ["version": current.version, "forbidden": forbidden, "standard": standard])
             let v = try await LexiconAdmin(req: req).save(json, note: form["note"])
-            return req.redirect(to: "/qa/lexicon?notice=" + "已保存为词库第 \(v) 版".urlQueryEncoded)
+            return req.redirect(to: "/qa/lexicon", notice: "已保存为词库第 \(v) 版")
         } catch let e as KefuError {
             return try await respondError(req, e, drafts: form)
         }
@@ -148,7 +151,7 @@ struct LexiconPages {
             card.points = points
             card.defaultPoints = def!
             try await LexiconAdmin(req: req).saveScorecard(card)
-            return req.redirect(to: "/qa/lexicon?notice=" + "评分标准已保存".urlQueryEncoded)
+            return req.redirect(to: "/qa/lexicon", notice: "评分标准已保存")
         } catch let e as KefuError {
             return try await respondError(req, e, drafts: nil)
         }
@@ -159,7 +162,7 @@ struct LexiconPages {
         let form = try req.content.decode(Form.self)
         do {
             let n = try await LexiconAdmin(req: req).addGreetingDays(from: form.from, to: form.to, kind: form.kind, name: form.name)
-            return req.redirect(to: "/qa/lexicon?notice=" + "已添加 \(n) 天".urlQueryEncoded)
+            return req.redirect(to: "/qa/lexicon", notice: "已添加 \(n) 天")
         } catch let e as KefuError {
             return try await respondError(req, e, drafts: nil)
         }
@@ -168,7 +171,7 @@ struct LexiconPages {
     func removeDay(req: Request) async throws -> Response {
         do {
             try await LexiconAdmin(req: req).removeGreetingDay(req.parameters.get("day") ?? "")
-            return req.redirect(to: "/qa/lexicon?notice=" + "已删除".urlQueryEncoded)
+            return req.redirect(to: "/qa/lexicon", notice: "已删除")
         } catch let e as KefuError {
             return try await respondError(req, e, drafts: nil)
         }

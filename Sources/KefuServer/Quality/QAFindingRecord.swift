@@ -13,6 +13,8 @@ final class QAFindingRecord: Model, @unchecked Sendable {
     @Field(key: "start_offset") var start: Int
     @Field(key: "end_offset") var end: Int
     @OptionalField(key: "suggestion") var suggestion: String?
+    /// The lexicon entry (pattern as written) an automatic forbidden-phrase finding matched.
+    @OptionalField(key: "entry") var entry: String?
     @Field(key: "points") var points: Int
     @Field(key: "source") var source: String
     @Field(key: "state") var state: String

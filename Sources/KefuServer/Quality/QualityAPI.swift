@@ -9,7 +9,7 @@ struct QualityAPI {
         qa.requiring(.qaCheck).post("check", use: check)
         qa.requiring(.qaCheck).get("lexicon", use: lexicon)
         qa.requiring(.qaAdmin).put("lexicon", use: replaceLexicon)
-        qa.requiring(.contactImport).post("contacts", use: importContact)
+        qa.requiring(.contactImport).idempotent().post("contacts", use: importContact)
         qa.requiring(.qaRead).get("contacts", use: list)
         qa.requiring(.qaRead).get("contacts", ":id", use: show)
     }
@@ -32,7 +32,7 @@ struct QualityAPI {
         let rules = try await LanguageRules.current(on: req.db, company: req.kefu.settings.companyName)
         let findings = rules.engine.checkText(text, channel: channel).map { f in
             QACheckFindingDTO(rule: f.rule, label: QualityLabels.rule(f.rule), text: f.text, start: f.start, end: f.end,
-                              suggestion: f.suggestion, blocking: f.rule.hasPrefix("forbidden."))
+                              suggestion: f.suggestion, blocking: f.rule.hasPrefix("forbidden."), entry: f.entry)
         }
         return QACheckResultDTO(findings: findings, blocked: findings.contains(where: \.blocking), lexiconVersion: rules.lexicon.version)
     }
@@ -67,6 +67,8 @@ struct QualityAPI {
         return res
     }
 
+    static let contactStatuses: Set<String> = ["scored", "reviewed", "appealed", "settled"]
+
     struct ListQuery: Content {
         var agentId: String?
         var status: String?
@@ -77,9 +79,16 @@ struct QualityAPI {
     }
 
     func list(req: Request) async throws -> ContactListDTO {
+        try req.refuseEmptyQuery("agentId", "status", "from", "to")
         let q = try req.query.decode(ListQuery.self)
         let user = try req.user()
-        let limit = min(max(q.limit ?? 50, 1), 500), offset = min(max(q.offset ?? 0, 0), 10_000_000)
+        let window = try PageWindow(limit: q.limit, offset: q.offset)
+        if let s = q.status, !Self.contactStatuses.contains(s) {
+            throw KefuError.badRequest("status 须为 \(Self.contactStatuses.sorted().joined(separator: "、"))")
+        }
+        for (name, day) in [("from", q.from), ("to", q.to)] {
+            if let day, LocalDay(day) == nil { throw KefuError.badRequest("\(name) 须为 YYYY-MM-DD 日期") }
+        }
         let query = Contact.query(on: req.db)
         let seesAll = user.can(.qaReview) || user.can(.qaAppraisal)
         if !seesAll { query.filter(\.$agentWorkId == user.workId) } else if let a = q.agentId { query.filter(\.$agentWorkId == a) }
@@ -87,8 +96,8 @@ struct QualityAPI {
         if let f = q.from { query.filter(\.$localDay >= f) }
         if let t = q.to { query.filter(\.$localDay <= t) }
         let total = try await query.count()
-        let items = try await query.sort(\.$startedAt, .descending).range(offset..<(offset + limit)).all()
-        return ContactListDTO(items: items.map { ContactDTO($0, withFindings: false) }, total: total, limit: limit, offset: offset)
+        let items = try await query.sort(\.$startedAt, .descending).range(window.range).all()
+        return ContactListDTO(items: items.map { ContactDTO($0, withFindings: false) }, total: total, limit: window.limit, offset: window.offset)
     }
 
     func show(req: Request) async throws -> ContactDTO {

@@ -17,6 +17,8 @@ struct QACheckFindingDTO: Content {
     var end: Int
     var suggestion: String?
     var blocking: Bool
+    /// The lexicon entry that matched, as written (it may be a pattern covering many sentences).
+    var entry: String?
 }
 
 struct QACheckResultDTO: Content {
@@ -39,10 +41,13 @@ struct QAFindingDTO: Content {
     var source: String
     var state: String
     var note: String?
+    /// The lexicon entry an automatic forbidden-phrase finding matched, as written.
+    var entry: String?
 
     init(_ f: QAFindingRecord) {
         id = f.id!; rule = f.rule; label = QualityLabels.rule(f.rule); segment = f.segment; text = f.text
         start = f.start; end = f.end; suggestion = f.suggestion; points = f.points; source = f.source; state = f.state; note = f.note
+        entry = f.entry
     }
 }
 

@@ -22,7 +22,7 @@ struct QualityPages {
     // MARK: queue
 
     struct QueueSection: Encodable { var id: String; var title: String; var hint: String?; var empty: String; @NilIfEmpty var rows: [ReviewQueue.Row] }
-    struct QueueContext: Encodable { var page: PageContext; var sections: [QueueSection]; var canImport: Bool }
+    struct QueueContext: Encodable { var page: PageContext; var sections: [QueueSection]; var canImport: Bool; var canEditLexicon: Bool }
 
     func queue(req: Request) async throws -> View {
         let user = try req.user()
@@ -35,7 +35,8 @@ struct QualityPages {
             QueueSection(id: "reviewed", title: "最近复核", empty: "暂无。", rows: try await q.recentlyReviewed()),
         ]
         return try await req.view.render("qa_queue", QueueContext(page: PageContext(req, user: user, title: "质检复核"),
-                                                                 sections: sections, canImport: user.can(.contactImport)))
+                                                                 sections: sections, canImport: user.can(.contactImport),
+                                                                 canEditLexicon: user.can(.qaAdmin)))
     }
 
     // MARK: one contact
@@ -62,17 +63,23 @@ struct QualityPages {
     }
 
     /// Runs a change; on a KefuError shows the contact page again with the reason and what was typed.
+    /// A change that creates something names its form in `once` (one save per one-time token).
     func act(_ req: Request, contact id: UUID, notice: String, draftNote: String? = nil, draftReason: String? = nil,
-             _ body: () async throws -> Void) async throws -> Response {
-        do {
-            try await body()
-            return req.redirect(to: "/qa/contacts/\(id.uuidString)?notice=" + notice.urlQueryEncoded)
-        } catch let e as KefuError {
-            let (view, status) = try await renderContact(req, id: id, error: e, draftNote: draftNote, draftReason: draftReason)
-            let res = try await view.encodeResponse(for: req)
-            res.status = status
-            return res
+             once: String? = nil, _ body: () async throws -> Void) async throws -> Response {
+        let location = "/qa/contacts/\(id.uuidString)"
+        func run() async throws -> OnceToken.Outcome {
+            do {
+                try await body()
+                return .created(location, req.redirect(to: location, notice: notice))
+            } catch let e as KefuError {
+                let (view, status) = try await renderContact(req, id: id, error: e, draftNote: draftNote, draftReason: draftReason)
+                let res = try await view.encodeResponse(for: req)
+                res.status = status
+                return .refused(res)
+            }
         }
+        guard let once else { return try await run().response }
+        return try await req.once(form: once, fallback: location, run)
     }
 
     func decide(req: Request) async throws -> Response {
@@ -91,7 +98,7 @@ struct QualityPages {
         let id = try contactID(req)
         struct Form: Content { var rule: String?; var segment: String?; var text: String?; var note: String?; var points: String? }
         let form = try req.content.decode(Form.self)
-        return try await act(req, contact: id, notice: "已添加人工发现", draftNote: form.note) {
+        return try await act(req, contact: id, notice: "已添加人工发现", draftNote: form.note, once: "qa.finding:\(id.uuidString)") {
             let segment = form.segment.flatMap { Int($0) }.map { $0 - 1 }
             var points: Int?
             if let p = form.points, !p.isEmpty {

@@ -7,12 +7,12 @@ import SQLKit
 enum AppSettings {
     static func get(_ key: String, on db: Database) async throws -> String? {
         struct Row: Decodable { var value: String }
-        return try await (db as! any SQLDatabase).raw("SELECT value FROM app_settings WHERE key = \(bind: key)")
+        return try await (try db.sql()).raw("SELECT value FROM app_settings WHERE key = \(bind: key)")
             .first(decoding: Row.self)?.value
     }
 
     static func set(_ key: String, _ value: String, on db: Database) async throws {
-        try await (db as! any SQLDatabase).raw("""
+        try await (try db.sql()).raw("""
             INSERT INTO app_settings (key, value) VALUES (\(bind: key), \(bind: value))
             ON CONFLICT (key) DO UPDATE SET value = excluded.value
             """).run()

@@ -27,7 +27,7 @@ struct History {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         let json = String(decoding: try encoder.encode(changes), as: UTF8.self)
-        try await (db as! any SQLDatabase).insert(into: TimelineEvent.schema)
+        try await (try db.sql()).insert(into: TimelineEvent.schema)
             .columns("id", "work_order_id", "at", "actor_work_id", "kind", "summary", "changes")
             .values(SQLBind(UUID()), SQLBind(id), SQLBind(now), SQLBind(actorWorkId), SQLBind(kind), SQLBind(summary), SQLBind(json))
             .run()
@@ -37,7 +37,7 @@ struct History {
     }
 
     func audit(action: String, objectType: String, objectId: String?, before: String? = nil, after: String? = nil) async throws {
-        try await (db as! any SQLDatabase).insert(into: AuditEvent.schema)
+        try await (try db.sql()).insert(into: AuditEvent.schema)
             .columns("id", "at", "actor_work_id", "action", "object_type", "object_id", "before", "after", "ip")
             .values(SQLBind(UUID()), SQLBind(now), SQLBind(actorWorkId), SQLBind(action), SQLBind(objectType),
                     SQLBind(objectId), SQLBind(before), SQLBind(after), SQLBind(ip))

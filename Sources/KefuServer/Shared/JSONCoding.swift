@@ -37,7 +37,14 @@ enum JSONCoding {
         date.formatted(outputStyle(timeZone))
     }
 
+    /// Years a time written by a client may carry. A year like 0567 parses, but falls before
+    /// time zones were standard: it came back as `+08:05:43` (Shanghai's mean solar time) and
+    /// no deadline, shift or contact belongs there. The OpenAPI document's `DateTime` schema
+    /// carries the same bound as a pattern on the year written.
+    static let acceptedYears = 1970...2099
+
     static func parseISO(_ s: String) -> Date? {
+        guard let year = Int(s.prefix(4)), s.prefix(4).allSatisfy(\.isASCII), acceptedYears.contains(year) else { return nil }
         if let d = try? Date.ISO8601FormatStyle().parse(s) { return d }
         return try? Date.ISO8601FormatStyle(includingFractionalSeconds: true).parse(s)
     }

@@ -7,6 +7,8 @@ public struct KefuError: AbortError, Sendable {
     public var code: String
     public var reason: String
     public var fields: [FieldProblemDTO]
+    /// Extra response headers (`Retry-After` on 429).
+    public var headers: HTTPHeaders = [:]
 
     public init(_ status: HTTPResponseStatus, _ code: String, _ reason: String, fields: [FieldProblemDTO] = []) {
         self.status = status; self.code = code; self.reason = reason; self.fields = fields

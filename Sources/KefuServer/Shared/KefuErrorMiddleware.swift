@@ -1,4 +1,5 @@
 import Vapor
+import KefuCore
 
 /// Renders every failure: JSON `{"error","reason"}` under /api, a Chinese page elsewhere,
 /// and a redirect to the login page when a browser is not signed in. Never leaks internals.
@@ -7,28 +8,45 @@ struct KefuErrorMiddleware: AsyncMiddleware {
         do {
             return try await next.respond(to: request)
         } catch {
-            let (status, code, reason, fields) = Self.describe(error)
+            let (status, code, rawReason, fields) = Self.describe(error)
+            let reason = SecretRedaction.redact(rawReason)
             if status.code >= 500 {
                 request.logger.report(error: error)
             }
+            let headers = (error as? AbortError)?.headers ?? [:]
             // The API, and page scripts that ask for JSON (the chat box), get the JSON body.
             let wantsJSON = request.asksForJSON && request.method != .GET
             if request.url.path.hasPrefix("/api/") || wantsJSON {
-                let res = Response(status: status)
-                try res.content.encode(ErrorBody(error: code, reason: reason, fields: fields.isEmpty ? nil : fields), as: .json)
-                return res
+                return Self.json(status, ErrorBody(error: code, reason: reason, fields: fields.isEmpty ? nil : fields), headers: headers)
             }
             if status == .unauthorized {
-                let nextPath = request.url.path
-                return request.redirect(to: "/login?next=\(nextPath.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed) ?? "/")")
+                let target = SafeRedirect.localPath(request.url.path) ?? "/"
+                return request.redirect(to: "/login?next=\(target.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed) ?? "/")")
             }
-            let user = request.auth.get(User.self)
-            let ctx = ErrorPageContext(page: PageContext(request, user: user, title: "出错了"), status: Int(status.code), code: code, reason: reason)
-            let view = try await request.view.render("error", ctx)
-            let res = try await view.encodeResponse(for: request)
-            res.status = status
-            return res
+            // Rendering the page must not be able to fail the request a second time: a
+            // template or session problem falls back to a plain page with the same reason.
+            do {
+                let user = request.auth.get(User.self)
+                let ctx = ErrorPageContext(page: PageContext(request, user: user, title: "出错了"), status: Int(status.code), code: code, reason: reason)
+                let view = try await request.view.render("error", ctx)
+                let res = try await view.encodeResponse(for: request)
+                res.status = status
+                for (name, value) in headers { res.headers.replaceOrAdd(name: name, value: value) }
+                return res
+            } catch {
+                request.logger.report(error: error)
+                var plain = headers
+                plain.replaceOrAdd(name: .contentType, value: "text/plain; charset=utf-8")
+                return Response(status: status, headers: plain, body: .init(string: "\(status.code) \(reason)\n"))
+            }
         }
+    }
+
+    static func json(_ status: HTTPResponseStatus, _ body: ErrorBody, headers: HTTPHeaders) -> Response {
+        var h = headers
+        h.replaceOrAdd(name: .contentType, value: "application/json; charset=utf-8")
+        let data = (try? JSONEncoder().encode(body)) ?? Data(#"{"error":"internal_error","reason":"服务器内部错误"}"#.utf8)
+        return Response(status: status, headers: h, body: .init(data: data))
     }
 
     static func describe(_ error: Error) -> (HTTPResponseStatus, String, String, [FieldProblemDTO]) {

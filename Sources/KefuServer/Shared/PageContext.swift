@@ -13,12 +13,14 @@ struct PageContext: Encodable {
     var csrf: String
     var notice: String?
     var simulatedNow: String?
+    /// A fresh one-time token for the page's create forms (`_once`, see OnceToken).
+    var once = OnceToken.issue()
 
     init(_ req: Request, user: User?, title: String) {
         self.title = title
         company = req.kefu.settings.companyName
-        csrf = req.csrfToken
-        notice = req.query[String.self, at: "notice"]
+        csrf = req.sessionAvailable ? req.csrfToken : ""
+        notice = req.takeFlashNotice()
         if req.kefu.simulatedClock != nil { simulatedNow = PageFormat.dateTime(req.now, req.kefu.settings.timeZone) }
         if let user {
             self.user = UserInfo(workId: user.workId, name: user.name, role: user.role, roleLabel: user.roleValue.label)

@@ -12,6 +12,8 @@ struct SupervisionPages {
     struct Row: Encodable {
         var id: String; var workOrderId: String; var number: String; var subject: String; var department: String
         var deadline: String; var note: String; var status: String; var overdue: Bool; var receipt: String?; var answeredAt: String
+        /// The order page opens only while the department may still see the order.
+        var canOpenOrder: Bool
     }
     struct Context: Encodable {
         var page: PageContext; @NilIfEmpty var open: [Row]; @NilIfEmpty var answered: [Row]; var department: String?
@@ -25,14 +27,14 @@ struct SupervisionPages {
     func render(_ req: Request, error: KefuError?, errorFor: String?, draft: String?) async throws -> (View, HTTPStatus) {
         let user = try req.user()
         let tz = req.kefu.settings.timeZone
-        let query = SupervisionOrder.query(on: req.db).with(\.$department).with(\.$workOrder)
+        let scope = req.orderScope
+        let query = scope.supervisionOrders().with(\.$department).with(\.$workOrder)
         var depName: String?
         if user.roleValue == .liaison {
             guard let dep = user.$department.id else {
                 let v = try await req.view.render("supervision", Context(page: PageContext(req, user: user, title: "督办单"), open: [], answered: [], department: nil, error: "您还没有所属部门，请联系管理员。"))
                 return (v, .ok)
             }
-            query.filter(\.$department.$id == dep)
             depName = try await Department.find(dep, on: req.db)?.name
         }
         let rows = try await query.sort(\.$deadline).limit(500).all()
@@ -40,7 +42,8 @@ struct SupervisionPages {
         func row(_ s: SupervisionOrder) -> Row {
             Row(id: s.id!.uuidString, workOrderId: s.$workOrder.id.uuidString, number: s.workOrder.number, subject: s.workOrder.subject,
                 department: s.department.name, deadline: PageFormat.dateTime(s.deadline, tz), note: s.note, status: s.status,
-                overdue: s.status == "open" && s.deadline <= now, receipt: s.receiptText, answeredAt: PageFormat.dateTime(s.answeredAt, tz))
+                overdue: s.status == "open" && s.deadline <= now, receipt: s.receiptText, answeredAt: PageFormat.dateTime(s.answeredAt, tz),
+                canOpenOrder: scope.visibility.includes(status: s.workOrder.statusValue, supervisedBy: [s.$department.id]))
         }
         let ctx = Context(page: PageContext(req, user: user, title: "督办单"),
                           open: rows.filter { $0.status == "open" }.map(row),
@@ -53,14 +56,16 @@ struct SupervisionPages {
         guard let id = req.parameters.get("id", as: UUID.self) else { throw KefuError.notFound("督办单") }
         struct Form: Content { var text: String? }
         let form = try req.content.decode(Form.self)
-        do {
-            _ = try await WorkOrderService(req: req).receipt(id, text: form.text, actor: try req.user())
-            return req.redirect(to: "/supervision?notice=" + "回单已提交".urlQueryEncoded)
-        } catch let e as KefuError {
-            let (view, status) = try await render(req, error: e, errorFor: id.uuidString, draft: form.text)
-            let res = try await view.encodeResponse(for: req)
-            res.status = status
-            return res
+        return try await req.once(form: "supervision.receipt:\(id.uuidString)", fallback: "/supervision") {
+            do {
+                _ = try await WorkOrderService(req: req).receipt(id, text: form.text, actor: try req.user())
+                return .created("/supervision", req.redirect(to: "/supervision", notice: "回单已提交"))
+            } catch let e as KefuError {
+                let (view, status) = try await render(req, error: e, errorFor: id.uuidString, draft: form.text)
+                let res = try await view.encodeResponse(for: req)
+                res.status = status
+                return .refused(res)
+            }
         }
     }
 }

@@ -6,7 +6,7 @@ extension WorkOrder {
     /// and a Fluent `create` walks the model's 31 properties by reflection first.
     /// The column list is the one M003_CreateWorkOrders defines.
     func insert(on db: Database) async throws {
-        try await (db as! any SQLDatabase).insert(into: Self.schema)
+        try await (try db.sql()).insert(into: Self.schema)
             .columns("id", "number", "type", "channel", "status", "priority", "subject", "description",
                      "owner_work_id", "created_by_work_id", "customer_id", "address", "needs_visit",
                      "first_response_due_at", "first_responded_at", "resolution_target_seconds", "calendar_kind",

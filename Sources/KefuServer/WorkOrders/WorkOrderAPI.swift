@@ -11,14 +11,14 @@ struct WorkOrderAPI {
         read.get("work-orders", ":id", "timeline", use: timeline)
         read.get("work-orders", ":id", "supervision-orders", use: supervisionOfOrder)
         let write = api.requiring(.workOrderWrite)
-        write.post("work-orders", use: create)
+        write.idempotent().post("work-orders", use: create)
         write.patch("work-orders", ":id", use: patch)
         write.post("work-orders", ":id", "reopen", use: reopen)
-        api.requiring(.workOrderTransfer).post("work-orders", ":id", "transfers", use: transfer)
-        api.requiring(.callbackWrite).post("work-orders", ":id", "callbacks", use: callback)
+        api.requiring(.workOrderTransfer).idempotent().post("work-orders", ":id", "transfers", use: transfer)
+        api.requiring(.callbackWrite).idempotent().post("work-orders", ":id", "callbacks", use: callback)
         api.requiring(.workOrderClose).post("work-orders", ":id", "close", use: close)
         api.requiring(.supervisionRead).get("supervision-orders", use: supervisionList)
-        api.requiring(.receiptWrite).post("supervision-orders", ":id", "receipt", use: receipt)
+        api.requiring(.receiptWrite).idempotent().post("supervision-orders", ":id", "receipt", use: receipt)
     }
 
     struct ListQuery: Content {
@@ -32,8 +32,9 @@ struct WorkOrderAPI {
     }
 
     func list(req: Request) async throws -> WorkOrderListDTO {
+        try req.refuseEmptyQuery("status", "type", "customerId")
         let q = try req.query.decode(ListQuery.self)
-        let result = try await WorkOrderListQuery(filter: q).run(on: req.db)
+        let result = try await WorkOrderListQuery(filter: q, scope: req.orderScope).run(on: req.db)
         return WorkOrderListDTO(items: result.items, total: result.total, limit: result.limit, offset: result.offset)
     }
 
@@ -71,16 +72,15 @@ struct WorkOrderAPI {
     func supervisionOfOrder(req: Request) async throws -> ItemsDTO<SupervisionOrderDTO> {
         let service = WorkOrderService(req: req)
         let order = try await service.find(req.parameters.get("id")!)
-        let rows = try await SupervisionOrder.query(on: req.db).filter(\.$workOrder.$id == order.id!).sort(\.$createdAt).all()
-        return ItemsDTO(items: try await service.supervisionDTOs(rows))
+        return ItemsDTO(items: try await service.supervisionDTOs(try await req.orderScope.supervisionOrders(of: order)))
     }
 
     struct SupervisionQuery: Content { var status: String?; var departmentId: String? }
 
     func supervisionList(req: Request) async throws -> ItemsDTO<SupervisionOrderDTO> {
+        try req.refuseEmptyQuery("status", "departmentId")
         let q = try req.query.decode(SupervisionQuery.self)
-        let user = try req.user()
-        let query = SupervisionOrder.query(on: req.db)
+        let query = req.orderScope.supervisionOrders()
         if let s = q.status, !s.isEmpty {
             guard ["open", "answered"].contains(s) else { throw KefuError.badRequest("未知的督办单状态：\(s)") }
             query.filter(\.$status == s)
@@ -88,11 +88,6 @@ struct WorkOrderAPI {
         if let d = q.departmentId, !d.isEmpty {
             guard let id = UUID(uuidString: d) else { throw KefuError.badRequest("departmentId 格式不正确") }
             query.filter(\.$department.$id == id)
-        }
-        // A liaison sees only their own department's work.
-        if user.roleValue == .liaison {
-            guard let dep = user.$department.id else { return ItemsDTO(items: []) }
-            query.filter(\.$department.$id == dep)
         }
         let rows = try await query.sort(\.$deadline).limit(500).all()
         return ItemsDTO(items: try await WorkOrderService(req: req).supervisionDTOs(rows))
@@ -123,13 +118,13 @@ struct WorkOrderAPI {
     func reopen(req: Request) async throws -> WorkOrderDTO {
         let service = WorkOrderService(req: req)
         let order = try await service.find(req.parameters.get("id")!)
-        let input = (try? req.content.decode(ReopenInput.self)) ?? ReopenInput()
+        // The body is optional; one that is sent must be the documented object, not ignored.
+        let input = (req.body.data?.readableBytes ?? 0) > 0 ? try req.content.decode(ReopenInput.self) : ReopenInput()
         return WorkOrderDTO(try await service.reopen(order, reason: input.reason, actor: try req.user()))
     }
 
     func timeline(req: Request) async throws -> ItemsDTO<TimelineEventDTO> {
         let order = try await WorkOrderService(req: req).find(req.parameters.get("id")!)
-        let events = try await TimelineEvent.query(on: req.db).filter(\.$workOrderID == order.id!).sort(\.$at).all()
-        return ItemsDTO(items: events.map(TimelineEventDTO.init))
+        return ItemsDTO(items: try await req.orderScope.timeline(of: order).map(TimelineEventDTO.init))
     }
 }

@@ -15,18 +15,26 @@ struct WorkOrderActionPages {
     }
 
     /// Runs an action; success redirects back with a notice, a refusal re-renders the page.
-    func perform(_ req: Request, notice: String, _ action: (WorkOrderService, WorkOrder, User, [String: String]) async throws -> Void) async throws -> Response {
+    /// An action that creates something names its form in `once`: it then runs once per
+    /// one-time token, and a repeated submit lands on the order with a notice instead.
+    func perform(_ req: Request, notice: String, once: String? = nil,
+                 _ action: (WorkOrderService, WorkOrder, User, [String: String]) async throws -> Void) async throws -> Response {
         let service = WorkOrderService(req: req)
         let order = try await service.find(req.parameters.get("id")!)
         let form = (try? req.content.decode([String: String].self)) ?? [:]
-        do {
-            try await action(service, order, try req.user(), form)
-            return req.redirect(to: "/work-orders/\(order.id!.uuidString)?notice=\(notice.urlQueryEncoded)")
-        } catch let e as KefuError {
-            let fresh = try await service.find(order.id!.uuidString)
-            var kept = form; kept.removeValue(forKey: CSRFMiddleware.field)
-            return try await WorkOrderDetailContext.render(req, order: fresh, error: e, form: kept)
+        let location = "/work-orders/\(order.id!.uuidString)"
+        func run() async throws -> OnceToken.Outcome {
+            do {
+                try await action(service, order, try req.user(), form)
+                return .created(location, req.redirect(to: location, notice: notice))
+            } catch let e as KefuError {
+                let fresh = try await service.find(order.id!.uuidString)
+                var kept = form; kept.removeValue(forKey: CSRFMiddleware.field); kept.removeValue(forKey: OnceToken.field)
+                return .refused(try await WorkOrderDetailContext.render(req, order: fresh, error: e, form: kept))
+            }
         }
+        guard let once else { return try await run().response }
+        return try await req.once(form: once, fallback: location, run)
     }
 
     func handover(req: Request) async throws -> Response {
@@ -43,7 +51,7 @@ struct WorkOrderActionPages {
     }
 
     func transfer(req: Request) async throws -> Response {
-        try await perform(req, notice: "已转派") { s, o, u, f in
+        try await perform(req, notice: "已转派", once: "work_order.transfer") { s, o, u, f in
             let tz = req.kefu.settings.timeZone
             let deadline = PageFormat.parseInput(f["deadline"], tz)
             if f["target"] != "shift_lead", let raw = f["deadline"], !raw.isEmpty, deadline == nil {
@@ -54,7 +62,7 @@ struct WorkOrderActionPages {
     }
 
     func callback(req: Request) async throws -> Response {
-        try await perform(req, notice: "回访已记录") { s, o, u, f in
+        try await perform(req, notice: "回访已记录", once: "work_order.callback") { s, o, u, f in
             guard let r = f["reached"], ["yes", "no"].contains(r) else {
                 throw KefuError.invalid([.init(field: "reached", message: "请说明是否联系上客户")])
             }

@@ -44,17 +44,19 @@ struct WorkOrderDetailContext: Encodable {
         let tz = req.kefu.settings.timeZone
         let now = req.now
         let customer = try await Customer.find(o.$customer.id, on: req.db)
-        let events = try await TimelineEvent.query(on: req.db).filter(\.$workOrderID == o.id!).sort(\.$at).all()
-        let sup = try await SupervisionOrder.query(on: req.db).filter(\.$workOrder.$id == o.id!).with(\.$department).sort(\.$createdAt).all()
-        let cbs = try await CallbackRecord.query(on: req.db).filter(\.$workOrder.$id == o.id!).sort(\.$createdAt).all()
-        let deps = try await Department.query(on: req.db).sort(\.$name).all()
-        let people = try await User.query(on: req.db).filter(\.$active == true).sort(\.$workId).all()
-            .filter { $0.can(.workOrderWrite) && $0.workId != o.ownerWorkId }
-        var master: WorkOrder?
-        if let d = o.duplicateOf { master = try await WorkOrder.find(d, on: req.db) }
-        let blocker = CloseRule.blocker(status: o.statusValue, openSupervisionOrders: o.openSupervisionCount, callbackDone: o.callbackDone)
+        // What a person may see of the order (their department's part only, for a liaison).
+        let scope = req.orderScope
+        let events = try await scope.timeline(of: o)
+        let sup = try await scope.supervisionOrders(of: o)
+        let cbs = try await scope.callbacks(of: o)
         let leads: Set<Role> = [.shiftLead, .teamLead, .complaintHandler, .admin]
         let canWork = (o.ownerWorkId == user.workId || leads.contains(user.roleValue)) && user.can(.workOrderWrite)
+        let deps = canWork ? try await Department.query(on: req.db).sort(\.$name).all() : []
+        let people = canWork ? try await User.query(on: req.db).filter(\.$active == true).sort(\.$workId).all()
+            .filter { $0.can(.workOrderWrite) && $0.workId != o.ownerWorkId } : []
+        var master: WorkOrder?
+        if let d = o.duplicateOf { master = try await scope.orders().filter(\.$id == d).first() }
+        let blocker = try await WorkOrderService(req: req).closeBlocker(o)
         let manual = WorkOrderStatus.manuallySettable.filter { o.statusValue.canChangeManually(to: $0) }
             .sorted { $0.rawValue < $1.rawValue }.map { Choice(value: $0.rawValue, label: $0.label) }
 

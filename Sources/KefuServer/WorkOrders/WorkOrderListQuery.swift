@@ -8,11 +8,12 @@ import KefuCore
 /// list is the most frequent read, so it skips that.
 struct WorkOrderListQuery {
     let filter: WorkOrderAPI.ListQuery
+    /// Which orders the reader may see; its condition is ANDed with the filter's.
+    let scope: OrderScope
 
     func run(on db: Database) async throws -> (items: [WorkOrderDTO], total: Int, limit: Int, offset: Int) {
-        let limit = filter.limit ?? 50, offset = filter.offset ?? 0
-        guard (1...200).contains(limit) else { throw KefuError.badRequest("limit 须在 1–200 之间") }
-        guard offset >= 0 else { throw KefuError.badRequest("offset 不能为负数") }
+        let window = try PageWindow(limit: filter.limit, offset: filter.offset)
+        let limit = window.limit, offset = window.offset
         var conditions: [any SQLExpression] = []
         if let s = filter.status, !s.isEmpty {
             guard WorkOrderStatus(rawValue: s) != nil else { throw KefuError.badRequest("未知的状态：\(s)") }
@@ -35,7 +36,8 @@ struct WorkOrderListQuery {
                 .or,
                 SQLBinaryExpression(SQLIdentifier("subject"), .like, SQLBind("%\(text)%")))))
         }
-        let sql = db as! any SQLDatabase
+        if let p = scope.orderPredicate { conditions.append(p) }
+        let sql = try db.sql()
         let predicate: (any SQLExpression)? = conditions.isEmpty ? nil
             : conditions.dropFirst().reduce(conditions[0]) { SQLBinaryExpression($0, .and, $1) }
 

@@ -57,7 +57,7 @@ struct WorkOrderPages {
         q.offset = max(0, q.offset ?? 0)
         if q.status == "" { q.status = nil }
         if q.type == "" { q.type = nil }
-        let result = try await WorkOrderListQuery(filter: q).run(on: req.db)
+        let result = try await WorkOrderListQuery(filter: q, scope: req.orderScope).run(on: req.db)
         let tz = req.kefu.settings.timeZone
         return try await req.view.render("work_orders", ListContext(
             page: PageContext(req, user: try req.user(), title: "工单查询"),
@@ -117,6 +117,8 @@ struct WorkOrderPages {
         var errors: [FieldProblemDTO]
         var errorText: String?
         var duplicate: WorkOrderRow?
+        /// The looked-up number matched nobody: it has been put into the new-customer fields.
+        var lookupMissed: Bool = false
     }
 
     struct CustomerMatch: Encodable { var id: String; var name: String; var phone: String; var tier: String; var selected: Bool }
@@ -129,12 +131,20 @@ struct WorkOrderPages {
     }
 
     func renderNew(_ req: Request, form: NewForm, errors: [FieldProblemDTO], duplicate: WorkOrder?) async throws -> Response {
+        var form = form
         var matches: [CustomerMatch] = []
-        let phone = form.lookupPhone ?? form.customerPhone
+        var lookupMissed = false
+        let looked = form.lookupPhone?.trimmingCharacters(in: .whitespaces) ?? ""
+        let phone = looked.isEmpty ? form.customerPhone : looked
         if let p = phone, !p.isEmpty {
             matches = try await CustomerService(db: req.db, now: req.now).find(phone: p).map {
                 CustomerMatch(id: $0.id!.uuidString, name: $0.name, phone: $0.phone, tier: $0.tierValue.label, selected: $0.id?.uuidString == form.customerId)
             }
+        }
+        // A number nobody has: say so, and carry it into the new customer's phone field.
+        if !looked.isEmpty, matches.isEmpty {
+            lookupMissed = true
+            if (form.customerPhone ?? "").isEmpty { form.customerPhone = looked }
         }
         if let cid = form.customerId, let id = UUID(uuidString: cid), !matches.contains(where: { $0.id == cid }),
            let c = try await Customer.find(id, on: req.db) {
@@ -144,7 +154,8 @@ struct WorkOrderPages {
             page: PageContext(req, user: try req.user(), title: "新建工单"), form: form,
             types: Choices.types, channels: Choices.channels, priorities: Choices.priorities, matches: matches,
             errors: errors, errorText: errors.isEmpty ? nil : errors.map(\.message).joined(separator: "；"),
-            duplicate: duplicate.map { WorkOrderRow($0, now: req.now, timeZone: req.kefu.settings.timeZone) })).encodeResponse(for: req)
+            duplicate: duplicate.map { WorkOrderRow($0, now: req.now, timeZone: req.kefu.settings.timeZone) },
+            lookupMissed: lookupMissed)).encodeResponse(for: req)
     }
 
     func create(req: Request) async throws -> Response {
@@ -155,27 +166,37 @@ struct WorkOrderPages {
         if form.lookup == "1" {
             return try await renderNew(req, form: form, errors: [], duplicate: nil)
         }
-        let problems = service.validate(input)
-        if !problems.isEmpty {
-            let res = try await renderNew(req, form: form, errors: problems.map(FieldProblemDTO.init), duplicate: nil)
-            res.status = .unprocessableEntity
-            return res
-        }
-        // R1.6: warn and show the earlier order before saving a duplicate.
-        if form.confirmDuplicate != "yes", let cid = input.customerId.flatMap(UUID.init(uuidString:)),
-           let master = try await service.duplicateMasterOn(req.db, customerID: cid, type: WorkOrderType(rawValue: input.type!)!) {
-            var f = form; f.confirmDuplicate = nil
-            let res = try await renderNew(req, form: f, errors: [], duplicate: master)
-            res.status = .conflict
-            return res
-        }
-        do {
-            let created = try await service.create(input, actor: try req.user())
-            return req.redirect(to: "/work-orders/\(created.order.id!.uuidString)?notice=" + "工单 \(created.order.number) 已创建".urlQueryEncoded)
-        } catch let e as KefuError {
-            let res = try await renderNew(req, form: form, errors: e.fields.isEmpty ? [.init(field: "", message: e.reason)] : e.fields, duplicate: nil)
-            res.status = e.status
-            return res
+        // A double click, Back and submit again, or two parallel posts save one order.
+        return try await req.once(form: "work_order.new", fallback: "/workspace") {
+            let problems = service.validate(input)
+            if !problems.isEmpty {
+                let res = try await renderNew(req, form: form, errors: problems.map(FieldProblemDTO.init), duplicate: nil)
+                res.status = .unprocessableEntity
+                return .refused(res)
+            }
+            // R1.6: warn and show the earlier order before saving a duplicate — also when the
+            // "new" customer's number is already on file (that customer is who it will be).
+            var customerID = input.customerId.flatMap(UUID.init(uuidString:))
+            if customerID == nil, let phone = input.customer?.phone {
+                customerID = try await CustomerService(db: req.db, now: req.now).find(phone: phone).first?.id
+            }
+            if form.confirmDuplicate != "yes", let cid = customerID, let type = input.type.flatMap(WorkOrderType.init(rawValue:)),
+               let master = try await service.duplicateMasterOn(req.db, customerID: cid, type: type) {
+                var f = form; f.confirmDuplicate = nil
+                let res = try await renderNew(req, form: f, errors: [], duplicate: master)
+                res.status = .conflict
+                return .refused(res)
+            }
+            do {
+                let created = try await service.create(input, actor: try req.user())
+                guard let id = created.order.id else { throw KefuError.notFound("工单") }
+                let location = "/work-orders/\(id.uuidString)"
+                return .created(location, req.redirect(to: location, notice: "工单 \(created.order.number) 已创建"))
+            } catch let e as KefuError {
+                let res = try await renderNew(req, form: form, errors: e.fields.isEmpty ? [.init(field: "", message: e.reason)] : e.fields, duplicate: nil)
+                res.status = e.status
+                return .refused(res)
+            }
         }
     }
 }

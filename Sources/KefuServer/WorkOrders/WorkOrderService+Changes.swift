@@ -137,7 +137,7 @@ extension WorkOrderService {
 
     func close(_ o: WorkOrder, actor: User) async throws -> WorkOrder {
         try requireOwnerOrLead(o, actor)
-        if let blocker = CloseRule.blocker(status: o.statusValue, openSupervisionOrders: o.openSupervisionCount, callbackDone: o.callbackDone) {
+        if let blocker = try await closeBlocker(o) {
             throw KefuError.conflict(blocker.code, blocker.reason)
         }
         let base = req.history()
@@ -153,6 +153,21 @@ extension WorkOrderService {
             try await history.workOrder(o.id!, kind: "closed", summary: "工单已关闭", changes: ["status": .init(from: from.rawValue, to: "closed")])
             return o
         }
+    }
+
+    /// Asks KefuCore's close rule with the times it needs: the standing callback's, the last
+    /// receipt's and the resolution's (R1.5: the callback must come after both).
+    func closeBlocker(_ o: WorkOrder) async throws -> CloseBlocker? {
+        guard let id = o.id else { throw KefuError.notFound("工单") }
+        var callbackAt: Date?
+        if o.callbackDone {
+            callbackAt = try await CallbackRecord.query(on: db).filter(\.$workOrder.$id == id).filter(\.$reached == true)
+                .sort(\.$createdAt, .descending).first()?.createdAt
+        }
+        let lastReceiptAt = try await SupervisionOrder.query(on: db).filter(\.$workOrder.$id == id)
+            .filter(\.$answeredAt != nil).sort(\.$answeredAt, .descending).first()?.answeredAt
+        return CloseRule.blocker(CloseFacts(status: o.statusValue, openSupervisionOrders: o.openSupervisionCount,
+                                            callbackAt: callbackAt, lastReceiptAt: lastReceiptAt, resolvedAt: o.resolvedAt))
     }
 
     func reopen(_ o: WorkOrder, reason: String?, actor: User) async throws -> WorkOrder {

@@ -14,12 +14,10 @@ struct WorkOrderService {
 
     // MARK: lookup
 
-    /// Finds an order by UUID or by its readable number (GD20261123-0001).
+    /// Finds an order by UUID or by its readable number (GD20261123-0001), within what the
+    /// signed-in person may see: every route that acts on one order starts here.
     func find(_ key: String) async throws -> WorkOrder {
-        if let id = UUID(uuidString: key), let o = try await WorkOrder.find(id, on: db) { return o }
-        if OrderNumber.looksLikeNumber(key),
-           let o = try await WorkOrder.query(on: db).filter(\.$number == key.uppercased()).first() { return o }
-        throw KefuError.notFound("工单")
+        try await req.orderScope.find(key)
     }
 
     // MARK: create
@@ -70,7 +68,10 @@ struct WorkOrderService {
         return problems
     }
 
-    func create(_ input: WorkOrderCreateInput, actor: User) async throws -> Created {
+    /// `inSameTransaction` writes what must stand or fall with the order (the CTI outbox's
+    /// once-per-voicemail key); throwing from it rolls the order back.
+    func create(_ input: WorkOrderCreateInput, actor: User,
+                inSameTransaction: (@Sendable (any Database, UUID) async throws -> Void)? = nil) async throws -> Created {
         let problems = validate(input)
         guard problems.isEmpty else { throw KefuError.invalid(problems.map(FieldProblemDTO.init)) }
         let type = WorkOrderType(rawValue: input.type!)!
@@ -89,9 +90,8 @@ struct WorkOrderService {
             }
             existing = c
         } else {
-            let phone = Validation.normalizePhone(input.customer!.phone!)
-            existing = try await Customer.query(on: db).filter(\.$phone == phone)
-                .filter(\.$name == input.customer!.name!.trimmingCharacters(in: .whitespacesAndNewlines)).first()
+            // A number on file is that customer, whatever name was typed (one number, one customer).
+            existing = try await CustomerService(db: db, now: now).find(phone: input.customer?.phone ?? "").first
         }
         let tier = existing?.tierValue ?? input.customer?.tier.flatMap(CustomerTier.init(rawValue:)) ?? .normal
         let asked = input.priority.flatMap(Priority.init(rawValue:))
@@ -104,7 +104,8 @@ struct WorkOrderService {
             let history = History(db: db, actorWorkId: actor.workId, ip: ip, now: now)
             let customer: Customer
             if let found { customer = found } else {
-                customer = try await CustomerService(db: db, now: now).create(input.customer!, history: history)
+                // Looked up again inside the transaction: a parallel submit may have just filed it.
+                customer = try await CustomerService(db: db, now: now).findOrCreate(input.customer!, history: history).customer
             }
             let service = WorkOrderService(req: req)
             let master = try await service.duplicateMaster(db, customerID: customer.id!, type: type)
@@ -140,6 +141,7 @@ struct WorkOrderService {
                                             changes: ["duplicateOf": .init(from: nil, to: master.id.uuidString)])
                 try await history.workOrder(master.id, kind: "duplicate_linked", summary: "重单 \(o.number) 已关联到本工单")
             }
+            if let inSameTransaction, let id = o.id { try await inSameTransaction(db, id) }
             return Created(order: o, master: master)
         }
     }
@@ -156,7 +158,7 @@ struct WorkOrderService {
     func duplicateMaster(_ db: Database, customerID: UUID, type: WorkOrderType) async throws -> MasterRef? {
         let rule = DuplicateRule(windowSeconds: req.kefu.settings.duplicateWindowSeconds)
         struct Candidate: Decodable { var id: UUID; var number: String; var created_at: Date; var status: String; var duplicate_of: UUID? }
-        let sql = db as! any SQLDatabase
+        let sql = try db.sql()
         let earliest = try await sql.select()
             .columns("id", "number", "created_at", "status", "duplicate_of").from(WorkOrder.schema)
             .where("customer_id", .equal, customerID).where("type", .equal, type.rawValue)
@@ -176,7 +178,7 @@ struct WorkOrderService {
     /// never hand out the same number.
     static func nextNumber(db: Database, now: Date, timeZone: TimeZone) async throws -> String {
         let day = LocalDay(now, in: timeZone)
-        let sql = db as! any SQLDatabase
+        let sql = try db.sql()
         struct Row: Decodable { var value: Int }
         let row = try await sql.raw("""
             INSERT INTO counters (key, value) VALUES (\(bind: OrderNumber.counterKey(day: day)), 1)

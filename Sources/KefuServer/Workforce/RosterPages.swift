@@ -94,7 +94,7 @@ struct RosterPages {
             try await RosterService(db: req.db, timeZone: req.kefu.settings.timeZone)
                 .setCell(month: month, workId: workId, day: day, shiftCode: code, role: role, history: req.history(on: req.db))
             if req.asksForJSON { return try await ["status": "ok"].encodeResponse(for: req) }
-            return req.redirect(to: "/workforce/rosters/\(month)?notice=" + "已修改 \(workId) \(day)".urlQueryEncoded)
+            return req.redirect(to: "/workforce/rosters/\(month)", notice: "已修改 \(workId) \(day)")
         } catch let e as KefuError {
             if req.asksForJSON { throw e }
             return try await render(req, error: e)
@@ -104,6 +104,6 @@ struct RosterPages {
     func publish(req: Request) async throws -> Response {
         let month = req.parameters.get("month") ?? ""
         try await RosterService(db: req.db, timeZone: req.kefu.settings.timeZone).publish(month: month, history: req.history(on: req.db))
-        return req.redirect(to: "/workforce/rosters/\(month)?notice=" + "排班表已发布，话务员可在“我的排班”查看".urlQueryEncoded)
+        return req.redirect(to: "/workforce/rosters/\(month)", notice: "排班表已发布，话务员可在“我的排班”查看")
     }
 }

@@ -111,7 +111,7 @@ struct RosterService {
     }
 
     static func insert(_ assignments: [RosterAssignment], rosterId: UUID, on db: Database) async throws {
-        let sql = db as! any SQLDatabase
+        let sql = try db.sql()
         for chunk in stride(from: 0, to: assignments.count, by: 400) {
             var insert = sql.insert(into: RosterAssignmentRecord.schema).columns("id", "roster_id", "work_id", "day", "shift_code", "role")
             for a in assignments[chunk..<min(chunk + 400, assignments.count)] {

@@ -79,7 +79,7 @@ struct SwapPages {
             _ = try await ShiftSwapService(db: req.db, timeZone: req.kefu.settings.timeZone)
                 .request(month: WorkforceSettings.monthText(day), requester: user.workId, day: day, peer: peer, peerDay: peerDay,
                          note: form.note ?? "", history: req.history(on: req.db))
-            return req.redirect(to: "/workforce/me?notice=" + "换班申请已发给 \(peer)，对方同意后由班长审批".urlQueryEncoded)
+            return req.redirect(to: "/workforce/me", notice: "换班申请已发给 \(peer)，对方同意后由班长审批")
         } catch let e as KefuError {
             return try await renderMine(req, error: e)
         }
@@ -93,7 +93,7 @@ struct SwapPages {
         if isLead && !user.can(.workforceApprove) { throw KefuError.forbidden("只有班长可以审批换班。") }
         do {
             try await ShiftSwapService(db: req.db, timeZone: req.kefu.settings.timeZone).act(id, action: action, actor: user.workId, history: req.history(on: req.db))
-            return req.redirect(to: (isLead ? "/workforce/swaps" : "/workforce/me") + "?notice=" + "已处理换班申请".urlQueryEncoded)
+            return req.redirect(to: isLead ? "/workforce/swaps" : "/workforce/me", notice: "已处理换班申请")
         } catch let e as KefuError {
             return isLead ? try await renderQueue(req, error: e) : try await renderMine(req, error: e)
         }

@@ -55,7 +55,7 @@ struct TrafficHistory {
     func store(_ volumes: [IntervalVolume], intervalMinutes: Int, source: String, now: Date) async throws {
         guard !volumes.isEmpty else { return }
         try await db.writeTransaction { tx in
-            let sql = tx as! any SQLDatabase
+            let sql = try tx.sql()
             for chunk in stride(from: 0, to: volumes.count, by: 400) {
                 let part = volumes[chunk..<min(chunk + 400, volumes.count)]
                 try await sql.delete(from: TrafficIntervalRecord.schema)
@@ -88,7 +88,7 @@ struct TrafficHistory {
     /// What the hub shows: per interval length, how much history is stored.
     func summaries(timeZone: TimeZone) async throws -> [Summary] {
         struct Row: Decodable { var interval_minutes: Int; var n: Int; var first: Date; var last: Date; var offered: Int? }
-        let rows = try await (db as! any SQLDatabase).raw("""
+        let rows = try await (try db.sql()).raw("""
             SELECT interval_minutes, COUNT(*) AS n, MIN(start) AS first, MAX(start) AS last, CAST(SUM(offered) AS BIGINT) AS offered
             FROM traffic_intervals GROUP BY interval_minutes ORDER BY interval_minutes
             """).all(decoding: Row.self)

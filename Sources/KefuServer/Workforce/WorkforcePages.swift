@@ -25,6 +25,8 @@ struct WorkforcePages {
         var page: PageContext; var history: [TrafficHistory.Summary]; var runs: [RunRow]; var rosters: [RosterRow]
         var params: StaffingParameters; var nextMonth: String; var canPlan: Bool; var importResult: TrafficHistory.ImportResult?
         var error: String?; var pendingSwaps: Int
+        /// The swap approval queue is the leads' (R4.5); the planner prepares rosters only.
+        var canApproveSwaps: Bool
     }
 
     func hub(req: Request) async throws -> Response {
@@ -46,7 +48,8 @@ struct WorkforcePages {
                              history: try await TrafficHistory(db: req.db).summaries(timeZone: zone), runs: runs, rosters: rosters,
                              params: try await WorkforceSettings.staffing(on: req.db),
                              nextMonth: WorkforceSettings.nextMonth(WorkforceSettings.monthText(LocalDay(req.now, in: zone))) ?? "",
-                             canPlan: user.can(.workforcePlan), importResult: importResult, error: error?.reason, pendingSwaps: pending)
+                             canPlan: user.can(.workforcePlan), importResult: importResult, error: error?.reason, pendingSwaps: pending,
+                             canApproveSwaps: user.can(.workforceApprove))
         let res = try await req.view.render("workforce", ctx).encodeResponse(for: req)
         if let error { res.status = error.status }
         return res
@@ -82,7 +85,7 @@ struct WorkforcePages {
             let clock = try ForecastService.clock(zone, form.interval ?? 30)
             let n = try await TrafficHistory(db: req.db).aggregateCTI(from: from.start(in: zone), to: to.adding(days: 1).start(in: zone), clock: clock, now: req.now)
             try await req.history(on: req.db).audit(action: "traffic.folded", objectType: "traffic", objectId: nil, after: "\(from)…\(to): \(n)")
-            return req.redirect(to: "/workforce?notice=" + "已从 CTI 事件汇总 \(n) 个时段".urlQueryEncoded)
+            return req.redirect(to: "/workforce", notice: "已从 CTI 事件汇总 \(n) 个时段")
         } catch let e as KefuError {
             return try await renderHub(req, importResult: nil, error: e)
         }
@@ -107,7 +110,7 @@ struct WorkforcePages {
         let problems = p.problems()
         if !problems.isEmpty { return try await renderHub(req, importResult: nil, error: .invalid(problems)) }
         try await WorkforceSettings.save(req, key: WorkforceSettings.staffingKey, json: WorkforceSettings.json(p), action: "workforce.staffing_saved")
-        return req.redirect(to: "/workforce?notice=" + "人员配置目标已保存，下一次预测起生效".urlQueryEncoded)
+        return req.redirect(to: "/workforce", notice: "人员配置目标已保存，下一次预测起生效")
     }
 
     func createForecast(req: Request) async throws -> Response {
@@ -179,7 +182,7 @@ struct WorkforcePages {
             _ = try await RosterService(db: req.db, timeZone: req.kefu.settings.timeZone)
                 .generate(from: f, objective: objective, maxPerShift: try cap(form.maxPerShift, "maxPerShift"),
                           maxPerPeriod: try cap(form.maxPerPeriod, "maxPerPeriod"), history: req.history(on: req.db))
-            return req.redirect(to: "/workforce/rosters/\(f.run.month)?notice=" + "已按预测生成排班草稿".urlQueryEncoded)
+            return req.redirect(to: "/workforce/rosters/\(f.run.month)", notice: "已按预测生成排班草稿")
         } catch let e as KefuError {
             return try await renderForecast(req, f, error: e)
         }

@@ -50,7 +50,7 @@ struct WorkforceSetupPages {
             guard Set(templates.map(\.code)).count == templates.count else { throw KefuError.invalid([.init(field: "templates", message: "班次代码不能重复")]) }
             do { for t in templates { try t.validate() } } catch let e as WorkforceError { throw KefuError(e) }
             try await WorkforceSettings.save(req, key: WorkforceSettings.templatesKey, json: WorkforceSettings.json(templates), action: "workforce.templates_saved")
-            return req.redirect(to: "/workforce/setup?notice=" + "班次已保存，新生成的排班表起生效".urlQueryEncoded)
+            return req.redirect(to: "/workforce/setup", notice: "班次已保存，新生成的排班表起生效")
         } catch let e as KefuError {
             return try await render(req, templates: text, rules: nil, error: e)
         }
@@ -65,7 +65,7 @@ struct WorkforceSetupPages {
             }
             do { try rules.validate() } catch let e as WorkforceError { throw KefuError(e) }
             try await WorkforceSettings.save(req, key: WorkforceSettings.rulesKey, json: WorkforceSettings.json(rules), action: "workforce.rules_saved")
-            return req.redirect(to: "/workforce/setup?notice=" + "排班规则已保存".urlQueryEncoded)
+            return req.redirect(to: "/workforce/setup", notice: "排班规则已保存")
         } catch let e as KefuError {
             return try await render(req, templates: nil, rules: text, error: e)
         }
@@ -101,7 +101,7 @@ struct WorkforceSetupPages {
                 try await req.history(on: tx).audit(action: "workforce.profile_saved", objectType: "workforce_profile", objectId: workId,
                                                     after: "\(hours)h night=\(profile.nightAllowed) pref=\(profile.preferredShifts) off=\(profile.unavailable)")
             }
-            return req.redirect(to: "/workforce/setup?notice=" + "已保存 \(workId) 的排班资料".urlQueryEncoded)
+            return req.redirect(to: "/workforce/setup", notice: "已保存 \(workId) 的排班资料")
         } catch let e as KefuError {
             return try await render(req, templates: nil, rules: nil, error: e)
         }

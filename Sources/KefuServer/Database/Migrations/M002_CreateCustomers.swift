@@ -22,7 +22,7 @@ struct M002_CreateCustomers: AsyncMigration {
             .field("channel", .string, .required)
             .field("ip", .string)
             .create()
-        let sql = db as! any SQLDatabase
+        let sql = try db.sql()
         try await sql.create(index: "customers_phone_idx").on("customers").column("phone").run()
     }
 

@@ -36,7 +36,7 @@ struct M003_CreateWorkOrders: AsyncMigration {
             .field("updated_at", .datetime, .required)
             .unique(on: "number")
             .create()
-        let sql = db as! any SQLDatabase
+        let sql = try db.sql()
         try await sql.create(index: "work_orders_owner_idx").on("work_orders").column("owner_work_id").run()
         // Customer, type, time: answers the duplicate check (R1.6) with one seek, and its prefix
         // serves every lookup of a customer's orders.

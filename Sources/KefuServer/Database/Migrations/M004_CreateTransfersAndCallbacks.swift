@@ -33,7 +33,7 @@ struct M004_CreateTransfersAndCallbacks: AsyncMigration {
             .field("by_work_id", .string, .required)
             .field("created_at", .datetime, .required)
             .create()
-        let sql = db as! any SQLDatabase
+        let sql = try db.sql()
         try await sql.create(index: "supervision_orders_work_order_idx").on("supervision_orders").column("work_order_id").run()
         try await sql.create(index: "supervision_orders_status_deadline_idx").on("supervision_orders").column("status").column("deadline").run()
         try await sql.create(index: "callbacks_work_order_idx").on("callbacks").column("work_order_id").run()

@@ -32,7 +32,7 @@ struct M005_CreateHistory: AsyncMigration {
             .field("message", .string, .required)
             .field("created_at", .datetime, .required)
             .create()
-        let sql = db as! any SQLDatabase
+        let sql = try db.sql()
         try await sql.create(index: "timeline_events_work_order_idx").on("timeline_events").column("work_order_id").run()
         try await sql.create(index: "audit_events_object_idx").on("audit_events").column("object_type").column("object_id").run()
     }

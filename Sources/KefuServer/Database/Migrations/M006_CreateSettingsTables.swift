@@ -20,7 +20,7 @@ struct M006_CreateSettingsTables: AsyncMigration {
             .field("makeup_workday", .bool, .required)
             .unique(on: "day")
             .create()
-        let sql = db as! any SQLDatabase
+        let sql = try db.sql()
         try await sql.create(table: "counters")
             .column("key", type: .text, .primaryKey(autoIncrement: false))
             .column("value", type: .bigint, .notNull)
@@ -32,7 +32,7 @@ struct M006_CreateSettingsTables: AsyncMigration {
     }
 
     func revert(on db: Database) async throws {
-        let sql = db as! any SQLDatabase
+        let sql = try db.sql()
         try await sql.drop(table: "app_settings").run()
         try await sql.drop(table: "counters").run()
         try await db.schema("holidays").delete()

@@ -90,7 +90,7 @@ struct M007_CreateQuality: AsyncMigration {
             .field("text", .string, .required)
             .field("confirmed_warning", .bool, .required)
             .create()
-        let sql = db as! any SQLDatabase
+        let sql = try db.sql()
         try await sql.create(index: "contacts_agent_day_idx").on("contacts").column("agent_work_id").column("local_day").run()
         try await sql.create(index: "contacts_status_score_idx").on("contacts").column("status").column("auto_score").run()
         try await sql.create(index: "qa_findings_contact_idx").on("qa_findings").column("contact_id").run()

@@ -25,7 +25,7 @@ struct M008_CreateLiveOperations: AsyncMigration {
             .create()
         // One row per canonical event, idempotent by the switch's event id; `seq` keeps
         // arrival order for events that carry the same timestamp.
-        let sql = db as! any SQLDatabase
+        let sql = try db.sql()
         try await sql.create(table: "cti_events")
             .column("seq", type: .bigint, .primaryKey(autoIncrement: true))
             .column("event_id", type: .text, .notNull)
@@ -44,7 +44,7 @@ struct M008_CreateLiveOperations: AsyncMigration {
     }
 
     func revert(on db: Database) async throws {
-        try await (db as! any SQLDatabase).drop(table: "cti_events").run()
+        try await (try db.sql()).drop(table: "cti_events").run()
         try await db.schema("cti_tokens").delete()
         try await db.schema("ivr_menus").delete()
     }

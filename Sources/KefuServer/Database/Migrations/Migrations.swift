@@ -14,5 +14,9 @@ enum KefuMigrations {
         app.migrations.add(M007_CreateQuality())
         app.migrations.add(M008_CreateLiveOperations())
         app.migrations.add(M009_CreateWorkforce())
+        app.migrations.add(M010_CreateSecurityCounters())
+        app.migrations.add(M011_CreateSubmissionRecords())
+        app.migrations.add(M012_CreateCTIOutbox())
+        app.migrations.add(M014_AddFindingEntry())
     }
 }

@@ -1,0 +1,122 @@
+import Vapor
+import Fluent
+import SQLKit
+import KefuCore
+
+/// The one place where KefuCore's `OrderVisibility` becomes queries. Every read of orders,
+/// their timelines, callbacks and supervision orders, and of the customers behind them,
+/// goes through here, so a new route cannot forget the filter. A row outside the scope is
+/// answered as missing (404), never as forbidden, so its existence does not leak.
+struct OrderScope {
+    let visibility: OrderVisibility
+    let db: Database
+
+    init(req: Request) {
+        visibility = req.auth.get(User.self).map(\.orderVisibility) ?? .none
+        db = req.db
+    }
+
+    init(visibility: OrderVisibility, db: Database) {
+        self.visibility = visibility
+        self.db = db
+    }
+
+    // MARK: orders
+
+    /// The condition on `work_orders` rows, mirroring `OrderVisibility.includes`; nil when
+    /// every order is visible.
+    var orderPredicate: (any SQLExpression)? {
+        switch visibility {
+        case .all:
+            return nil
+        case .none:
+            return SQLBinaryExpression(SQLLiteral.numeric("1"), .equal, SQLLiteral.numeric("0"))
+        case .department(let department):
+            var sent = SQLSelect()
+            sent.columns = [SQLColumn("work_order_id", table: SupervisionOrder.schema)]
+            sent.tables = [SQLIdentifier(SupervisionOrder.schema)]
+            sent.predicate = SQLBinaryExpression(SQLColumn("department_id", table: SupervisionOrder.schema), .equal, SQLBind(department))
+            return SQLBinaryExpression(
+                SQLBinaryExpression(SQLColumn("id", table: WorkOrder.schema), .in, SQLSubquery(sent)),
+                .and,
+                SQLBinaryExpression(SQLColumn("status", table: WorkOrder.schema), .notEqual, SQLBind(WorkOrderStatus.closed.rawValue)))
+        }
+    }
+
+    func orders() -> QueryBuilder<WorkOrder> {
+        let query = WorkOrder.query(on: db)
+        if let p = orderPredicate { query.filter(.custom(p)) }
+        return query
+    }
+
+    /// Finds a visible order by UUID or by its readable number (GD20261123-0001).
+    func find(_ key: String) async throws -> WorkOrder {
+        if let id = UUID(uuidString: key), let o = try await orders().filter(\.$id == id).first() { return o }
+        if OrderNumber.looksLikeNumber(key), let o = try await orders().filter(\.$number == key.uppercased()).first() { return o }
+        throw KefuError.notFound("工单")
+    }
+
+    // MARK: inside one order
+
+    func supervisionOrders() -> QueryBuilder<SupervisionOrder> {
+        let query = SupervisionOrder.query(on: db)
+        switch visibility {
+        case .all: break
+        case .none: query.filter(.custom(SQLBinaryExpression(SQLLiteral.numeric("1"), .equal, SQLLiteral.numeric("0"))))
+        case .department(let d): query.filter(\.$department.$id == d)
+        }
+        return query
+    }
+
+    func supervisionOrders(of order: WorkOrder) async throws -> [SupervisionOrder] {
+        guard let id = order.id else { return [] }
+        return try await supervisionOrders().filter(\.$workOrder.$id == id).with(\.$department).sort(\.$createdAt).all()
+    }
+
+    func timeline(of order: WorkOrder) async throws -> [TimelineEvent] {
+        guard let id = order.id else { return [] }
+        let query = TimelineEvent.query(on: db).filter(\.$workOrderID == id)
+        if case .department = visibility { query.filter(\.$kind ~~ Array(OrderVisibility.departmentTimelineKinds)) }
+        return try await query.sort(\.$at).all().filter { visibility.showsTimelineEvent(kind: $0.kind) }
+    }
+
+    func callbacks(of order: WorkOrder) async throws -> [CallbackRecord] {
+        guard visibility.showsCallbacks, let id = order.id else { return [] }
+        return try await CallbackRecord.query(on: db).filter(\.$workOrder.$id == id).sort(\.$createdAt).all()
+    }
+
+    // MARK: customers
+
+    /// Customers follow orders: a department sees the customers of the orders it sees.
+    var customerPredicate: (any SQLExpression)? {
+        switch visibility {
+        case .all:
+            return nil
+        case .none, .department:
+            var theirs = SQLSelect()
+            theirs.columns = [SQLColumn("customer_id", table: WorkOrder.schema)]
+            theirs.tables = [SQLIdentifier(WorkOrder.schema)]
+            theirs.predicate = orderPredicate
+            return SQLBinaryExpression(SQLColumn("id", table: Customer.schema), .in, SQLSubquery(theirs))
+        }
+    }
+
+    func customers() -> QueryBuilder<Customer> {
+        let query = Customer.query(on: db)
+        if let p = customerPredicate { query.filter(.custom(p)) }
+        return query
+    }
+
+    func customer(_ id: UUID) async throws -> Customer {
+        guard let c = try await customers().filter(\.$id == id).first() else { throw KefuError.notFound("客户") }
+        return c
+    }
+}
+
+extension User {
+    var orderVisibility: OrderVisibility { OrderVisibility.of(role: roleValue, departmentID: $department.id) }
+}
+
+extension Request {
+    var orderScope: OrderScope { OrderScope(req: self) }
+}
