@@ -132,40 +132,7 @@ document.addEventListener("DOMContentLoaded", () => {
   }
 });
 
-// Wallboard: figures arrive over a WebSocket whenever the floor changes; if the socket
-// drops, reconnect, and meanwhile the page still shows the figures it was rendered with.
-document.addEventListener("DOMContentLoaded", () => {
-  const board = document.getElementById("wallboard");
-  if (!board || !board.dataset.ws) return;
-  const pct = v => v === null || v === undefined ? "—" : (v * 100).toFixed(1) + "%";
-  const dur = s => Math.floor(s / 60) + ":" + String(s % 60).padStart(2, "0");
-  const set = (id, v) => { const el = document.getElementById(id); if (el) el.textContent = v; };
-  const apply = (s) => {
-    set("wb-at", new Date(s.at).toLocaleTimeString("zh-CN", { hour12: false, timeZone: board.dataset.tz || undefined }));
-    set("wb-waiting", s.waiting); set("wb-longest", dur(s.longestWaitSeconds));
-    set("wb-answered", s.answeredToday); set("wb-abandoned", s.abandonedToday);
-    set("wb-sl", pct(s.serviceLevel)); set("wb-answer-rate", pct(s.answerRate)); set("wb-stage", s.emergency.stage);
-    document.getElementById("wb-waiting").parentElement.classList.toggle("alert", s.waiting > 5);
-    for (const tile of document.querySelectorAll("#wb-states .tile")) {
-      tile.querySelector("b").textContent = s.agentsByState[tile.dataset.state] ?? 0;
-    }
-    const body = document.querySelector("#wb-queues tbody");
-    body.replaceChildren(...s.queues.map(q => {
-      const tr = document.createElement("tr");
-      for (const [v, num] of [[q.queue, false], [q.waiting, true], [q.longestWaitSeconds, true], [q.answered, true], [q.abandoned, true], [pct(q.serviceLevel), true], [pct(q.answerRate), true]]) {
-        const td = document.createElement("td"); td.textContent = v; if (num) td.className = "num"; tr.appendChild(td);
-      }
-      return tr;
-    }));
-    board.dataset.updated = s.at;
-  };
-  const connect = () => {
-    const ws = new WebSocket((location.protocol === "https:" ? "wss://" : "ws://") + location.host + board.dataset.ws);
-    ws.onmessage = (m) => { try { apply(JSON.parse(m.data)); } catch (e) {} };
-    ws.onclose = () => setTimeout(connect, 2000);
-  };
-  connect();
-});
+// Wallboard: see wallboard.js (loaded by the wallboard page only).
 
 // Agent desk: a new call (or its end) reloads the workspace with the screen pop; while the
 // caller is on hold a timer runs and prompts at 30 s (R2.3's limit) and every minute after.

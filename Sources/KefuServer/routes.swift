@@ -23,7 +23,8 @@ func routes(_ app: Application) throws {
     DepartmentAPI().register(api)
     QualityAPI().register(api)
     WorkforceAPI().register(api)
-    if app.kefu.simulatedClock != nil { ClockAPI().register(api) }
+    // Registered always, so a caller without the right learns 401/403 before 404 (training mode off).
+    ClockAPI().register(api)
 
     LoginPages().register(app.routes)
     WorkOrderPages().register(app.routes)

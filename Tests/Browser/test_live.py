@@ -48,3 +48,28 @@ def test_agent_sees_screen_pop(driver, base_url, login, screenshot):
     assert "来电" in pop.text
     assert "很高兴为您服务" in driver.find_element(By.ID, "opening-phrase").text
     screenshot(driver, "screen-pop")
+
+
+def test_wallboard_ticks_names_queues_and_marks_thresholds(driver, base_url, login, screenshot):
+    login(driver, base_url, "3001", PASSWORD)
+    # A VIP caller who has been waiting a minute: past the 20-second service level.
+    call = "browser-" + uuid.uuid4().hex[:8]
+    started = datetime.fromtimestamp(datetime.now(timezone.utc).timestamp() - 60, timezone.utc).isoformat()
+    assert push(base_url, [{"id": call, "type": "enqueued", "at": started, "callId": call, "queue": "vip", "caller": "13800000001"}])["accepted"] == 1
+    driver.get(base_url + "/wallboard")
+    cells = [td.text for td in driver.find_elements(By.CSS_SELECTOR, "#wb-queues tbody td:first-child")]
+    assert "VIP" in cells and "vip" not in cells and "inbound" not in cells
+    tile = driver.find_element(By.ID, "wb-longest-tile")
+    assert "alert" in tile.get_attribute("class")
+    assert driver.find_element(By.ID, "wb-longest-flag").is_displayed()
+    # Between events the clock and the longest wait keep running.
+    clock, longest = driver.find_element(By.ID, "wb-at").text, driver.find_element(By.ID, "wb-longest").text
+    wait_until(driver, lambda d: d.find_element(By.ID, "wb-at").text != clock, timeout=5)
+    wait_until(driver, lambda d: d.find_element(By.ID, "wb-longest").text != longest, timeout=5)
+    screenshot(driver, "wallboard-thresholds")
+    # The big screen: no header, no menu.
+    driver.get(base_url + "/wallboard?big=1")
+    assert not driver.find_elements(By.TAG_NAME, "nav")
+    assert not driver.find_elements(By.CSS_SELECTOR, "header.top")
+    assert "VIP" in [td.text for td in driver.find_elements(By.CSS_SELECTOR, "#wb-queues tbody td:first-child")]
+    screenshot(driver, "wallboard-big")

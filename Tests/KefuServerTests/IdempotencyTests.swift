@@ -203,6 +203,49 @@ struct IdempotencyTests {
         }
     }
 
+    @Test func otherCreateFormsSaveOnce() async throws {
+        try await withKefu { app, u in
+            let id = try #require(try await api(app, .POST, "/work-orders", token: u.agent, body: newOrderBody()).string("id"))
+            // Transfer to a department, sent twice with one token: one supervision order.
+            let agent = try await PageSession.signIn(app, "1001")
+            let token = try #require(Self.onceToken(in: try await agent.get("/work-orders/\(id)").1))
+            let transfer = ["_once": token, "target": "department", "departmentId": u.departmentID.uuidString,
+                            "deadline": "2026-11-25T09:00", "note": "请核查线路"]
+            let t1 = try await Self.submit(agent, "/work-orders/\(id)/transfer", transfer)
+            let t2 = try await Self.submit(agent, "/work-orders/\(id)/transfer", transfer)
+            #expect(t1.status == .seeOther && t2.status == .seeOther && t1.location == t2.location)
+            #expect(try await SupervisionOrder.query(on: app.db).count() == 1)
+            // The liaison's receipt, twice: the repeat lands on the list, not on an error.
+            let liaison = try await PageSession.signIn(app, "5001")
+            let page = try await liaison.get("/supervision").1
+            let so = try #require(try await SupervisionOrder.query(on: app.db).first()?.id)
+            let receipt = ["_once": try #require(Self.onceToken(in: page)), "text": "线路已修复"]
+            #expect(try await Self.submit(liaison, "/supervision/\(so)/receipt", receipt).status == .seeOther)
+            let again = try await Self.submit(liaison, "/supervision/\(so)/receipt", receipt)
+            #expect(again.status == .seeOther && again.location == "/supervision")
+            // An admin's department, twice: one department and no "already exists" error.
+            let admin = try await PageSession.signIn(app, "9001")
+            let dep = ["_once": try #require(Self.onceToken(in: try await admin.get("/admin").1)), "name": "网络部"]
+            #expect(try await Self.submit(admin, "/admin/departments", dep).status == .seeOther)
+            #expect(try await Self.submit(admin, "/admin/departments", dep).status == .seeOther)
+            #expect(try await Department.query(on: app.db).filter(\.$name == "网络部").count() == 1)
+            // A customer's chat, started twice with one token: one chat.
+            var cookie = "", csrf = "", once = ""
+            try await app.testing().test(.GET, "/chat", afterResponse: { res in
+                cookie = res.headers.setCookie?["kefu_session"]?.string ?? ""
+                csrf = PageSession.csrf(in: res.body.string)
+                once = Self.onceToken(in: res.body.string) ?? ""
+            })
+            for _ in 0..<2 {
+                try await app.testing().test(.POST, "/chat/start", beforeRequest: { req in
+                    req.headers.cookie = ["kefu_session": .init(string: cookie)]
+                    try req.content.encode(["name": "王先生", "_csrf": csrf, "_once": once], as: .urlEncodedForm)
+                }, afterResponse: { res in #expect(res.status == .seeOther) })
+            }
+            #expect(try await Chat.query(on: app.db).count() == 1)
+        }
+    }
+
     @Test func orderFormWithAKnownNumberUsesThatCustomer() async throws {
         try await withKefu { app, u in
             let first = try await api(app, .POST, "/work-orders", token: u.agent, body: newOrderBody(type: "complaint", phone: "13800138000"))

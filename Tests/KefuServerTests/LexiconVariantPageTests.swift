@@ -62,6 +62,9 @@ struct LexiconVariantPageTests {
             // A good pattern with bars inside brackets next to the line's own bars is saved and used.
             let saved = try await qc.post("/qa/lexicon", ["forbidden_shirking": "这事[我们|我]不管 | 我帮您转给相关部门处理"])
             #expect(saved.0 == .seeOther)
+            #expect(try await LexiconVersion.query(on: app.db).count() == before + 1)
+            let lex = try await api(app, .GET, "/qa/lexicon", token: u.qc)
+            #expect((lex["forbidden"] as? [[String: Any]])?.first?["phrase"] as? String == "这事[我们|我]不管")
             let check = try await api(app, .POST, "/qa/check", token: u.agent, body: ["text": "这事我不管", "channel": "chat"])
             let found = try #require((check["findings"] as? [[String: Any]])?.first)
             #expect(found["entry"] as? String == "这事[我们|我]不管")

@@ -292,20 +292,19 @@ struct EmergencyPolicyEditorTests {
             let page = try await admin.get("/admin/emergency")
             #expect(page.0 == .ok)
             #expect(page.1.contains("流动专家组"))
-            var policy = EmergencyPolicy.seedDefault
-            policy.physicalSeats = 40
-            policy.stages[0].sustainSeconds = 180
-            let json = String(decoding: try JSONEncoder().encode(policy), as: UTF8.self)
-            #expect(try await admin.post("/admin/emergency", ["json": json]).0 == .seeOther)
+            var form = SettingsFormsTests.policyForm(.seedDefault)
+            form["physicalSeats"] = "40"
+            form["day0_sustain"] = "3"
+            #expect(try await admin.post("/admin/emergency", form).0 == .seeOther)
             let saved = try await EmergencyCoordinator.policy(on: app.db)
             #expect(saved.physicalSeats == 40)
             #expect(saved.stages[0].sustainSeconds == 180)
-            let broken = try await admin.post("/admin/emergency", ["json": "{\"stages\": "])
+            form["physicalSeats"] = "很多"
+            let broken = try await admin.post("/admin/emergency", form)
             #expect(broken.0 == .unprocessableEntity)
-            #expect(broken.1.contains("{&quot;stages&quot;: ") || broken.1.contains("{\"stages\": "))
-            policy.stages = []
-            let empty = String(decoding: try JSONEncoder().encode(policy), as: UTF8.self)
-            let refused = try await admin.post("/admin/emergency", ["json": empty])
+            #expect(broken.1.contains(#"value="很多""#))
+            let empty = form.filter { !$0.key.hasPrefix("day") }.merging(["physicalSeats": "40"]) { $1 }
+            let refused = try await admin.post("/admin/emergency", empty)
             #expect(refused.0 == .unprocessableEntity)
             #expect(try await EmergencyCoordinator.policy(on: app.db).stages.count == EmergencyPolicy.seedDefault.stages.count)
             #expect(try await AuditEvent.query(on: app.db).filter(\.$action == "emergency.policy_saved").count() == 1)

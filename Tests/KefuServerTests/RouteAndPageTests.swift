@@ -47,6 +47,8 @@ struct RouteAndPageTests {
         #expect(a.vaporArguments == ["kefu", "serve", "--hostname", "0.0.0.0", "--port", "9000"])
         #expect(a.simulatedClock)
         #expect(a.isServing)
+        #expect(LaunchArguments(["kefu", "serve", "--host=::1", "--port=9001"]).vaporArguments
+                == ["kefu", "serve", "--hostname", "::1", "--port", "9001"])
         #expect(!LaunchArguments(["kefu", "migrate"]).isServing)
         #expect(LaunchArguments(["kefu", "demo", "--port", "8081"]).isServing)
         // Only serve and demo take Vapor's --hostname; `cti connect` has a --host of its own.

@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 import Testing
 import VaporTesting
 import Fluent
@@ -258,5 +261,57 @@ struct SafetyTests {
         #expect(throws: ResourceLocator.Missing.self) {
             try ResourceLocator.locate(environment: [:], executablePath: "/usr/bin/kefu", currentDirectory: "/tmp")
         }
+    }
+}
+
+@Suite("Wallboard origin")
+struct WallboardOriginTests {
+    /// A page on another site could open the wallboard socket with the lead's cookies: the
+    /// upgrade is refused unless the Origin is our own.
+    @Test func aForeignOriginCannotOpenTheWallboardSocket() async throws {
+        try await withKefu { app, u in
+            try await app.server.start(address: .hostname("127.0.0.1", port: 0))
+            let port = try #require(app.http.server.shared.localAddress?.port)
+            /// The upgrade request as a browser sends it, over a plain socket (HTTP clients do
+            /// not send upgrades); the status line tells whether the socket was opened.
+            func upgradeStatusLine(origin: String?) throws -> String {
+                var request = "GET /wallboard/ws HTTP/1.1\r\nHost: 127.0.0.1:\(port)\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n"
+                request += "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\nAuthorization: Bearer \(u.shiftLead)\r\n"
+                if let origin { request += "Origin: \(origin)\r\n" }
+                return try RawHTTP.firstLine(port: port, request: request + "\r\n")
+            }
+            #expect(try upgradeStatusLine(origin: nil).contains("101"))
+            #expect(try upgradeStatusLine(origin: "http://127.0.0.1:\(port)").contains("101"))
+            #expect(try upgradeStatusLine(origin: "http://evil.example").contains("403"))
+            #expect(try upgradeStatusLine(origin: "http://attacker.test:\(port)").contains("403"))
+            await app.server.shutdown()
+        }
+    }
+}
+
+/// One request over a blocking loopback socket, for what HTTP clients refuse to send.
+enum RawHTTP {
+    struct Failed: Error {}
+
+    static func firstLine(port: Int, request: String) throws -> String {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard fd >= 0 else { throw Failed() }
+        defer { close(fd) }
+        var timeout = timeval(tv_sec: 5, tv_usec: 0)
+        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+        var addr = sockaddr_in()
+        addr.sin_family = sa_family_t(AF_INET)
+        addr.sin_port = in_port_t(UInt16(port).bigEndian)
+        addr.sin_addr.s_addr = inet_addr("127.0.0.1")
+        let connected = withUnsafePointer(to: &addr) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        guard connected == 0 else { throw Failed() }
+        let bytes = Array(request.utf8)
+        guard send(fd, bytes, bytes.count, 0) == bytes.count else { throw Failed() }
+        var buffer = [UInt8](repeating: 0, count: 512)
+        let n = recv(fd, &buffer, buffer.count, 0)
+        guard n > 0 else { throw Failed() }
+        return String(decoding: buffer[0..<n], as: UTF8.self).components(separatedBy: "\r\n").first ?? ""
     }
 }

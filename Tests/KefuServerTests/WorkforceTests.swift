@@ -182,9 +182,9 @@ struct WorkforceTests {
         try await withKefu { app, _ in
             let admin = try await PageSession.signIn(app, "9001")
             #expect(try await admin.get("/workforce/setup").0 == .ok)
-            let bad = try await admin.post("/workforce/setup/templates", ["json": #"[{"code":"A","name":"早班","startMinute":480,"lengthMinutes":5000,"breaks":[]}]"#])
+            let bad = try await admin.post("/workforce/setup/templates", ["t0_code": "A", "t0_name": "早班", "t0_start": "08:00", "t0_end": "08:00"])
             #expect(bad.0 == .unprocessableEntity)
-            let rules = try await admin.post("/workforce/setup/rules", ["json": "{"])
+            let rules = try await admin.post("/workforce/setup/rules", ["maxAverageWeeklyHours": "{"])
             #expect(rules.0 == .unprocessableEntity)
             let hours = try await admin.post("/workforce/setup/profiles", ["workId": "1001", "weeklyHours": "48"])
             #expect(hours.0 == .unprocessableEntity && hours.1.contains("40"))

@@ -6,6 +6,7 @@ away (issue 10: 系统管理 → 时限策略 → 保存 once ended the process 
 Bounded: pages and submissions per role are capped and the whole run stays under 5 minutes.
 Never follows logout, so each role's session lasts the whole walk."""
 
+import os
 import re
 import time
 from urllib.parse import urljoin, urlsplit
@@ -16,8 +17,9 @@ from kefu_http import (BASE_URL, ROLES, TIMEOUT, ServerDied, assert_alive, crawl
                        parse_page, same_origin_path, shape)
 
 PER_ROLE_SECONDS = 22
-MAX_PAGES = 80
-MAX_SUBMISSIONS = 60
+VERBOSE = bool(os.environ.get("KEFU_CRAWL_VERBOSE"))
+MAX_PAGES = 120
+MAX_SUBMISSIONS = 120
 # Forms whose typical submission would stop the walk for the other roles.
 NEVER_SUBMIT = re.compile(r"^/logout\b")
 
@@ -143,6 +145,8 @@ def walk_role(role, work_id, failures):
                     failures.append(f"{role}: {method.upper()} {target} {data} → {e}")
                     continue
                 submissions += 1
+                if VERBOSE:
+                    print(f"  {role} {method.upper()} {urlsplit(target).path} ({'typical' if typical else 'empty'}) → {res.status_code}")
                 if res.status_code >= 500:
                     shown = [(k, v) for k, v in data if not k.startswith("_")]
                     failures.append(f"{role}: {method.upper()} {urlsplit(target).path} "
@@ -155,6 +159,7 @@ def walk_role(role, work_id, failures):
 def test_every_page_and_form_of_a_role_answers_without_server_error(base_url, role):
     failures = []
     pages, submissions = walk_role(role, ROLES[role], failures)
+    print(f"{role}: {len(pages)} pages, {submissions} form submissions")
     assert len(pages) >= 2, f"{role} reached only {pages}"
     assert not failures, f"{role}: {len(failures)} server errors in {len(pages)} pages and {submissions} " \
                          f"submissions:\n" + "\n".join(failures)

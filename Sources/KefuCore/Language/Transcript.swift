@@ -22,6 +22,28 @@ public struct TranscriptSegment: Codable, Sendable, Hashable {
         self.event = event
         self.by = by
     }
+
+    /// Longest contact a transcript may describe (two days): times beyond it are a broken
+    /// export, and bounding them keeps every duration sum and "mm:ss" label far from overflow.
+    public static let maxSeconds: Double = 172_800
+
+    enum CodingKeys: String, CodingKey { case speaker, start, end, text, event, by }
+
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        speaker = try c.decode(String.self, forKey: .speaker)
+        start = try c.decode(Double.self, forKey: .start)
+        end = try c.decode(Double.self, forKey: .end)
+        text = try c.decodeIfPresent(String.self, forKey: .text)
+        event = try c.decodeIfPresent(String.self, forKey: .event)
+        by = try c.decodeIfPresent(String.self, forKey: .by)
+        guard start.isFinite, start >= 0, start <= Self.maxSeconds else {
+            throw DecodingError.dataCorruptedError(forKey: .start, in: c, debugDescription: "start 须在 0–\(Int(Self.maxSeconds)) 秒之间")
+        }
+        guard end.isFinite, end >= start, end <= Self.maxSeconds else {
+            throw DecodingError.dataCorruptedError(forKey: .end, in: c, debugDescription: "end 须不小于 start 且不超过 \(Int(Self.maxSeconds)) 秒")
+        }
+    }
 }
 
 /// A finished call or chat as stored by the server and read by `kefu qa scan`.

@@ -23,6 +23,19 @@ public enum AgentGroup: String, Sendable, Codable, CaseIterable, CodingKeyRepres
         }
     }
 
+    /// The name of the switch queue of the same name (`inbound`, `vip` …) on the
+    /// wallboard: the queue is the line callers wait in, the group the staff.
+    public var queueLabel: String {
+        switch self {
+        case .inbound: "呼入"
+        case .vip: "VIP"
+        case .outbound: "外呼"
+        case .floatingExperts: "流动专家"
+        case .qc: "质检"
+        case .backOffice: "后台处理"
+        }
+    }
+
     /// Groups whose daily work is answering calls. At night the seed keeps
     /// these where they are and pulls everybody else in (002 突发性话量排班(夜班)).
     public var isPhoneGroup: Bool {

@@ -95,6 +95,13 @@ public enum EmergencyReleaseOrder: String, Sendable, Codable, CaseIterable {
     case reverse
     /// The first group in leaves first (for centers that prefer it).
     case signInOrder = "sign_in_order"
+
+    public var label: String {
+        switch self {
+        case .reverse: "按签入的相反顺序（后调入的先签出）"
+        case .signInOrder: "按签入顺序（先调入的先签出）"
+        }
+    }
 }
 
 /// When and how the extra staff go back to their own work.

@@ -36,13 +36,19 @@ public enum IVRTarget: Codable, Hashable, Sendable {
         else { return nil }
     }
 
-    public var label: String {
+    public var label: String { label(in: nil) }
+
+    /// What the editor and the simulator show: queues by their Chinese name (`queue:broadband`
+    /// → 转人工：宽带业务队列, named by the menu's own key label when no group owns the queue).
+    public func label(in menu: IVRMenu?) -> String {
         switch self {
-        case .queue(let q): "转人工队列「\(q)」"
-        case .menu(let m): "进入菜单「\(m)」"
-        case .voicemail: "留言信箱"
-        case .info(let t): "播报：\(t)"
-        case .back: "返回上级菜单"
+        case .queue(let q):
+            let name = QueueNames.label(q, ivr: menu)
+            return name == q && AgentGroup(rawValue: q) == nil ? "转人工：队列「\(q)」" : "转人工：\(name)队列"
+        case .menu(let m): return "进入菜单「\(m)」"
+        case .voicemail: return "留言信箱"
+        case .info(let t): return "播报：\(t)"
+        case .back: return "返回上级菜单"
         }
     }
 
@@ -201,7 +207,7 @@ public struct IVRWalk: Sendable {
                 end = .invalidKey(key, menu: node.id)
                 break
             }
-            steps.append(Step(menu: node.id, prompt: node.prompt, key: key, outcome: option.target.label))
+            steps.append(Step(menu: node.id, prompt: node.prompt, key: key, outcome: option.target.label(in: menu)))
             switch option.target {
             case .menu(let next): stack.append(next); continue
             case .back: if stack.count > 1 { stack.removeLast() }; continue

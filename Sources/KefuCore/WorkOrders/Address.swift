@@ -46,6 +46,16 @@ public struct Address: Sendable, Codable, Equatable {
         return mark.isEmpty ? s : s + "（\(mark)）"
     }
 
+    /// Longest accepted part, in Unicode scalars: the unit JSON Schema's `maxLength` counts,
+    /// so the OpenAPI document's 100 and the server's agree on every string.
+    public static let maxPartLength = 100
+
+    /// Whether any part is longer than `maxPartLength`.
+    public var hasOverlongPart: Bool {
+        [city, district, town, street, estate, building, unit, floor, door, landmark]
+            .contains { ($0?.unicodeScalars.count ?? 0) > Self.maxPartLength }
+    }
+
     public var isEmpty: Bool {
         [city, district, town, street, estate, building, unit, floor, door, landmark]
             .allSatisfy { ($0 ?? "").trimmingCharacters(in: .whitespaces).isEmpty }

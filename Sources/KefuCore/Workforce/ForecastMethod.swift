@@ -10,4 +10,21 @@ public enum ForecastMethod: String, Codable, CaseIterable, Sendable {
     case holtWinters = "holt-winters"
     /// Weighted same-weekday averages of the last weeks (WACC), times a trend ratio.
     case wacc
+
+    /// The name planners read; the raw value stays the stored and API spelling.
+    public var label: String {
+        switch self {
+        case .holtWinters: "霍尔特-温特斯指数平滑"
+        case .wacc: "加权同期平均"
+        }
+    }
+
+    /// Shown where a run asked for no method and the backtest chose (stored as "auto").
+    public static let automaticLabel = "自动选择"
+
+    /// The label of a stored method name; names this build does not know are shown as stored.
+    public static func label(of stored: String) -> String {
+        if stored == "auto" { return automaticLabel }
+        return ForecastMethod(rawValue: stored)?.label ?? stored
+    }
 }

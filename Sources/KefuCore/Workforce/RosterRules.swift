@@ -30,18 +30,25 @@ public struct RosterRules: Codable, Equatable, Sendable {
 
     /// Refuses rules that break the law or cannot be planned with.
     public func validate() throws {
-        func fail(_ reason: String) -> WorkforceError { .invalidInput(field: "rules", reason: reason) }
-        guard maxAverageWeeklyHours.isFinite, maxAverageWeeklyHours > 0, maxAverageWeeklyHours <= 40 else {
-            throw fail("平均周工时上限必须大于 0 且不超过 40 小时")
+        if let first = problems().first { throw WorkforceError.invalidInput(field: "rules", reason: first.message) }
+    }
+
+    /// Every rule out of range, named by its property, so a form can put each reason next to its input.
+    public func problems() -> [FieldProblem] {
+        var out: [FieldProblem] = []
+        func fail(_ field: String, _ reason: String) { out.append(FieldProblem(field: field, message: reason)) }
+        if !(maxAverageWeeklyHours.isFinite && maxAverageWeeklyHours > 0 && maxAverageWeeklyHours <= 40) {
+            fail("maxAverageWeeklyHours", "平均周工时上限必须大于 0 且不超过 40 小时")
         }
-        guard minRestHours.isFinite, minRestHours >= 0, minRestHours <= 24 else {
-            throw fail("两班之间最少休息时间必须在 0 到 24 小时之间")
+        if !(minRestHours.isFinite && minRestHours >= 0 && minRestHours <= 24) {
+            fail("minRestHours", "两班之间最少休息时间必须在 0 到 24 小时之间")
         }
-        guard (1...13).contains(maxConsecutiveDays) else { throw fail("最多连续上班天数必须在 1 到 13 天之间") }
-        guard (1...7).contains(maxNightsInARow) else { throw fail("最多连续夜班数必须在 1 到 7 之间") }
-        guard (0...100).contains(reservePerDay) else { throw fail("每日应急备班人数必须在 0 到 100 之间") }
-        guard (5...7).contains(holidayStandby) else { throw fail("节假日应急台席必须是 5 到 7 个") }
-        guard (0...10).contains(monthStartDays) else { throw fail("月初天数必须在 0 到 10 天之间") }
+        if !(1...13).contains(maxConsecutiveDays) { fail("maxConsecutiveDays", "最多连续上班天数必须在 1 到 13 天之间") }
+        if !(1...7).contains(maxNightsInARow) { fail("maxNightsInARow", "最多连续夜班数必须在 1 到 7 之间") }
+        if !(0...100).contains(reservePerDay) { fail("reservePerDay", "每日应急备班人数必须在 0 到 100 之间") }
+        if !(5...7).contains(holidayStandby) { fail("holidayStandby", "节假日应急台席必须是 5 到 7 个") }
+        if !(0...10).contains(monthStartDays) { fail("monthStartDays", "月初天数必须在 0 到 10 天之间") }
+        return out
     }
 
     /// Billing-day rush: the first `monthStartDays` days of a calendar month.

@@ -55,6 +55,10 @@ public struct ShiftTemplate: Codable, Equatable, Sendable, Identifiable {
         return inside >= 120
     }
 
+    /// 白班 or 夜班, as the roster and the setup form show it; derived from the times so it
+    /// can never disagree with the night rules.
+    public var kindLabel: String { isNight ? "夜班" : "白班" }
+
     /// End of the shift in minutes from the start day's midnight (may exceed 1440).
     var endMinute: Int { startMinute + lengthMinutes }
 

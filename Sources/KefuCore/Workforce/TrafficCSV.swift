@@ -104,6 +104,16 @@ public struct TrafficCSV: Sendable {
         throw RowError(reason: "\(column) 列不是数字：“\(string(field))”")
     }
 
+    /// Whether the first line is the header `parse` requires: a file without it is not a
+    /// traffic export at all, and the API refuses it (422) instead of listing one bad line.
+    public static func hasHeader(_ text: String) -> Bool {
+        var bytes = Array(text.utf8)
+        if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes.removeFirst(3) }
+        var first = bytes.split(separator: UInt8(ascii: "\n"), maxSplits: 1, omittingEmptySubsequences: false).first ?? []
+        if first.last == UInt8(ascii: "\r") { first = first.dropLast() }
+        return fields(first).map(string) == header.split(separator: ",").map(String.init)
+    }
+
     private static func fields(_ line: Bytes) -> [Bytes] {
         line.split(separator: UInt8(ascii: ","), omittingEmptySubsequences: false).map(trimmed)
     }

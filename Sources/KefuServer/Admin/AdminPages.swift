@@ -93,7 +93,7 @@ struct AdminPages {
                 u.passwordHash = try await req.password.async.hash(p)
             }
             if let d = f["department"] {
-                u.$department.id = d.isEmpty ? nil : try await UserAdmin(db: req.db, now: req.now).department(named: d).id
+                u.$department.id = d.isEmpty ? nil : try await UserAdmin(db: req.db, now: req.now).existingDepartment(named: d).id
             }
             try await u.save(on: req.db)
             try await req.history().audit(action: "user.update", objectType: "user", objectId: workId, before: before, after: "\(u.role) active=\(u.active)")

@@ -2,7 +2,7 @@ import Vapor
 import Fluent
 import SQLKit
 
-/// POST /api/v1/clock/advance — only registered when the server runs with --simulated-clock.
+/// POST /api/v1/clock/advance — answers 404 unless the server runs with --simulated-clock.
 /// The offset is stored so a restart keeps the simulated time, then the sweeper runs at once
 /// so escalations that fell due appear immediately.
 struct ClockAPI {
@@ -14,7 +14,7 @@ struct ClockAPI {
     }
 
     func advance(req: Request) async throws -> Output {
-        guard let clock = req.kefu.simulatedClock else { throw Abort(.notFound) }
+        guard let clock = req.kefu.simulatedClock else { throw KefuError.notFound("模拟时钟（未以 --simulated-clock 启动）") }
         let input = try req.content.decode(Input.self)
         guard let s = input.seconds, (1...31_536_000).contains(s) else {
             throw KefuError.invalid([.init(field: "seconds", message: "seconds 须为 1–31536000 的整数")])

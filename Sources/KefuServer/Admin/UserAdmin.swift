@@ -52,6 +52,14 @@ struct UserAdmin {
         return user
     }
 
+    /// A department that must already exist (the admin page's user edits; new ones are added
+    /// on purpose with 添加部门).
+    func existingDepartment(named name: String) async throws -> Department {
+        let trimmed = name.trimmingCharacters(in: .whitespaces)
+        if let d = try await Department.query(on: db).filter(\.$name == trimmed).first() { return d }
+        throw try await unknownDepartment(trimmed)
+    }
+
     func unknownDepartment(_ name: String) async throws -> KefuError {
         let known = try await Department.query(on: db).sort(\.$name).all().map(\.name)
         let list = known.isEmpty ? "尚无部门" : "现有部门：" + known.joined(separator: "、")

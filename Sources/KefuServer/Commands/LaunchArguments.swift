@@ -12,7 +12,16 @@ public struct LaunchArguments: Sendable {
         // Vapor's serve calls it --hostname; other commands (cti connect) have their own --host.
         var out: [String] = []
         for a in args where a != "--simulated-clock" {
-            out.append(a == "--host" && isServing ? "--hostname" : a)
+            if isServing, a == "--host" {
+                out.append("--hostname")
+            } else if isServing, let eq = a.firstIndex(of: "="), ["--host", "--hostname", "--port"].contains(String(a[..<eq])) {
+                // `--host=H` and `--port=P`, as systemd units and scripts often write them.
+                let name = String(a[..<eq])
+                out.append(name == "--host" ? "--hostname" : name)
+                out.append(String(a[a.index(after: eq)...]))
+            } else {
+                out.append(a)
+            }
         }
         vaporArguments = out
     }

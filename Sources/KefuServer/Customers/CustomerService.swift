@@ -24,6 +24,9 @@ struct CustomerService {
         if let t = input.tier, !t.isEmpty, CustomerTier(rawValue: t) == nil {
             problems.append(FieldProblem(field: prefix + "tier", message: "客户等级无效：\(t)"))
         }
+        if let a = input.address, a.hasOverlongPart {
+            problems.append(FieldProblem(field: prefix + "address", message: "地址各项不能超过 \(Address.maxPartLength) 个字符"))
+        }
         if let id = input.idNumber, id.count > 32 {
             problems.append(FieldProblem(field: prefix + "idNumber", message: "证件号码过长"))
         }

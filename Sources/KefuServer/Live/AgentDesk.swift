@@ -18,7 +18,8 @@ struct AgentDesk {
         var customerId: String?
         var customerName: String?
         var customerTier: String?
-        var openOrders: [WorkOrderRow]
+        /// Nil when empty, so the pop says "无" instead of an empty heading.
+        @NilIfEmpty var openOrders: [WorkOrderRow]
         var holdSinceMillis: Int64?
         var newOrderHref: String
     }

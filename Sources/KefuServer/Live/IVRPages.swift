@@ -3,7 +3,7 @@ import Fluent
 import KefuCore
 
 /// The admin's voice-menu editor (R3.3): welcome, wait offer, voicemail prompt, menus with
-/// their keys; a simulator that walks the tree by key presses; the JSON export for the switch.
+/// their keys (targets chosen by Chinese name, stored as codes); a simulator that walks the tree by key presses; the JSON export for the switch.
 struct IVRPages {
     func register(_ routes: RoutesBuilder, api: RoutesBuilder) {
         let admin = routes.requiring(.adminSettings)
@@ -13,16 +13,11 @@ struct IVRPages {
         api.requiring(.adminSettings).get("ivr", use: export)
     }
 
-    struct MenuForm: Encodable { var index: Int; var id: String; var prompt: String; var options: String }
     struct StepView: Encodable { var menu: String; var prompt: String; var key: String?; var outcome: String? }
     struct Context: Encodable {
         var page: PageContext; var version: Int; var hotline: String; var welcome: String; var welcomeSample: String
         var waitOfferSeconds: String; var waitOfferPrompt: String; var voicemailPrompt: String; var root: String
-        var menus: [MenuForm]; var keys: String; var steps: [StepView]; var end: String?; var error: String?
-    }
-
-    static func optionLines(_ node: IVRMenuNode) -> String {
-        node.options.map { "\($0.key) | \($0.label) | \($0.target.spelling)" }.joined(separator: "\n")
+        var menus: [IVRMenuForm.MenuRow]; var keys: String; var steps: [StepView]; var end: String?; var error: String?
     }
 
     func page(req: Request) async throws -> Response {
@@ -30,14 +25,7 @@ struct IVRPages {
     }
 
     func render(_ req: Request, menu: IVRMenu, drafts: [String: String]?, error: KefuError?) async throws -> Response {
-        var forms = menu.menus.enumerated().map { i, m in MenuForm(index: i, id: m.id, prompt: m.prompt, options: Self.optionLines(m)) }
-        if let d = drafts {
-            forms = (0..<(forms.count + 1)).compactMap { i in
-                guard d["menu\(i)_id"] != nil else { return nil }
-                return MenuForm(index: i, id: d["menu\(i)_id"] ?? "", prompt: d["menu\(i)_prompt"] ?? "", options: d["menu\(i)_options"] ?? "")
-            }
-        }
-        forms.append(MenuForm(index: forms.count, id: "", prompt: "", options: ""))
+        let forms = drafts.map { IVRMenuForm.rows($0, saved: menu, problems: error?.fields ?? []) } ?? IVRMenuForm.rows(menu)
         let keys = (req.query[String.self, at: "keys"] ?? "").split(whereSeparator: { $0 == "," || $0 == " " }).map(String.init)
         var steps: [StepView] = []
         var end: String?
@@ -45,7 +33,7 @@ struct IVRPages {
             let walk = IVRWalk(menu: menu, keys: keys)
             steps = walk.steps.map { StepView(menu: $0.menu, prompt: $0.prompt, key: $0.key, outcome: $0.outcome) }
             switch walk.end {
-            case .queue(let q): end = "转入人工队列「\(q)」：等待时每 \(menu.waitOfferSeconds) 秒播报“\(menu.waitOfferPrompt)”；无空闲坐席时转留言。"
+            case .queue(let q): end = "\(IVRTarget.queue(q).label(in: menu))：等待时每 \(menu.waitOfferSeconds) 秒播报“\(menu.waitOfferPrompt)”；无空闲坐席时转留言。"
             case .voicemail: end = "留言信箱：“\(menu.voicemailPrompt)” 留言将生成工单交申告处理员回复。"
             case .info(let t): end = "播报：\(t)"
             case .stillInMenu(let m): end = "停留在菜单「\(m)」，等待按键。"
@@ -64,32 +52,19 @@ struct IVRPages {
         return res
     }
 
-    /// Rebuilds the tree from the form: per menu an id, a prompt and `键 | 说明 | 目标` lines.
+    /// Rebuilds the tree from the form: per menu an id and a prompt (`menu<i>_id`, `_prompt`),
+    /// per key a row `menu<i>_opt<n>_key`, `_label`, `_target` (the stored spelling) and `_detail`.
     func save(req: Request) async throws -> Response {
         let f = try req.content.decode([String: String].self)
         let current = try await IVRService.current(on: req.db)
         do {
             var problems: [FieldProblemDTO] = []
             var menus: [IVRMenuNode] = []
-            var i = 0
-            while let rawId = f["menu\(i)_id"] {
-                defer { i += 1 }
-                let id = rawId.trimmingCharacters(in: .whitespaces)
-                let prompt = (f["menu\(i)_prompt"] ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
-                let lines = (f["menu\(i)_options"] ?? "").split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
-                if id.isEmpty && prompt.isEmpty && lines.isEmpty { continue }
-                var options: [IVROption] = []
-                for (n, line) in lines.enumerated() {
-                    let parts = line.split(separator: "|", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
-                    guard parts.count == 3, let target = IVRTarget(spelling: parts[2]) else {
-                        problems.append(.init(field: "menu\(i)_options", message: "菜单「\(id)」第 \(n + 1) 行须为“键 | 说明 | 目标”，目标如 queue:宽带、menu:billing、voicemail、info:文字、back。"))
-                        continue
-                    }
-                    options.append(IVROption(key: parts[0], label: parts[1], target: target))
-                }
-                menus.append(IVRMenuNode(id: id, prompt: prompt, options: options))
+            switch IVRMenuForm.menus(f) {
+            case .success(let m): menus = m
+            case .failure(let e): problems = e.fields
             }
-            guard let wait = Int((f["waitOfferSeconds"] ?? "").trimmingCharacters(in: .whitespaces)) else {
+            guard let wait = FormRows.int(f["waitOfferSeconds"] ?? "") else {
                 throw KefuError.invalid(problems + [.init(field: "waitOfferSeconds", message: "等待提示间隔须为整数秒。")])
             }
             if !problems.isEmpty { throw KefuError.invalid(problems) }

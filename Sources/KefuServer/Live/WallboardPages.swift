@@ -9,10 +9,8 @@ struct WallboardPages {
     func register(_ routes: RoutesBuilder, api: RoutesBuilder) {
         let lead = routes.requiring(.shiftBoard)
         lead.get("wallboard", use: page)
-        lead.webSocket("wallboard", "ws", shouldUpgrade: { req in
-            // Browsers send cookies with a cross-site WebSocket too: only our own pages may open one.
-            OriginCheck.isSameOrigin(req) ? [:] : nil
-        }, onUpgrade: socket)
+        // Browsers send cookies with a cross-site WebSocket too: only our own pages may open one.
+        lead.grouped(SameOriginMiddleware()).webSocket("wallboard", "ws", onUpgrade: socket)
         lead.post("wallboard", "emergency", "apply", use: apply)
         lead.post("wallboard", "emergency", "mode", use: mode)
         lead.post("wallboard", "groups", use: saveGroups)
@@ -26,10 +24,20 @@ struct WallboardPages {
 
     struct GroupRow: Encodable { var field: String; var label: String; var members: String }
     struct StateRow: Encodable { var code: String; var label: String; var count: Int }
+    /// One queue's row, named in Chinese, with its figures past threshold flagged.
+    struct QueueRow: Encodable {
+        var queue: String; var label: String; var waiting: Int; var longestWaitSeconds: Int; var answered: Int; var abandoned: Int
+        var serviceLevel: String; var answerRate: String; var waitingAlert: Bool; var longestAlert: Bool; var serviceLevelAlert: Bool
+    }
     struct Context: Encodable {
         var page: PageContext; var big: Bool; var snapshot: LiveSnapshot; var states: [StateRow]
         var recommendation: EmergencyRecommendation?; @NilIfEmpty var applied: [String]; var automatic: Bool; var clock: String; var timeZone: String
         var groups: [GroupRow]; var acdOn: Bool; var error: String?; var longestWait: String; var serviceLevel: String; var answerRate: String
+        var queues: [QueueRow]; var thresholds: WallboardThresholds
+        var waitingAlert: Bool; var longestAlert: Bool; var serviceLevelAlert: Bool
+        /// The snapshot the page was drawn from and the queue names, as JSON for wallboard.js,
+        /// which ticks the clock and the waits every second from it until the next event.
+        var snapshotJSON: String; var queueLabelsJSON: String; var serviceLevelTargetText: String
     }
 
     static func percent(_ v: Double?) -> String { v.map { String(format: "%.1f%%", $0 * 100) } ?? "—" }
@@ -44,21 +52,51 @@ struct WallboardPages {
             StateRow(code: code, label: AgentState(code: code, reason: nil)?.label ?? code, count: snapshot.agentsByState[code] ?? 0)
         }
         let tz = req.kefu.settings.timeZone
-        let ctx = Context(page: PageContext(req, user: try req.user(), title: "实时监控"), big: req.query[String.self, at: "big"] == "1",
+        let big = req.query[String.self, at: "big"] == "1"
+        var page = PageContext(req, user: try req.user(), title: "实时监控")
+        page.bare = big
+        let thresholds = WallboardThresholds(serviceLevelSeconds: snapshot.serviceLevelSeconds,
+                                             policy: try await EmergencyCoordinator.policy(on: req.db))
+        let ivr = try await IVRService.current(on: req.db)
+        let labels = QueueNames.labels(snapshot.queues.map(\.queue), ivr: ivr)
+        let queues = snapshot.queues.map { q in
+            QueueRow(queue: q.queue, label: labels[q.queue] ?? q.queue, waiting: q.waiting, longestWaitSeconds: q.longestWaitSeconds,
+                     answered: q.answered, abandoned: q.abandoned, serviceLevel: Self.percent(q.serviceLevel), answerRate: Self.percent(q.answerRate),
+                     waitingAlert: thresholds.waitingExceeded(q.waiting), longestAlert: thresholds.longestWaitExceeded(q.longestWaitSeconds),
+                     serviceLevelAlert: thresholds.serviceLevelMissed(q.serviceLevel))
+        }
+        let encoder = JSONCoding.encoder(timeZone: tz)
+        let snapshotJSON = String(decoding: try encoder.encode(snapshot), as: UTF8.self)
+        let labelsJSON = String(decoding: try JSONEncoder().encode(labels), as: UTF8.self)
+        let ctx = Context(page: page, big: big,
                           snapshot: snapshot, states: states, recommendation: state.open,
                           applied: state.applied.map { "\(PageFormat.dateTime($0.appliedAt, tz)) 第\($0.stageNumber)步：\($0.action.groupsText) \($0.action.seats) 人（\($0.appliedBy ?? "自动")）" },
-                          automatic: state.mode == .automatic, clock: String(PageFormat.dateTime(snapshot.at, tz).suffix(5)),
+                          automatic: state.mode == .automatic, clock: Self.clock(snapshot.at, tz),
                           timeZone: tz.identifier,
                           groups: AgentGroup.allCases.map { GroupRow(field: "g_" + $0.rawValue, label: $0.label, members: (roster[$0] ?? []).joined(separator: " ")) },
                           acdOn: try await BuiltInACD.isOn(req.db),
                           error: error?.reason, longestWait: Self.duration(snapshot.longestWaitSeconds),
-                          serviceLevel: Self.percent(snapshot.serviceLevel), answerRate: Self.percent(snapshot.answerRate))
+                          serviceLevel: Self.percent(snapshot.serviceLevel), answerRate: Self.percent(snapshot.answerRate),
+                          queues: queues, thresholds: thresholds,
+                          waitingAlert: thresholds.waitingExceeded(snapshot.waiting),
+                          longestAlert: thresholds.longestWaitExceeded(snapshot.longestWaitSeconds),
+                          serviceLevelAlert: thresholds.serviceLevelMissed(snapshot.serviceLevel),
+                          snapshotJSON: snapshotJSON, queueLabelsJSON: labelsJSON,
+                          serviceLevelTargetText: String(format: "%.0f%%", thresholds.serviceLevelTarget * 100))
         let res = try await req.view.render("wallboard", ctx).encodeResponse(for: req)
         if let error { res.status = error.status }
         return res
     }
 
     static func duration(_ s: Int) -> String { String(format: "%d:%02d", s / 60, s % 60) }
+
+    /// HH:mm:ss in the center's zone; the browser keeps it ticking.
+    static func clock(_ d: Date, _ tz: TimeZone) -> String {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = tz
+        let c = calendar.dateComponents([.hour, .minute, .second], from: d)
+        return String(format: "%02d:%02d:%02d", c.hour ?? 0, c.minute ?? 0, c.second ?? 0)
+    }
 
     func socket(req: Request, ws: WebSocket) async {
         let hub = req.application.wallboard

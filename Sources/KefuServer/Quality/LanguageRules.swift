@@ -42,8 +42,13 @@ struct LanguageRules: Sendable {
     }
 
     /// Called inside the transaction of every change to lexicon, scorecard or greeting days.
+    /// A fresh random tag rather than a counter: the engine cache belongs to the process, and
+    /// one process may serve several databases (each test has its own), whose counters would
+    /// otherwise name different rules with the same number.
     static func bumpRevision(on db: Database) async throws {
-        let next = try await revision(on: db) + 1
+        let current = try await revision(on: db)
+        var next = Int.random(in: 1...Int.max)
+        while next == current { next = Int.random(in: 1...Int.max) }
         try await AppSettings.set(revisionKey, String(next), on: db)
     }
 

@@ -32,8 +32,9 @@ struct IdempotencyMiddleware: AsyncMiddleware {
         let slot = Slot(workId: user.workId, method: request.method.rawValue, path: request.url.path, key: key)
         let db = request.db
         let started = ContinuousClock.now
-        while true {
-            if try await slot.claim(hash: hash, now: request.now, on: db) {
+        // Bounded: a repeat waits for a first request still running at most `waitForFirst`.
+        while ContinuousClock.now - started < Self.waitForFirst {
+            if try await slot.claim(hash: hash, now: Date(), on: db) {
                 return try await runFirst(request, next: next, slot: slot)
             }
             switch try await slot.stored(on: db) {
@@ -50,12 +51,12 @@ struct IdempotencyMiddleware: AsyncMiddleware {
                     res.body = .init(string: row.body ?? "")
                     return res
                 }
-                guard ContinuousClock.now - started < Self.waitForFirst else {
-                    throw KefuError(.conflict, "idempotency_key_in_progress", "使用该 Idempotency-Key 的第一个请求仍在处理中，请稍后重试。")
-                }
                 try await Task.sleep(for: .milliseconds(100))
             }
         }
+        var busy = KefuError(.conflict, "idempotency_key_in_progress", "使用该 Idempotency-Key 的第一个请求仍在处理中，请稍后重试。")
+        busy.headers.replaceOrAdd(name: .retryAfter, value: "1")
+        throw busy
     }
 
     /// Runs the request that claimed the key and keeps its answer if it succeeded.

@@ -74,6 +74,15 @@ final class OnceClaim: Sendable {
     }
 }
 
+/// Forgets used form tokens and expired idempotency keys (run by the sweeper's housekeeping).
+/// Both live by the wall clock, not a training center's simulated one.
+enum SubmissionRecords {
+    static func purge(on db: any Database, now: Date) async throws {
+        try await OnceToken.purge(on: db, now: now)
+        try await IdempotencyMiddleware.purge(on: db, now: now)
+    }
+}
+
 /// Another submit of the same form already used the token.
 struct OnceTokenUsed: Error {}
 
@@ -89,7 +98,7 @@ extension Request {
         if let location = try await earlierResult(form: form, token: sent, fallback: fallback) {
             return redirect(to: location, notice: OnceToken.repeatNotice)
         }
-        let claim = OnceClaim(form: form, token: sent, workId: auth.get(User.self)?.workId, now: now)
+        let claim = OnceClaim(form: form, token: sent, workId: auth.get(User.self)?.workId, now: Date())
         let outcome: OnceToken.Outcome
         do {
             outcome = try await OnceClaim.$current.withValue(claim) { try await create() }

@@ -10,3 +10,13 @@ enum OriginCheck {
         return originAuthority.lowercased() == host.lowercased()
     }
 }
+
+/// Refuses (403) a request whose Origin is another site, before anything is upgraded or done.
+struct SameOriginMiddleware: AsyncMiddleware {
+    func respond(to request: Request, chainingTo next: AsyncResponder) async throws -> Response {
+        guard OriginCheck.isSameOrigin(request) else {
+            throw KefuError(.forbidden, "foreign_origin", "不接受来自其他网站的连接。")
+        }
+        return try await next.respond(to: request)
+    }
+}

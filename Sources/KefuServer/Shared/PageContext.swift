@@ -15,6 +15,8 @@ struct PageContext: Encodable {
     var simulatedNow: String?
     /// A fresh one-time token for the page's create forms (`_once`, see OnceToken).
     var once = OnceToken.issue()
+    /// A full-screen page (the wallboard's big screen on a wall): no header and no menu.
+    var bare = false
 
     init(_ req: Request, user: User?, title: String) {
         self.title = title

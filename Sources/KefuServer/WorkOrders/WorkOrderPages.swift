@@ -11,12 +11,14 @@ struct WorkOrderPages {
         routes.requiring(.workOrderWrite).post("work-orders", "new", use: create)
         routes.requiring(.workOrderRead).get("work-orders", ":id", use: detail)
         WorkOrderActionPages().register(routes)
+        Reminders().register(routes)
     }
 
     struct WorkspaceContext: Encodable {
         var page: PageContext
         @NilIfEmpty var orders: [WorkOrderRow]
-        @NilIfEmpty var notifications: [NotificationRow]
+        @NilIfEmpty var notifications: [Reminders.Row]
+        var unreadCount: Int
         var counts: [String: Int]
         var desk: AgentDesk.Panel?
     }
@@ -28,15 +30,13 @@ struct WorkOrderPages {
         let tz = req.kefu.settings.timeZone
         let mine = try await WorkOrder.query(on: req.db).filter(\.$ownerWorkId == user.workId)
             .filter(\.$status != WorkOrderStatus.closed.rawValue).limit(500).all()
-        let notes = try await KefuNotification.query(on: req.db)
-            .group(.or) { $0.filter(\.$recipientWorkId == user.workId).filter(\.$recipientRole == user.role) }
-            .sort(\.$createdAt, .descending).limit(10).all()
+        let reminders = try await Reminders.rows(req, user: user)
         let rows = WorkOrderRow.sortForWorkspace(mine).map { WorkOrderRow($0, now: req.now, timeZone: tz) }
         let counts = ["open": rows.count, "overdue": rows.filter { $0.urgency == "overdue" }.count,
                       "near": rows.filter { $0.urgency == "near" }.count]
         return try await req.view.render("workspace", WorkspaceContext(
             page: PageContext(req, user: user, title: "我的工作台"), orders: rows,
-            notifications: notes.map { NotificationRow(message: $0.message, at: PageFormat.dateTime($0.createdAt, tz), workOrderId: $0.workOrderID?.uuidString) },
+            notifications: reminders.rows, unreadCount: reminders.unread,
             counts: counts, desk: user.can(.chatServe) ? try await AgentDesk.panel(req, user: user) : nil))
     }
 
@@ -113,7 +113,8 @@ struct WorkOrderPages {
         var page: PageContext
         var form: NewForm
         var types: [Choice]; var channels: [Choice]; var priorities: [Choice]
-        var matches: [CustomerMatch]
+        /// Nil when empty: the "new customer" choice only makes sense next to found ones.
+        @NilIfEmpty var matches: [CustomerMatch]
         var errors: [FieldProblemDTO]
         var errorText: String?
         var duplicate: WorkOrderRow?

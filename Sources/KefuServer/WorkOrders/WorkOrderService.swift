@@ -59,8 +59,7 @@ struct WorkOrderService {
             }
         }
         if let a = input.address {
-            let parts = [a.city, a.district, a.town, a.street, a.estate, a.building, a.unit, a.floor, a.door, a.landmark]
-            if parts.contains(where: { ($0?.count ?? 0) > 100 }) { problems.append(.init(field: "address", message: "地址各项不能超过 100 个字符")) }
+            if a.hasOverlongPart { problems.append(.init(field: "address", message: "地址各项不能超过 \(Address.maxPartLength) 个字符")) }
         }
         if let p = input.promisedReplyAt, p < now {
             problems.append(.init(field: "promisedReplyAt", message: "承诺答复时间不能早于现在"))

@@ -55,8 +55,8 @@ enum ForecastView {
                      ape: $0.ape.map { String(format: "%.1f%%", $0 * 100) } ?? "—")
         }
         return Context(
-            page: page, id: f.run.id!.uuidString, month: f.run.month, method: f.result.method.rawValue, requested: f.run.requestedMethod,
-            backtests: f.result.backtests.map { Backtest(method: $0.method.rawValue, mape: String(format: "%.1f%%", $0.mape * 100),
+            page: page, id: f.run.id!.uuidString, month: f.run.month, method: f.result.method.label, requested: f.run.requestedMethod,
+            backtests: f.result.backtests.map { Backtest(method: $0.method.label, mape: String(format: "%.1f%%", $0.mape * 100),
                                                          wape: String(format: "%.1f%%", $0.wape * 100), chosen: $0.method == f.result.method) },
             backtestDays: backtestDays,
             slotChart: chosen.map { SVGChart.lines(labels: slotLabels, series: [.init(name: "回测 WAPE（按时段，%）", color: "#722ed1", values: $0.slotWAPE.map { $0 * 100 })], title: "各时段回测误差") } ?? "",

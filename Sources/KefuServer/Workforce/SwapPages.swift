@@ -68,20 +68,22 @@ struct SwapPages {
         struct Form: Content { var day: String?; var peer: String?; var peerDay: String?; var note: String? }
         let form = try req.content.decode(Form.self)
         let user = try req.user()
-        do {
-            guard let day = form.day.flatMap(LocalDay.init) else { throw KefuError.invalid([.init(field: "day", message: "请填写要换出的日期（YYYY-MM-DD）")]) }
-            guard let peer = form.peer?.trimmingCharacters(in: .whitespaces), !peer.isEmpty else { throw KefuError.invalid([.init(field: "peer", message: "请填写对方工号")]) }
-            var peerDay: LocalDay?
-            if let text = form.peerDay?.trimmingCharacters(in: .whitespaces), !text.isEmpty {
-                guard let d = LocalDay(text) else { throw KefuError.invalid([.init(field: "peerDay", message: "换回日期须为 YYYY-MM-DD")]) }
-                peerDay = d
+        return try await req.once(form: "workforce.swap", fallback: "/workforce/me") {
+            do {
+                guard let day = form.day.flatMap(LocalDay.init) else { throw KefuError.invalid([.init(field: "day", message: "请填写要换出的日期（YYYY-MM-DD）")]) }
+                guard let peer = form.peer?.trimmingCharacters(in: .whitespaces), !peer.isEmpty else { throw KefuError.invalid([.init(field: "peer", message: "请填写对方工号")]) }
+                var peerDay: LocalDay?
+                if let text = form.peerDay?.trimmingCharacters(in: .whitespaces), !text.isEmpty {
+                    guard let d = LocalDay(text) else { throw KefuError.invalid([.init(field: "peerDay", message: "换回日期须为 YYYY-MM-DD")]) }
+                    peerDay = d
+                }
+                _ = try await ShiftSwapService(db: req.db, timeZone: req.kefu.settings.timeZone)
+                    .request(month: WorkforceSettings.monthText(day), requester: user.workId, day: day, peer: peer, peerDay: peerDay,
+                             note: form.note ?? "", history: req.history(on: req.db))
+                return .created("/workforce/me", req.redirect(to: "/workforce/me", notice: "换班申请已发给 \(peer)，对方同意后由班长审批"))
+            } catch let e as KefuError {
+                return .refused(try await renderMine(req, error: e))
             }
-            _ = try await ShiftSwapService(db: req.db, timeZone: req.kefu.settings.timeZone)
-                .request(month: WorkforceSettings.monthText(day), requester: user.workId, day: day, peer: peer, peerDay: peerDay,
-                         note: form.note ?? "", history: req.history(on: req.db))
-            return req.redirect(to: "/workforce/me", notice: "换班申请已发给 \(peer)，对方同意后由班长审批")
-        } catch let e as KefuError {
-            return try await renderMine(req, error: e)
         }
     }
 

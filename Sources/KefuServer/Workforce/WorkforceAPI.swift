@@ -68,6 +68,9 @@ struct WorkforceAPI {
     func traffic(req: Request) async throws -> TrafficHistory.ImportResult {
         let q = try req.query.decode(TrafficQuery.self)
         guard let buffer = req.body.data, buffer.readableBytes > 0 else { throw KefuError.badRequest("请求体须为 CSV 文本。") }
+        guard TrafficCSV.hasHeader(String(buffer: buffer)) else {
+            throw KefuError.invalid([.init(field: "csv", message: "第一行须为表头 \(TrafficCSV.header)")])
+        }
         let clock = try ForecastService.clock(req.kefu.settings.timeZone, q.interval ?? 30)
         let result = try await TrafficHistory(db: req.db).importCSV(String(buffer: buffer), clock: clock, now: req.now)
         try await req.history(on: req.db).audit(action: "traffic.imported", objectType: "traffic", objectId: nil,

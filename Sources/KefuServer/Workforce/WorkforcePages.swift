@@ -27,7 +27,10 @@ struct WorkforcePages {
         var error: String?; var pendingSwaps: Int
         /// The swap approval queue is the leads' (R4.5); the planner prepares rosters only.
         var canApproveSwaps: Bool
+        /// The forecast form's method choices, labelled in Chinese; values stay the stored spelling.
+        var methods: [MethodChoice] = ForecastMethod.allCases.map { MethodChoice(value: $0.rawValue, label: $0.label) }
     }
+    struct MethodChoice: Encodable { var value: String; var label: String }
 
     func hub(req: Request) async throws -> Response {
         try await renderHub(req, importResult: nil, error: nil)
@@ -37,7 +40,7 @@ struct WorkforcePages {
         let user = try req.user()
         let zone = req.kefu.settings.timeZone
         let runs = try await ForecastRun.query(on: req.db).sort(\.$createdAt, .descending).limit(20).all().map {
-            RunRow(id: $0.id!.uuidString, month: $0.month, method: $0.method, requested: $0.requestedMethod,
+            RunRow(id: $0.id!.uuidString, month: $0.month, method: ForecastMethod.label(of: $0.method), requested: $0.requestedMethod,
                    createdAt: PageFormat.dateTime($0.createdAt, zone), createdBy: $0.createdBy ?? "")
         }
         let rosters = try await RosterRecord.query(on: req.db).sort(\.$month, .descending).all().map {
@@ -116,19 +119,24 @@ struct WorkforcePages {
     func createForecast(req: Request) async throws -> Response {
         struct Form: Content { var month: String?; var interval: Int?; var method: String? }
         let form = try req.content.decode(Form.self)
-        do {
-            let methodName = form.method ?? "auto"
-            var method: ForecastMethod?
-            if methodName != "auto" {
-                guard let m = ForecastMethod(rawValue: methodName) else { throw KefuError.invalid([.init(field: "method", message: "未知的预测方法 \(methodName)")]) }
-                method = m
+        // Computing comes before the write, so only a repeat after the first finished is
+        // caught here; a second run made meanwhile is a harmless extra forecast.
+        return try await req.once(form: "workforce.forecast", fallback: "/workforce") {
+            do {
+                let methodName = form.method ?? "auto"
+                var method: ForecastMethod?
+                if methodName != "auto" {
+                    guard let m = ForecastMethod(rawValue: methodName) else { throw KefuError.invalid([.init(field: "method", message: "未知的预测方法 \(methodName)")]) }
+                    method = m
+                }
+                let run = try await ForecastService(db: req.db, timeZone: req.kefu.settings.timeZone)
+                    .run(month: form.month ?? "", intervalMinutes: form.interval ?? 30, method: method, actor: try req.user().workId, now: req.now)
+                try await req.history(on: req.db).audit(action: "forecast.created", objectType: "forecast", objectId: run.id?.uuidString, after: "\(run.month) \(run.method)")
+                let location = "/workforce/forecasts/\(run.id!.uuidString)"
+                return .created(location, req.redirect(to: location))
+            } catch let e as KefuError {
+                return .refused(try await renderHub(req, importResult: nil, error: e))
             }
-            let run = try await ForecastService(db: req.db, timeZone: req.kefu.settings.timeZone)
-                .run(month: form.month ?? "", intervalMinutes: form.interval ?? 30, method: method, actor: try req.user().workId, now: req.now)
-            try await req.history(on: req.db).audit(action: "forecast.created", objectType: "forecast", objectId: run.id?.uuidString, after: "\(run.month) \(run.method)")
-            return req.redirect(to: "/workforce/forecasts/\(run.id!.uuidString)")
-        } catch let e as KefuError {
-            return try await renderHub(req, importResult: nil, error: e)
         }
     }
 

@@ -2,7 +2,7 @@ import Fluent
 import Vapor
 import KefuCore
 
-/// Shift templates, rostering rules (JSON, validated by KefuCore) and each person's
+/// Shift templates and rostering rules (forms in Chinese, validated by KefuCore, stored as JSON) and each person's
 /// rostering profile: contract hours, night shifts, preferred shifts, leave days.
 struct WorkforceSetupPages {
     func register(_ routes: RoutesBuilder) {
@@ -17,16 +17,40 @@ struct WorkforceSetupPages {
         var workId: String; var name: String; var weeklyHours: String; var nightAllowed: Bool; var reserveEligible: Bool
         var skills: String; var preferred: String; var unavailable: String
     }
-    struct Context: Encodable { var page: PageContext; var templates: String; var rules: String; var profiles: [Profile]; var error: String? }
+    struct Context: Encodable {
+        var page: PageContext; var templates: [WorkforceSetupForms.TemplateRow]; var templatesError: String?
+        var rules: [WorkforceSetupForms.RuleField]; var rulesError: String?
+        /// The stored documents, read-only, for export ("高级：JSON").
+        var templatesJSON: String; var rulesJSON: String
+        var profiles: [Profile]; var error: String?
+    }
 
-    func page(req: Request) async throws -> Response { try await render(req, templates: nil, rules: nil, error: nil) }
+    /// What a refused save sends back into the form: the fields exactly as typed and the reasons.
+    enum Draft { case templates([String: String]), rules([String: String]) }
 
-    func render(_ req: Request, templates: String?, rules: String?, error: KefuError?) async throws -> Response {
+    func page(req: Request) async throws -> Response { try await render(req, draft: nil, error: nil) }
+
+    func render(_ req: Request, draft: Draft?, error: KefuError?) async throws -> Response {
         let agents = try await RosterService(db: req.db, timeZone: req.kefu.settings.timeZone).agents()
-        let savedTemplates = WorkforceSettings.json(try await WorkforceSettings.templates(on: req.db), pretty: true)
-        let savedRules = WorkforceSettings.json(try await WorkforceSettings.rules(on: req.db), pretty: true)
+        let savedTemplates = try await WorkforceSettings.templates(on: req.db)
+        let savedRules = try await WorkforceSettings.rules(on: req.db)
+        let problems = error?.fields ?? []
+        var templateRows = WorkforceSetupForms.rows(savedTemplates)
+        var typedRules: [String: String]?
+        var templatesError: String?, rulesError: String?
+        switch draft {
+        case .templates(let form)?:
+            templateRows = WorkforceSetupForms.rows(form, problems: problems)
+            templatesError = problems.filter { $0.field == "templates" }.map(\.message).joined(separator: "；")
+        case .rules(let form)?:
+            typedRules = form
+            rulesError = error?.reason
+        case nil: break
+        }
         let ctx = Context(page: PageContext(req, user: try req.user(), title: "班次、规则与人员"),
-                          templates: templates ?? savedTemplates, rules: rules ?? savedRules,
+                          templates: templateRows, templatesError: templatesError?.isEmpty == false ? templatesError : nil,
+                          rules: WorkforceSetupForms.ruleFields(savedRules, typed: typedRules, problems: problems), rulesError: rulesError,
+                          templatesJSON: WorkforceSettings.json(savedTemplates, pretty: true), rulesJSON: WorkforceSettings.json(savedRules, pretty: true),
                           profiles: agents.map { Profile(workId: $0.workId, name: $0.name, weeklyHours: String(format: "%g", $0.weeklyHours),
                                                          nightAllowed: $0.nightAllowed, reserveEligible: $0.isReserveEligible,
                                                          skills: $0.skills.joined(separator: ","), preferred: $0.preferredShifts.joined(separator: ","),
@@ -37,37 +61,26 @@ struct WorkforceSetupPages {
         return res
     }
 
-    struct JSONForm: Content { var json: String? }
-
+    /// One row per template (`t<n>_code`, `_name`, `_start`, `_end`, `_breaks`), in row order.
     func saveTemplates(req: Request) async throws -> Response {
-        let text = try req.content.decode(JSONForm.self).json ?? ""
-        do {
-            let templates: [ShiftTemplate]
-            do { templates = try JSONDecoder().decode([ShiftTemplate].self, from: Data(text.utf8)) } catch {
-                throw KefuError.invalid([.init(field: "templates", message: "班次须为 JSON 数组：\(error)")])
-            }
-            guard !templates.isEmpty else { throw KefuError.invalid([.init(field: "templates", message: "至少需要一个班次")]) }
-            guard Set(templates.map(\.code)).count == templates.count else { throw KefuError.invalid([.init(field: "templates", message: "班次代码不能重复")]) }
-            do { for t in templates { try t.validate() } } catch let e as WorkforceError { throw KefuError(e) }
+        let form = try req.content.decode([String: String].self)
+        switch WorkforceSetupForms.templates(form) {
+        case .failure(let e):
+            return try await render(req, draft: .templates(form), error: e)
+        case .success(let templates):
             try await WorkforceSettings.save(req, key: WorkforceSettings.templatesKey, json: WorkforceSettings.json(templates), action: "workforce.templates_saved")
             return req.redirect(to: "/workforce/setup", notice: "班次已保存，新生成的排班表起生效")
-        } catch let e as KefuError {
-            return try await render(req, templates: text, rules: nil, error: e)
         }
     }
 
     func saveRules(req: Request) async throws -> Response {
-        let text = try req.content.decode(JSONForm.self).json ?? ""
-        do {
-            let rules: RosterRules
-            do { rules = try JSONDecoder().decode(RosterRules.self, from: Data(text.utf8)) } catch {
-                throw KefuError.invalid([.init(field: "rules", message: "规则须为 JSON 对象：\(error)")])
-            }
-            do { try rules.validate() } catch let e as WorkforceError { throw KefuError(e) }
+        let form = try req.content.decode([String: String].self)
+        switch WorkforceSetupForms.rules(form) {
+        case .failure(let e):
+            return try await render(req, draft: .rules(form), error: e)
+        case .success(let rules):
             try await WorkforceSettings.save(req, key: WorkforceSettings.rulesKey, json: WorkforceSettings.json(rules), action: "workforce.rules_saved")
             return req.redirect(to: "/workforce/setup", notice: "排班规则已保存")
-        } catch let e as KefuError {
-            return try await render(req, templates: nil, rules: text, error: e)
         }
     }
 
@@ -103,7 +116,7 @@ struct WorkforceSetupPages {
             }
             return req.redirect(to: "/workforce/setup", notice: "已保存 \(workId) 的排班资料")
         } catch let e as KefuError {
-            return try await render(req, templates: nil, rules: nil, error: e)
+            return try await render(req, draft: nil, error: e)
         }
     }
 }

@@ -1,0 +1,82 @@
+import Vapor
+import Fluent
+import SQLKit
+
+/// Who has read which reminder. A reminder may be addressed to a role (every shift lead),
+/// so "read" belongs to the reader, not to the reminder.
+final class NotificationRead: Model, @unchecked Sendable {
+    static let schema = "notification_reads"
+    @ID(key: .id) var id: UUID?
+    @Field(key: "notification_id") var notificationID: UUID
+    @Field(key: "work_id") var workId: String
+    @Field(key: "read_at") var readAt: Date
+
+    init() {}
+}
+
+/// The reminders on the agent's workspace: unread first, each can be marked read, or all
+/// at once. Only the reminders addressed to the signed-in person (or their role) are theirs
+/// to mark.
+struct Reminders {
+    struct Row: Encodable { var id: String; var message: String; var at: String; var workOrderId: String?; var read: Bool }
+
+    static let shown = 15
+
+    func register(_ routes: RoutesBuilder) {
+        let own = routes.requiring(.workOrderWrite)
+        own.post("workspace", "reminders", "read-all", use: markAll)
+        own.post("workspace", "reminders", ":id", "read", use: markOne)
+    }
+
+    /// The person's reminders, unread first, newest first within each.
+    static func rows(_ req: Request, user: User) async throws -> (rows: [Row], unread: Int) {
+        let notes = try await addressed(to: user, on: req.db).sort(\.$createdAt, .descending).limit(100).all()
+        let ids = notes.compactMap(\.id)
+        let read = ids.isEmpty ? Set<UUID>() : Set(try await NotificationRead.query(on: req.db)
+            .filter(\.$workId == user.workId).filter(\.$notificationID ~~ ids).all().map(\.notificationID))
+        let tz = req.kefu.settings.timeZone
+        let rows = notes.compactMap { n -> Row? in
+            guard let id = n.id else { return nil }
+            return Row(id: id.uuidString, message: n.message, at: PageFormat.dateTime(n.createdAt, tz),
+                       workOrderId: n.workOrderID?.uuidString, read: read.contains(id))
+        }
+        let unread = rows.filter { !$0.read }
+        return (Array((unread + rows.filter(\.read)).prefix(shown)), unread.count)
+    }
+
+    static func addressed(to user: User, on db: any Database) -> QueryBuilder<KefuNotification> {
+        KefuNotification.query(on: db).group(.or) { $0.filter(\.$recipientWorkId == user.workId).filter(\.$recipientRole == user.role) }
+    }
+
+    func markOne(req: Request) async throws -> Response {
+        let user = try req.user()
+        guard let id = req.parameters.get("id", as: UUID.self),
+              try await Self.addressed(to: user, on: req.db).filter(\.$id == id).first() != nil else {
+            throw KefuError.notFound("提醒")
+        }
+        try await Self.markRead([id], by: user.workId, on: req.db)
+        return req.redirect(to: "/workspace")
+    }
+
+    func markAll(req: Request) async throws -> Response {
+        let user = try req.user()
+        let ids = try await Self.addressed(to: user, on: req.db).sort(\.$createdAt, .descending).limit(1000).all().compactMap(\.id)
+        try await Self.markRead(ids, by: user.workId, on: req.db)
+        return req.redirect(to: "/workspace", notice: "提醒已全部标为已读")
+    }
+
+    static func markRead(_ ids: [UUID], by workId: String, on db: any Database) async throws {
+        guard !ids.isEmpty else { return }
+        let now = Date()
+        try await db.writeTransaction { tx in
+            let sql = try tx.sql()
+            for id in ids {
+                try await sql.raw("""
+                    INSERT INTO notification_reads (id, notification_id, work_id, read_at)
+                    VALUES (\(bind: UUID()), \(bind: id), \(bind: workId), \(bind: now))
+                    ON CONFLICT (notification_id, work_id) DO NOTHING
+                    """).run()
+            }
+        }
+    }
+}
