@@ -183,3 +183,13 @@ document.addEventListener("DOMContentLoaded", () => {
     form.scrollIntoView({ behavior: "smooth", block: "nearest" });
   });
 });
+
+// Error page: "返回上一页" goes back when there is a page to go back to (the link's own
+// target, the home page, works without JavaScript).
+document.addEventListener("click", (e) => {
+  const link = e.target.closest && e.target.closest("a[data-history-back]");
+  if (link && window.history.length > 1) {
+    e.preventDefault();
+    window.history.back();
+  }
+});

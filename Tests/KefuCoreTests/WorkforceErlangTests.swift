@@ -203,7 +203,7 @@ private enum Reference {
         #expect(try RuleOfThumb.seats(busyHourCalls: 0.3, maxCallsPerAgentPerHour: 0.1) == 3)
         #expect(try RuleOfThumb.seats(busyHourCalls: 0, maxCallsPerAgentPerHour: 12) == 0)
         #expect(throws: WorkforceError.invalidInput(field: "max-calls-per-agent",
-                                                    reason: "每名座席每小时最多接听量必须大于 0")) {
+                                                    reason: "每名座席每小时最多接听量必须在 0.1–1000 之间")) {
             try RuleOfThumb.seats(busyHourCalls: 10, maxCallsPerAgentPerHour: 0)
         }
         #expect(throws: WorkforceError.self) { try RuleOfThumb.seats(busyHourCalls: -1, maxCallsPerAgentPerHour: 10) }

@@ -246,6 +246,25 @@ struct IdempotencyTests {
         }
     }
 
+    @Test func parallelCreatesOfOneNumberMakeOneCustomer() async throws {
+        try await withKefu { app, u in
+            let customer = try JSONSerialization.data(withJSONObject: ["name": "孙八", "phone": "13100131000"])
+            let order = try JSONSerialization.data(withJSONObject: newOrderBody(phone: "13100131000"))
+            let statuses = try await withThrowingTaskGroup(of: HTTPStatus.self) { group in
+                for i in 0..<6 {
+                    group.addTask {
+                        i % 2 == 0
+                            ? try await Self.call(app, .POST, "/customers", token: u.agent, key: nil, data: customer).0
+                            : try await Self.call(app, .POST, "/work-orders", token: u.agent, key: nil, data: order).0
+                    }
+                }
+                return try await group.reduce(into: [HTTPStatus]()) { $0.append($1) }
+            }
+            #expect(statuses.allSatisfy { [.ok, .created].contains($0) })
+            #expect(try await Customer.query(on: app.db).count() == 1)
+        }
+    }
+
     @Test func orderFormWithAKnownNumberUsesThatCustomer() async throws {
         try await withKefu { app, u in
             let first = try await api(app, .POST, "/work-orders", token: u.agent, body: newOrderBody(type: "complaint", phone: "13800138000"))

@@ -105,6 +105,22 @@ struct SafetyTests {
         }
     }
 
+    @Test func anAdminPasswordResetLiftsTheLockAndEndsOldTokens() async throws {
+        try await withKefu { app, u in
+            try await LoginFailure(key: "account:1001", failures: app.kefu.settings.loginThrottle.lockAfter, lastFailureAt: Date()).create(on: app.db)
+            let admin = try await PageSession.signIn(app, "9001")
+            let (status, _) = try await admin.post("/admin/users/1001", ["password": "new-secret-456"])
+            #expect(status == .seeOther)
+            let old = try await api(app, .GET, "/work-orders", token: u.agent).status
+            #expect(old == .unauthorized)
+            var signedIn = HTTPStatus.internalServerError
+            try await app.testing().test(.POST, "/api/v1/session", beforeRequest: { req in
+                try req.content.encode(["workId": "1001", "password": "new-secret-456"])
+            }, afterResponse: { res in signedIn = res.status })
+            #expect(signedIn == .ok)
+        }
+    }
+
     @Test func unknownAndKnownAccountsCostTheSameBcryptWork() async throws {
         try await withKefu { app, _ in
             func time(_ workId: String) async throws -> Double {

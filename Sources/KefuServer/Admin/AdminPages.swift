@@ -88,15 +88,24 @@ struct AdminPages {
                 if a == "no", u.id == (try req.user()).id { throw KefuError.conflict("self_deactivate", "不能停用自己的账号。") }
                 u.active = a != "no"
             }
+            var passwordReset = false
             if let p = f["password"], !p.isEmpty {
                 guard p.count >= 8 else { throw KefuError.invalid([.init(field: "password", message: "密码至少 8 位")]) }
                 u.passwordHash = try await req.password.async.hash(p)
+                passwordReset = true
             }
             if let d = f["department"] {
                 u.$department.id = d.isEmpty ? nil : try await UserAdmin(db: req.db, now: req.now).existingDepartment(named: d).id
             }
             try await u.save(on: req.db)
-            try await req.history().audit(action: "user.update", objectType: "user", objectId: workId, before: before, after: "\(u.role) active=\(u.active)")
+            if passwordReset || !u.active, let id = u.id {
+                // A reset password or a stopped account ends the API tokens issued before, and a
+                // reset lifts a sign-in lock (the admin has checked who is asking).
+                try await UserToken.query(on: req.db).filter(\.$user.$id == id).delete()
+                try await LoginFailure.query(on: req.db).filter(\.$key == "account:" + workId).delete()
+            }
+            try await req.history().audit(action: "user.update", objectType: "user", objectId: workId, before: before,
+                                          after: "\(u.role) active=\(u.active)" + (passwordReset ? " password=reset" : ""))
         }
     }
 

@@ -107,18 +107,18 @@ extension Request {
             return redirect(to: location, notice: OnceToken.repeatNotice)
         }
         guard let location = outcome.location else { return outcome.response }
-        if claim.isClaimed {
+        // The create has committed: failing to note where it led must not turn it into an
+        // error page (a repeat then lands on `fallback`).
+        let claimed = claim.isClaimed
+        do {
             try await db.writeTransaction { tx in
+                // A create that wrote outside a write transaction uses the token up right after.
+                if !claimed { _ = try? await claim.claim(on: tx) }
                 try await tx.sql().update("once_tokens").set("result", to: location)
-                    .where("form", .equal, claim.form).where("token", .equal, claim.token).run()
+                    .where("form", .equal, claim.form).where("token", .equal, claim.token).where("result", .equal, "").run()
             }
-        } else {
-            // The create wrote outside a write transaction: use the token up right after it.
-            try await db.writeTransaction { tx in
-                _ = try? await claim.claim(on: tx)
-                try await tx.sql().update("once_tokens").set("result", to: location)
-                    .where("form", .equal, claim.form).where("token", .equal, claim.token).run()
-            }
+        } catch {
+            logger.warning("could not record the result of form \(form): \(String(describing: error))")
         }
         return outcome.response
     }
