@@ -144,6 +144,11 @@ import VaporTesting
                                   body: ["name": "测试", "phone": "13900139000", "address": ["street": long]])
             #expect(r.status == .unprocessableEntity)
 
+            // lengths count Unicode scalars, as maxLength does: 101 é written as e + ◌́ are 202
+            var combining = newOrderBody(phone: "13700137000")
+            combining["subject"] = String(repeating: "e\u{0301}", count: 101)
+            #expect(try await api(app, .POST, "/work-orders", token: u.agent, body: combining).status == .unprocessableEntity)
+
             // the training clock: 401 without a token even when training mode is off, then 404
             #expect(try await api(app, .POST, "/clock/advance", token: nil, body: ["seconds": 60]).status == .unauthorized)
             #expect(try await api(app, .POST, "/clock/advance", token: u.admin, body: ["seconds": 60]).status == .notFound)

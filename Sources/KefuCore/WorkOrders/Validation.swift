@@ -49,8 +49,11 @@ public enum Validation {
         if trimmed.isEmpty {
             return required ? FieldProblem(field: field, message: "\(label)不能为空") : nil
         }
-        if trimmed.count > max {
-            return FieldProblem(field: field, message: "\(label)不能超过 \(max) 个字符（当前 \(trimmed.count)）")
+        // Counted as sent, in Unicode scalars: what JSON Schema's `maxLength` counts, so the
+        // OpenAPI document and the server agree on every string (é as e + ◌́ is two).
+        let length = value?.unicodeScalars.count ?? 0
+        if length > max {
+            return FieldProblem(field: field, message: "\(label)不能超过 \(max) 个字符（当前 \(length)）")
         }
         return nil
     }
