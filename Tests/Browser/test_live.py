@@ -57,19 +57,27 @@ def test_wallboard_ticks_names_queues_and_marks_thresholds(driver, base_url, log
     started = datetime.fromtimestamp(datetime.now(timezone.utc).timestamp() - 60, timezone.utc).isoformat()
     assert push(base_url, [{"id": call, "type": "enqueued", "at": started, "callId": call, "queue": "vip", "caller": "13800000001"}])["accepted"] == 1
     driver.get(base_url + "/wallboard")
-    cells = [td.text for td in driver.find_elements(By.CSS_SELECTOR, "#wb-queues tbody td:first-child")]
+    # The table is redrawn on every pushed frame and every second: read it in one script
+    # call, so no element goes stale between finding and reading it.
+    def queue_names(d):
+        return d.execute_script(
+            "return Array.from(document.querySelectorAll('#wb-queues tbody td:first-child')).map(td => td.textContent.trim())")
+    wait_until(driver, lambda d: "VIP" in queue_names(d), timeout=5)
+    cells = queue_names(driver)
     assert "VIP" in cells and "vip" not in cells and "inbound" not in cells
     tile = driver.find_element(By.ID, "wb-longest-tile")
     assert "alert" in tile.get_attribute("class")
     assert driver.find_element(By.ID, "wb-longest-flag").is_displayed()
     # Between events the clock and the longest wait keep running.
-    clock, longest = driver.find_element(By.ID, "wb-at").text, driver.find_element(By.ID, "wb-longest").text
-    wait_until(driver, lambda d: d.find_element(By.ID, "wb-at").text != clock, timeout=5)
-    wait_until(driver, lambda d: d.find_element(By.ID, "wb-longest").text != longest, timeout=5)
+    def text_of(d, element_id):
+        return d.execute_script("const e = document.getElementById(arguments[0]); return e ? e.textContent : null", element_id)
+    clock, longest = text_of(driver, "wb-at"), text_of(driver, "wb-longest")
+    wait_until(driver, lambda d: text_of(d, "wb-at") != clock, timeout=5)
+    wait_until(driver, lambda d: text_of(d, "wb-longest") != longest, timeout=5)
     screenshot(driver, "wallboard-thresholds")
     # The big screen: no header, no menu.
     driver.get(base_url + "/wallboard?big=1")
     assert not driver.find_elements(By.TAG_NAME, "nav")
     assert not driver.find_elements(By.CSS_SELECTOR, "header.top")
-    assert "VIP" in [td.text for td in driver.find_elements(By.CSS_SELECTOR, "#wb-queues tbody td:first-child")]
+    wait_until(driver, lambda d: "VIP" in queue_names(d), timeout=5)
     screenshot(driver, "wallboard-big")

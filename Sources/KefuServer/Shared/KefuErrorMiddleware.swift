@@ -56,19 +56,25 @@ struct KefuErrorMiddleware: AsyncMiddleware {
         case let e as DecodingError:
             return (.badRequest, "bad_request", "请求内容格式错误：\(Self.describeDecoding(e))", [])
         case let e as AbortError:
+            // Vapor's own aborts carry the English status phrase as their reason ("Bad Request");
+            // people are shown Chinese, with Vapor's detail only when it says more than that.
+            let detail: String? = e.reason == e.status.reasonPhrase || e.reason.isEmpty ? nil : e.reason
             let code: String
             let reason: String
             switch e.status {
-            case .badRequest: code = "bad_request"; reason = "请求格式错误：\(e.reason)"
+            case .badRequest: code = "bad_request"; reason = detail.map { "请求格式错误：\($0)" } ?? "请求格式错误，请检查地址和参数。"
             case .unauthorized: code = "unauthenticated"; reason = "请先登录。"
             case .forbidden: code = "forbidden"; reason = "无权访问。"
             case .notFound: code = "not_found"; reason = "页面或对象不存在。"
             case .methodNotAllowed: code = "method_not_allowed"; reason = "不支持该请求方法。"
             case .payloadTooLarge: code = "payload_too_large"; reason = "请求内容过大。"
             case .unsupportedMediaType: code = "unsupported_media_type"; reason = "不支持的内容类型，请使用 application/json。"
-            case .unprocessableEntity: code = "validation_failed"; reason = e.reason
-            case .conflict: code = "conflict"; reason = e.reason
-            default: code = e.status.code >= 500 ? "internal_error" : "error"; reason = e.status.code >= 500 ? "服务器内部错误，请稍后重试。" : e.reason
+            case .unprocessableEntity: code = "validation_failed"; reason = detail ?? "提交的内容无法处理。"
+            case .conflict: code = "conflict"; reason = detail ?? "操作与当前状态冲突，请刷新后重试。"
+            case .tooManyRequests: code = "rate_limited"; reason = "请求过于频繁，请稍后再试。"
+            default:
+                code = e.status.code >= 500 ? "internal_error" : "error"
+                reason = e.status.code >= 500 ? "服务器内部错误，请稍后重试。" : (detail ?? "请求无法完成（\(e.status.code)）。")
             }
             return (e.status, code, reason, [])
         default:

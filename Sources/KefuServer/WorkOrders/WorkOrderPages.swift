@@ -52,9 +52,12 @@ struct WorkOrderPages {
     }
 
     func list(req: Request) async throws -> View {
-        var q = (try? req.query.decode(WorkOrderAPI.ListQuery.self)) ?? .init()
+        // The same rules as the API: a malformed or out-of-range value is refused with the
+        // reason (PageWindow), not silently replaced.
+        var q = try req.query.decode(WorkOrderAPI.ListQuery.self)
         q.limit = 50
-        q.offset = max(0, q.offset ?? 0)
+        let offset = q.offset ?? 0
+        q.offset = offset
         if q.status == "" { q.status = nil }
         if q.type == "" { q.type = nil }
         let result = try await WorkOrderListQuery(filter: q, scope: req.orderScope).run(on: req.db)
@@ -63,8 +66,8 @@ struct WorkOrderPages {
             page: PageContext(req, user: try req.user(), title: "工单查询"),
             orders: result.items.map { WorkOrderRow($0, now: req.now, timeZone: tz) }, total: result.total, filter: q,
             types: Choices.types, statuses: Choices.statuses,
-            prevHref: q.offset! > 0 ? href(q, offset: max(0, q.offset! - 50)) : nil,
-            nextHref: q.offset! + 50 < result.total ? href(q, offset: q.offset! + 50) : nil))
+            prevHref: offset > 0 ? href(q, offset: max(0, offset - 50)) : nil,
+            nextHref: offset + 50 < result.total ? href(q, offset: offset + 50) : nil))
     }
 
     func href(_ q: WorkOrderAPI.ListQuery, offset: Int) -> String {
