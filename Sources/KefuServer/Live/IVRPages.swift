@@ -73,6 +73,10 @@ struct IVRPages {
                                waitOfferPrompt: (f["waitOfferPrompt"] ?? "").trimmingCharacters(in: .whitespaces),
                                voicemailPrompt: (f["voicemailPrompt"] ?? "").trimmingCharacters(in: .whitespaces),
                                root: (f["root"] ?? "").trimmingCharacters(in: .whitespaces), menus: menus)
+            // A save with nothing changed (a second click, or 保存 to look) makes no new version.
+            if menu == current {
+                return req.redirect(to: "/admin/ivr", notice: "没有改动，仍为语音导航第 \(current.version) 版")
+            }
             let v = try await IVRService(req: req).save(menu, note: f["note"])
             return req.redirect(to: "/admin/ivr", notice: "已保存为语音导航第 \(v) 版")
         } catch let e as KefuError {

@@ -15,8 +15,11 @@ struct WorkforceSetupPages {
 
     struct Profile: Encodable {
         var workId: String; var name: String; var weeklyHours: String; var nightAllowed: Bool; var reserveEligible: Bool
-        var skills: String; var preferred: String; var unavailable: String
+        /// Skills are agent groups and preferences are shift templates: chosen by their Chinese
+        /// names, stored as codes.
+        var skills: [Option]; var preferred: [Option]; var unavailable: String
     }
+    struct Option: Encodable { var value: String; var label: String; var selected: Bool }
     struct Context: Encodable {
         var page: PageContext; var templates: [WorkforceSetupForms.TemplateRow]; var templatesError: String?
         var rules: [WorkforceSetupForms.RuleField]; var rulesError: String?
@@ -51,10 +54,11 @@ struct WorkforceSetupPages {
                           templates: templateRows, templatesError: templatesError?.isEmpty == false ? templatesError : nil,
                           rules: WorkforceSetupForms.ruleFields(savedRules, typed: typedRules, problems: problems), rulesError: rulesError,
                           templatesJSON: WorkforceSettings.json(savedTemplates, pretty: true), rulesJSON: WorkforceSettings.json(savedRules, pretty: true),
-                          profiles: agents.map { Profile(workId: $0.workId, name: $0.name, weeklyHours: String(format: "%g", $0.weeklyHours),
-                                                         nightAllowed: $0.nightAllowed, reserveEligible: $0.isReserveEligible,
-                                                         skills: $0.skills.joined(separator: ","), preferred: $0.preferredShifts.joined(separator: ","),
-                                                         unavailable: $0.unavailable.map(\.description).joined(separator: ",")) },
+                          profiles: agents.map { a in Profile(workId: a.workId, name: a.name, weeklyHours: String(format: "%g", a.weeklyHours),
+                                                         nightAllowed: a.nightAllowed, reserveEligible: a.isReserveEligible,
+                                                         skills: AgentGroup.allCases.map { Option(value: $0.rawValue, label: $0.label, selected: a.skills.contains($0.rawValue)) },
+                                                         preferred: savedTemplates.map { Option(value: $0.code, label: $0.name, selected: a.preferredShifts.contains($0.code)) },
+                                                         unavailable: a.unavailable.map(\.description).joined(separator: ",")) },
                           error: error?.reason)
         let res = try await req.view.render("workforce_setup", ctx).encodeResponse(for: req)
         if let error { res.status = error.status }
@@ -87,7 +91,7 @@ struct WorkforceSetupPages {
     func saveProfile(req: Request) async throws -> Response {
         struct Form: Content {
             var workId: String?; var weeklyHours: String?; var nightAllowed: String?; var reserveEligible: String?
-            var skills: String?; var preferred: String?; var unavailable: String?
+            var skills: [String]?; var preferred: [String]?; var unavailable: String?
         }
         let form = try req.content.decode(Form.self)
         do {
@@ -98,6 +102,15 @@ struct WorkforceSetupPages {
             guard let hours = Double(form.weeklyHours ?? ""), hours > 0, hours <= 40 else {
                 throw KefuError.invalid([.init(field: "weeklyHours", message: "周合同工时须在 0 到 40 小时之间（员工平均周工作时长不超过 40 小时）")])
             }
+            let skills = form.skills ?? []
+            if let bad = skills.first(where: { AgentGroup(rawValue: $0) == nil }) {
+                throw KefuError.invalid([.init(field: "skills", message: "未知的技能组：\(bad)")])
+            }
+            let templates = try await WorkforceSettings.templates(on: req.db)
+            let preferred = form.preferred ?? []
+            if let bad = preferred.first(where: { code in !templates.contains { $0.code == code } }) {
+                throw KefuError.invalid([.init(field: "preferred", message: "没有这个班次：\(bad)")])
+            }
             let days = RosterService.list(form.unavailable ?? "")
             if let bad = days.first(where: { LocalDay($0) == nil }) { throw KefuError.invalid([.init(field: "unavailable", message: "日期 \(bad) 须为 YYYY-MM-DD")]) }
             let profile = try await WorkforceProfile.query(on: req.db).filter(\.$workId == workId).first() ?? WorkforceProfile()
@@ -105,8 +118,8 @@ struct WorkforceSetupPages {
             profile.weeklyHours = hours
             profile.nightAllowed = form.nightAllowed == "on" || form.nightAllowed == "true"
             profile.reserveEligible = form.reserveEligible == "on" || form.reserveEligible == "true"
-            profile.skills = RosterService.list(form.skills ?? "").joined(separator: ",")
-            profile.preferredShifts = RosterService.list(form.preferred ?? "").joined(separator: ",")
+            profile.skills = skills.joined(separator: ",")
+            profile.preferredShifts = preferred.joined(separator: ",")
             profile.unavailable = days.joined(separator: ",")
             profile.updatedAt = req.now
             try await req.db.writeTransaction { tx in
