@@ -46,14 +46,12 @@ public struct LoginThrottle: Sendable, Equatable {
     /// NAT would lock a whole center out), only slowed.
     public func decide(_ record: Record?, kind: Kind, now: Date) -> Decision {
         guard let record, record.failures > 0 else { return .allow }
-        let age = now.timeIntervalSince(record.lastFailure)
-        if age >= Double(forgetAfterSeconds) && !(kind == .account && record.failures >= lockAfter && age < Double(lockSeconds)) {
-            return .allow
-        }
         if kind == .account, record.failures >= lockAfter {
             let until = record.lastFailure.addingTimeInterval(Double(lockSeconds))
             return until > now ? .locked(until: until) : .allow
         }
+        let age = now.timeIntervalSince(record.lastFailure)
+        if age >= Double(forgetAfterSeconds) { return .allow }
         let delay = delaySeconds(afterFailures: record.failures)
         guard delay > 0 else { return .allow }
         let remaining = Double(delay) - age

@@ -115,11 +115,6 @@ struct SweeperLifecycle: LifecycleHandler {
                     } catch {
                         logger.warning("housekeeping failed: \(String(describing: error))")
                     }
-                    do {
-                        try await SubmissionRecords.purge(on: db, now: Date())
-                    } catch {
-                        logger.warning("purging used form tokens and idempotency keys failed: \(String(describing: error))")
-                    }
                 }
                 do {
                     // Follow-ups of stored CTI events that an intake did not finish (a failure,

@@ -2,8 +2,8 @@ import Vapor
 import Fluent
 
 /// Removes what nobody can use any more: expired API tokens, idle sessions (anonymous ones
-/// sooner), web chats a visitor opened and left before any agent took them, and stale
-/// sign-in and rate counters. Run by the sweeper; safe on several processes at once (each
+/// sooner), web chats a visitor opened and left before any agent took them, stale sign-in
+/// and rate counters, and used form tokens and idempotency keys past their lifetime. Run by the sweeper; safe on several processes at once (each
 /// step is a plain DELETE of rows that are already dead).
 struct Housekeeping {
     let db: Database
@@ -17,16 +17,13 @@ struct Housekeeping {
     /// A chat still waiting for an agent after this long was abandoned by the visitor.
     static let abandonedChatSeconds: Double = 2 * 3600
 
-    struct Outcome: Equatable { var tokens = 0; var sessions = 0; var chats = 0; var counters = 0 }
+    struct Outcome: Equatable { var tokens = 0; var sessions = 0; var chats = 0 }
 
     @discardableResult
     func purge() async throws -> Outcome {
         var outcome = Outcome()
-        let expired = try await UserToken.query(on: db).filter(\.$expiresAt < now).all()
-        if !expired.isEmpty {
-            outcome.tokens = expired.count
-            try await UserToken.query(on: db).filter(\.$id ~~ expired.compactMap(\.id)).delete()
-        }
+        outcome.tokens = try await UserToken.query(on: db).filter(\.$expiresAt < now).count()
+        try await UserToken.query(on: db).filter(\.$expiresAt < now).delete()
         outcome.sessions = try await purgeSessions()
         let abandoned = try await Chat.query(on: db).filter(\.$status == "waiting")
             .filter(\.$startedAt < now.addingTimeInterval(-Self.abandonedChatSeconds)).limit(500).all()
@@ -36,11 +33,10 @@ struct Housekeeping {
             try await Chat.query(on: db).filter(\.$id ~~ chatIDs).delete()
             outcome.chats = chatIDs.count
         }
-        let staleFailures = try await LoginFailure.query(on: db).filter(\.$lastFailureAt < now.addingTimeInterval(-86_400)).count()
-        try await LoginFailure.query(on: db).filter(\.$lastFailureAt < now.addingTimeInterval(-86_400)).delete()
-        let staleCounters = try await RateCounter.query(on: db).filter(\.$windowStart < now.addingTimeInterval(-86_400)).count()
-        try await RateCounter.query(on: db).filter(\.$windowStart < now.addingTimeInterval(-86_400)).delete()
-        outcome.counters = staleFailures + staleCounters
+        let dayAgo = now.addingTimeInterval(-86_400)
+        try await LoginFailure.query(on: db).filter(\.$lastFailureAt < dayAgo).delete()
+        try await RateCounter.query(on: db).filter(\.$windowStart < dayAgo).delete()
+        try await SubmissionRecords.purge(on: db, now: now)
         return outcome
     }
 

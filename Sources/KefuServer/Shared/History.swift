@@ -48,6 +48,6 @@ struct History {
 extension Request {
     func history(on db: Database? = nil) -> History {
         History(db: db ?? self.db, actorWorkId: auth.get(User.self)?.workId,
-                ip: headers.first(name: "X-Forwarded-For") ?? remoteAddress?.ipAddress, now: now)
+                ip: clientAddress, now: now)
     }
 }

@@ -17,7 +17,9 @@ struct KefuErrorMiddleware: AsyncMiddleware {
             // The API, and page scripts that ask for JSON (the chat box), get the JSON body.
             let wantsJSON = request.asksForJSON && request.method != .GET
             if request.url.path.hasPrefix("/api/") || wantsJSON {
-                return Self.json(status, ErrorBody(error: code, reason: reason, fields: fields.isEmpty ? nil : fields), headers: headers)
+                let res = Response(status: status, headers: headers)
+                try res.content.encode(ErrorBody(error: code, reason: reason, fields: fields.isEmpty ? nil : fields), as: .json)
+                return res
             }
             if status == .unauthorized {
                 let target = SafeRedirect.localPath(request.url.path) ?? "/"
@@ -40,13 +42,6 @@ struct KefuErrorMiddleware: AsyncMiddleware {
                 return Response(status: status, headers: plain, body: .init(string: "\(status.code) \(reason)\n"))
             }
         }
-    }
-
-    static func json(_ status: HTTPResponseStatus, _ body: ErrorBody, headers: HTTPHeaders) -> Response {
-        var h = headers
-        h.replaceOrAdd(name: .contentType, value: "application/json; charset=utf-8")
-        let data = (try? JSONEncoder().encode(body)) ?? Data(#"{"error":"internal_error","reason":"服务器内部错误"}"#.utf8)
-        return Response(status: status, headers: h, body: .init(data: data))
     }
 
     static func describe(_ error: Error) -> (HTTPResponseStatus, String, String, [FieldProblemDTO]) {

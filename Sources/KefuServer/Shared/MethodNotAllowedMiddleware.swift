@@ -15,17 +15,15 @@ struct MethodNotAllowedMiddleware: AsyncMiddleware {
             return try await next.respond(to: request)
         } catch let notFound as RouteNotFound {
             guard let methods = table.methods(for: request.url.path) else { throw notFound }
-            if request.url.path.hasPrefix("/api/") {
-                let allow = AllowedMethods.headerValue(methods, options: true)
-                if request.method == .OPTIONS {
-                    return Response(status: .noContent, headers: ["Allow": allow])
-                }
-                let res = Response(status: .methodNotAllowed, headers: ["Allow": allow])
-                try res.content.encode(ErrorBody(error: "method_not_allowed",
-                                                 reason: "不支持 \(request.method.rawValue) 方法，可用：\(allow)。", fields: nil), as: .json)
-                return res
+            let isAPI = request.url.path.hasPrefix("/api/")
+            let allow = AllowedMethods.headerValue(methods, options: isAPI)
+            if isAPI, request.method == .OPTIONS {
+                return Response(status: .noContent, headers: ["Allow": allow])
             }
-            throw Abort(.methodNotAllowed, headers: ["Allow": AllowedMethods.headerValue(methods, options: false)])
+            // The error middleware renders it: JSON under /api, the Chinese page elsewhere.
+            var refused = KefuError(.methodNotAllowed, "method_not_allowed", "不支持 \(request.method.rawValue) 方法，可用：\(allow)。")
+            refused.headers.replaceOrAdd(name: .allow, value: allow)
+            throw refused
         }
     }
 }
