@@ -103,6 +103,11 @@ struct LiveTests {
 
     @Test func aLongQueueRaisesTheFirstStageAndTheLeadAppliesIt() async throws {
         try await withKefu(simulated: true) { app, u in
+            // The simulated clock starts at the real time: without this the night ladder takes
+            // over when the test runs shortly before 22:00 in Shanghai and no day step is raised.
+            var policy = EmergencyPolicy.seedDefault
+            policy.nightMode.enabled = false
+            try await AppSettings.set(EmergencyCoordinator.policyKey, String(decoding: try JSONEncoder().encode(policy), as: UTF8.self), on: app.db)
             let token = try await CTIToken.add(name: "sim", on: app.db, now: app.kefu.clock.now())
             let lead = try await PageSession.signIn(app, "3001")
             #expect(try await lead.post("/wallboard/groups", ["g_floating_experts": "1002", "g_inbound": "1001"]).0 == .seeOther)

@@ -95,7 +95,7 @@ struct AdminPages {
                 passwordReset = true
             }
             if let d = f["department"] {
-                u.$department.id = d.isEmpty ? nil : try await UserAdmin(db: req.db, now: req.now).existingDepartment(named: d).id
+                u.$department.id = d.isEmpty ? nil : try await UserAdmin(db: req.db, now: req.now).existingDepartment(named: d, company: u.companyID).id
             }
             try await u.save(on: req.db)
             if passwordReset || !u.active, let id = u.id {

@@ -2,9 +2,10 @@ import Fluent
 import Vapor
 
 /// One editable SLA policy row (type × priority).
-final class SLAPolicyRecord: Model, @unchecked Sendable {
+final class SLAPolicyRecord: Model, CompanyScoped, @unchecked Sendable {
     static let schema = "sla_policies"
     @ID(key: .id) var id: UUID?
+    @Field(key: "company_id") var companyID: UUID
     @Field(key: "type") var type: String
     @Field(key: "priority") var priority: String
     @Field(key: "first_response_seconds") var firstResponseSeconds: Int

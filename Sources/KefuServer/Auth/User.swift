@@ -4,7 +4,7 @@ import KefuCore
 
 /// A person who signs in with their work ID (工号). Names stay inside the center; customers
 /// are only ever told the work ID (R2.5).
-final class User: Model, Authenticatable, @unchecked Sendable {
+final class User: Model, Authenticatable, CompanyScoped, @unchecked Sendable {
     static let schema = "users"
     @ID(key: .id) var id: UUID?
     @Field(key: "work_id") var workId: String
@@ -12,13 +12,18 @@ final class User: Model, Authenticatable, @unchecked Sendable {
     @Field(key: "role") var role: String
     @Field(key: "password_hash") var passwordHash: String
     @OptionalParent(key: "department_id") var department: Department?
+    /// The client company this person belongs to (R11.2); `company_grants` may add others.
+    @Field(key: "company_id") var companyID: UUID
+    @OptionalField(key: "branch_id") var branchID: UUID?
     @Field(key: "active") var active: Bool
     @Field(key: "created_at") var createdAt: Date
 
     init() {}
-    init(workId: String, name: String, role: Role, passwordHash: String, departmentID: UUID?, createdAt: Date) {
+    init(workId: String, name: String, role: Role, passwordHash: String, departmentID: UUID?,
+         companyID: UUID, branchID: UUID?, createdAt: Date) {
         self.workId = workId; self.name = name; self.role = role.rawValue; self.passwordHash = passwordHash
-        self.$department.id = departmentID; self.active = true; self.createdAt = createdAt
+        self.$department.id = departmentID; self.companyID = companyID; self.branchID = branchID
+        self.active = true; self.createdAt = createdAt
     }
 
     /// For labels and home pages only; an unknown stored role falls back to the most

@@ -24,6 +24,7 @@ struct UserAuthenticator: AsyncMiddleware {
         struct Row: Decodable {
             var id: UUID; var work_id: String; var name: String; var role: String
             var password_hash: String; var department_id: UUID?; var active: Bool; var created_at: Date
+            var company_id: UUID; var branch_id: UUID?
         }
         let row = try await (try db.sql()).select()
             .column(SQLColumn(SQLLiteral.all, table: SQLIdentifier(User.schema)))
@@ -37,7 +38,8 @@ struct UserAuthenticator: AsyncMiddleware {
         // A role this build does not know signs nobody in: no silent downgrade to "agent".
         guard let role = Role(rawValue: row.role) else { return nil }
         let user = User(workId: row.work_id, name: row.name, role: role,
-                        passwordHash: row.password_hash, departmentID: row.department_id, createdAt: row.created_at)
+                        passwordHash: row.password_hash, departmentID: row.department_id,
+                        companyID: row.company_id, branchID: row.branch_id, createdAt: row.created_at)
         user.id = row.id
         user.active = row.active
         user.$id.exists = true

@@ -4,9 +4,11 @@ import KefuCore
 
 /// A customer archive entry (R5.1). Phones are stored normalised (digits only) so search by
 /// phone finds "138 0013 8000" and "+86 13800138000" alike.
-final class Customer: Model, @unchecked Sendable {
+final class Customer: Model, CompanyScoped, @unchecked Sendable {
     static let schema = "customers"
     @ID(key: .id) var id: UUID?
+    @Field(key: "company_id") var companyID: UUID
+    @OptionalField(key: "branch_id") var branchID: UUID?
     @Field(key: "name") var name: String
     @Field(key: "phone") var phone: String
     @OptionalField(key: "phone2") var phone2: String?

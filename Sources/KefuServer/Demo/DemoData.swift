@@ -36,10 +36,13 @@ struct DemoData {
         let admin = UserAdmin(db: db, now: now)
         let hash = try app.password.sync.hash(Self.password)
         for name in ["技术部", "财务部", "售后部", "网络维护中心"] { _ = try await admin.department(named: name) }
+        let (companyID, branchID) = try await admin.placement(company: nil, branch: nil)
         for u in Self.users {
             var depID: UUID?
             if let d = u.department { depID = try await admin.department(named: d).id }
-            try await User(workId: u.workId, name: u.name, role: Role(rawValue: u.role)!, passwordHash: hash, departmentID: depID, createdAt: now).create(on: db)
+            guard let role = Role(rawValue: u.role) else { continue }
+            try await User(workId: u.workId, name: u.name, role: role, passwordHash: hash, departmentID: depID,
+                           companyID: companyID, branchID: branchID, createdAt: now).create(on: db)
         }
         for e in HolidayDefaults.year2026 {
             try await HolidayRecord(day: e.day.description, name: e.name, makeupWorkday: e.isMakeupWorkday).create(on: db)

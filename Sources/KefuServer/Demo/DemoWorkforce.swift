@@ -17,10 +17,12 @@ struct DemoWorkforce {
         let zone = app.kefu.settings.timeZone
         let surnames = Array("钱孙冯陈褚卫蒋沈韩杨秦尤许何吕施张孔曹严华金魏陶姜戚谢邹喻柏")
         let given = ["晓燕", "子涵", "俊杰", "思雨", "浩然", "欣怡", "宇航", "佳琪", "明轩", "雨萱"]
+        let (companyID, branchID) = try await UserAdmin(db: db, now: now).placement(company: nil, branch: nil)
         for i in 0..<Self.agentCount {
             let workId = String(Self.firstAgent + i)
             let name = String(surnames[i % surnames.count]) + given[(i * 3) % given.count]
-            try await User(workId: workId, name: name, role: .agent, passwordHash: passwordHash, departmentID: nil, createdAt: now).create(on: db)
+            try await User(workId: workId, name: name, role: .agent, passwordHash: passwordHash, departmentID: nil,
+                           companyID: companyID, branchID: branchID, createdAt: now).create(on: db)
             let p = WorkforceProfile()
             p.workId = workId
             p.weeklyHours = i % 10 == 9 ? 32 : 40

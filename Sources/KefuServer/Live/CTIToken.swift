@@ -3,9 +3,10 @@ import Vapor
 
 /// A telephone switch's credential for pushing CTI events. Only the SHA-256 is stored;
 /// `kefu cti token add --name NAME` prints the token once.
-final class CTIToken: Model, @unchecked Sendable {
+final class CTIToken: Model, CompanyScoped, @unchecked Sendable {
     static let schema = "cti_tokens"
     @ID(key: .id) var id: UUID?
+    @Field(key: "company_id") var companyID: UUID
     @Field(key: "name") var name: String
     @Field(key: "token_hash") var tokenHash: String
     @Field(key: "active") var active: Bool

@@ -4,9 +4,11 @@ import Vapor
 /// A finished call or chat stored for quality inspection: its transcript (the JSON Lines
 /// format of shared/formats/transcript.md), the engine's score on arrival and, once a QC
 /// inspector has reviewed it, the final score that counts in the agent's appraisal (R2.10).
-final class Contact: Model, @unchecked Sendable {
+final class Contact: Model, CompanyScoped, @unchecked Sendable {
     static let schema = "contacts"
     @ID(key: .id) var id: UUID?
+    @Field(key: "company_id") var companyID: UUID
+    @OptionalField(key: "branch_id") var branchID: UUID?
     @Field(key: "external_id") var externalId: String
     @Field(key: "channel") var channel: String
     @OptionalField(key: "agent_work_id") var agentWorkId: String?

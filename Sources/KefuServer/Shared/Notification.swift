@@ -6,6 +6,8 @@ import Vapor
 final class KefuNotification: Model, @unchecked Sendable {
     static let schema = "notifications"
     @ID(key: .id) var id: UUID?
+    /// The company a role-addressed notice is for (nil: a notice to one person, or center-wide).
+    @OptionalField(key: "company_id") var companyID: UUID?
     @OptionalField(key: "recipient_work_id") var recipientWorkId: String?
     @OptionalField(key: "recipient_role") var recipientRole: String?
     @OptionalField(key: "work_order_id") var workOrderID: UUID?

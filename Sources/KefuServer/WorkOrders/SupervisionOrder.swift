@@ -2,9 +2,10 @@ import Fluent
 import Vapor
 
 /// 督办单: work sent to a department with a deadline; answered by a receipt (回单) (R1.3).
-final class SupervisionOrder: Model, @unchecked Sendable {
+final class SupervisionOrder: Model, CompanyScoped, @unchecked Sendable {
     static let schema = "supervision_orders"
     @ID(key: .id) var id: UUID?
+    @Field(key: "company_id") var companyID: UUID
     @Parent(key: "work_order_id") var workOrder: WorkOrder
     @Parent(key: "department_id") var department: Department
     @Field(key: "status") var status: String

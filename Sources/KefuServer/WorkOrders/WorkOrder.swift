@@ -4,9 +4,11 @@ import KefuCore
 
 /// The work order (工单). SLA state is stored, not derived at read time, so the sweeper
 /// can ask the database "what is due" and several processes agree on it.
-final class WorkOrder: Model, @unchecked Sendable {
+final class WorkOrder: Model, CompanyScoped, @unchecked Sendable {
     static let schema = "work_orders"
     @ID(key: .id) var id: UUID?
+    @Field(key: "company_id") var companyID: UUID
+    @OptionalField(key: "branch_id") var branchID: UUID?
     @Field(key: "number") var number: String
     @Field(key: "type") var type: String
     @Field(key: "channel") var channel: String

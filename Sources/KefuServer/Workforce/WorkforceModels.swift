@@ -2,9 +2,10 @@ import Fluent
 import Vapor
 
 /// One interval of traffic history, imported from CSV or folded from CTI events.
-final class TrafficIntervalRecord: Model, @unchecked Sendable {
+final class TrafficIntervalRecord: Model, CompanyScoped, @unchecked Sendable {
     static let schema = "traffic_intervals"
     @ID(key: .id) var id: UUID?
+    @Field(key: "company_id") var companyID: UUID
     @Field(key: "start") var start: Date
     @Field(key: "interval_minutes") var intervalMinutes: Int
     @Field(key: "offered") var offered: Int
@@ -19,9 +20,10 @@ final class TrafficIntervalRecord: Model, @unchecked Sendable {
 
 /// A forecast for one month with the staffing computed from it. The whole result is
 /// kept as JSON so the page, the roster and the five tables read exactly what was shown.
-final class ForecastRun: Model, @unchecked Sendable {
+final class ForecastRun: Model, CompanyScoped, @unchecked Sendable {
     static let schema = "forecast_runs"
     @ID(key: .id) var id: UUID?
+    @Field(key: "company_id") var companyID: UUID
     /// "2026-12"
     @Field(key: "month") var month: String
     @Field(key: "interval_minutes") var intervalMinutes: Int
@@ -40,9 +42,10 @@ final class ForecastRun: Model, @unchecked Sendable {
 }
 
 /// What the roster builder needs to know about one person beyond their user record.
-final class WorkforceProfile: Model, @unchecked Sendable {
+final class WorkforceProfile: Model, CompanyScoped, @unchecked Sendable {
     static let schema = "workforce_profiles"
     @ID(key: .id) var id: UUID?
+    @Field(key: "company_id") var companyID: UUID
     @Field(key: "work_id") var workId: String
     @Field(key: "weekly_hours") var weeklyHours: Double
     @Field(key: "night_allowed") var nightAllowed: Bool
@@ -57,9 +60,10 @@ final class WorkforceProfile: Model, @unchecked Sendable {
 
 /// One month's roster. Templates, rules and demand are snapshots, so later edits of the
 /// templates do not silently change a roster already published.
-final class RosterRecord: Model, @unchecked Sendable {
+final class RosterRecord: Model, CompanyScoped, @unchecked Sendable {
     static let schema = "rosters"
     @ID(key: .id) var id: UUID?
+    @Field(key: "company_id") var companyID: UUID
     @Field(key: "month") var month: String
     /// `draft` or `published` (agents see only published rosters).
     @Field(key: "status") var status: String
@@ -90,9 +94,10 @@ final class RosterAssignmentRecord: Model, @unchecked Sendable {
     init() {}
 }
 
-final class ShiftSwapRecord: Model, @unchecked Sendable {
+final class ShiftSwapRecord: Model, CompanyScoped, @unchecked Sendable {
     static let schema = "shift_swaps"
     @ID(key: .id) var id: UUID?
+    @Field(key: "company_id") var companyID: UUID
     @Field(key: "roster_id") var rosterId: UUID
     @Field(key: "requester") var requester: String
     @Field(key: "peer") var peer: String

@@ -1,0 +1,143 @@
+import Vapor
+import Fluent
+import KefuCore
+
+/// A table whose rows belong to one client company. Every read and write of such a table
+/// goes through `TenantData`, the one place the company filter is applied (R11.2); the
+/// `TenantIsolationTests` lint keeps handlers from querying these models directly.
+protocol CompanyScoped: Model {
+    var companyID: UUID { get set }
+}
+
+extension CompanyScoped {
+    static var companyKey: FieldKey { "company_id" }
+}
+
+/// The data layer of one request (or of a job, with `.system`): scoped queries, finds that
+/// answer "missing" for another company's rows, and the company/branch lookups the
+/// handlers need. Built once per request by `Request.tenant()`.
+struct TenantData: Sendable {
+    let scope: TenantScope
+    let db: Database
+    /// The signed-in person's own company and branch (nil for jobs and the CLI).
+    let homeCompanyID: UUID?
+    let homeBranchID: UUID?
+
+    init(scope: TenantScope, db: Database, homeCompanyID: UUID? = nil, homeBranchID: UUID? = nil) {
+        self.scope = scope; self.db = db; self.homeCompanyID = homeCompanyID; self.homeBranchID = homeBranchID
+    }
+
+    static func system(_ db: Database) -> TenantData { TenantData(scope: .system, db: db) }
+
+    /// The same scope on another connection (a transaction).
+    func on(_ db: Database) -> TenantData {
+        TenantData(scope: scope, db: db, homeCompanyID: homeCompanyID, homeBranchID: homeBranchID)
+    }
+
+    /// Every query of a scoped table starts here.
+    func query<M: CompanyScoped>(_ type: M.Type) -> QueryBuilder<M> {
+        let query = M.query(on: db)
+        if let ids = scope.companyIDs {
+            query.filter(.path([M.companyKey], schema: M.schema), .subset(inverse: false), .array(ids.map { .bind($0) }))
+        }
+        return query
+    }
+
+    /// A row of a company in scope, or nil: another company's row does not exist here.
+    func find<M: CompanyScoped>(_ type: M.Type, _ id: M.IDValue?) async throws -> M? where M.IDValue == UUID {
+        guard let id else { return nil }
+        return try await query(M.self).filter(\M._$id == id).first()
+    }
+
+    /// Like `find`, but a missing row is a 404 naming `what`.
+    func require<M: CompanyScoped>(_ type: M.Type, _ id: M.IDValue?, _ what: String) async throws -> M where M.IDValue == UUID {
+        guard let row = try await find(M.self, id) else { throw KefuError.notFound(what) }
+        return row
+    }
+
+    /// Refuses a write into a company outside the scope (as missing, like a read would).
+    func check(_ company: UUID, _ what: String = "公司") throws {
+        guard scope.includes(company) else { throw KefuError.notFound(what) }
+    }
+
+    // MARK: companies and branches
+
+    func companies() async throws -> [Company] {
+        let query = Company.query(on: db)
+        if let ids = scope.companyIDs { query.filter(\.$id ~~ Array(ids)) }
+        return try await query.sort(\.$code).all()
+    }
+
+    func branches(of company: UUID? = nil) async throws -> [Branch] {
+        let query = Branch.query(on: db)
+        if let ids = scope.companyIDs { query.filter(\.$company.$id ~~ Array(ids)) }
+        if let company { query.filter(\.$company.$id == company) }
+        return try await query.sort(\.$code).all()
+    }
+
+    func company(code: String) async throws -> Company {
+        guard let c = try await Company.query(on: db).filter(\.$code == code).first(), let id = c.id, scope.includes(id) else {
+            throw KefuError.notFound("公司 \(code)")
+        }
+        return c
+    }
+
+    func company(_ id: UUID) async throws -> Company {
+        guard scope.includes(id), let c = try await Company.find(id, on: db) else { throw KefuError.notFound("公司") }
+        return c
+    }
+
+    /// A branch by code. Codes are unique inside a company; when the scope holds several
+    /// companies with the same branch code, `company` must say which.
+    func branch(code: String, company: UUID? = nil) async throws -> Branch {
+        let query = Branch.query(on: db).filter(\.$code == code)
+        if let company { query.filter(\.$company.$id == company) }
+        let found = try await query.all().filter { scope.includes($0.$company.id) }
+        guard found.count == 1, let b = found.first else {
+            if found.count > 1 {
+                throw KefuError.invalid([.init(field: "branchCode", message: "多家公司都有分公司 \(code)，请先在公司切换中选定一家公司")])
+            }
+            throw KefuError.notFound("分公司 \(code)")
+        }
+        return b
+    }
+
+    func branch(_ id: UUID) async throws -> Branch {
+        guard let b = try await Branch.find(id, on: db), scope.includes(b.$company.id) else { throw KefuError.notFound("分公司") }
+        return b
+    }
+
+    /// Where a new row goes when the request names no branch: the person's own branch when
+    /// their company is in scope, else the first branch of the only company in scope.
+    func defaultBranch() async throws -> Branch {
+        if let home = homeBranchID, let b = try await Branch.find(home, on: db), scope.includes(b.$company.id) { return b }
+        if let only = scope.single ?? homeCompanyID.flatMap({ scope.includes($0) ? $0 : nil }),
+           let b = try await Branch.query(on: db).filter(\.$company.$id == only).sort(\.$createdAt).first() {
+            return b
+        }
+        if case .system = scope, let b = try await Branch.query(on: db).sort(\.$createdAt).first() { return b }
+        throw KefuError.invalid([.init(field: "branchCode", message: "请指明分公司（branchCode）：当前可见多家公司")])
+    }
+
+    /// Code and name of every company and branch, for the column shown when lists mix them.
+    func labels() async throws -> TenantLabels {
+        var l = TenantLabels()
+        for c in try await companies() { if let id = c.id { l.companies[id] = (c.code, c.name) } }
+        for b in try await branches() { if let id = b.id { l.branches[id] = (b.code, b.name) } }
+        l.mixed = scope.isMixed
+        return l
+    }
+}
+
+/// Lookup of companies' and branches' codes and names by id.
+struct TenantLabels: Sendable {
+    var companies: [UUID: (code: String, name: String)] = [:]
+    var branches: [UUID: (code: String, name: String)] = [:]
+    /// Whether the list shows a company column.
+    var mixed = false
+
+    func companyCode(_ id: UUID?) -> String { id.flatMap { companies[$0]?.code } ?? "" }
+    func companyName(_ id: UUID?) -> String { id.flatMap { companies[$0]?.name } ?? "" }
+    func branchCode(_ id: UUID?) -> String { id.flatMap { branches[$0]?.code } ?? "" }
+    func branchName(_ id: UUID?) -> String { id.flatMap { branches[$0]?.name } ?? "" }
+}
