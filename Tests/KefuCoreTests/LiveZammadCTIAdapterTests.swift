@@ -11,7 +11,7 @@ import Testing
                                             "direction": "in", "callId": "f0ab", "user[]": "Zhang San"],
                                      receivedAt: T.at(9))
         #expect(new == [CTIEvent(id: "zammad:f0ab:newCall", .enqueued, at: T.at(9), callId: "f0ab",
-                                 queue: "inbound", caller: "4930609854180")])
+                                 queue: "inbound", caller: "4930609854180", dialled: "4930609811111")])   // `to` picks the branch
         let answer = try adapter.events(from: ["event": "answer", "direction": "in", "callId": "f0ab", "user": "Zhang San",
                                                "from": "4930609854180", "to": "4930609811111"], receivedAt: T.at(9, 0, 12))
         #expect(answer.first?.type == .contact(.answered))

@@ -82,9 +82,10 @@ struct CTIOutboxTests {
             try await addComplaintHandler(app)
             // The process stores the events with their outbox row and dies before the follow-ups.
             let event = CTIEvent(id: "vm-crash", .voicemail, at: clock.now(), callId: "m9", caller: "13700137009")
-            let (fresh, job) = try await CTIOutbox(app: app).store([event], source: "switch", receivedAt: clock.now())
+            let (fresh, job) = try await CTIOutbox(app: app).store([event], company: try await TenantFixture.defaultCompanyID(app), source: "switch", receivedAt: clock.now())
             #expect(fresh == ["vm-crash"])
-            #expect(job?.voicemailEventIDs == ["vm-crash"])
+            // The outbox keys the voicemail by company and event id (event ids are per company).
+            #expect(job?.voicemailEventIDs == [VoicemailOrders.key(company: try await TenantFixture.defaultCompanyID(app), eventID: "vm-crash")])
             #expect(try await voicemailOrders(app).isEmpty)
 
             // While the dead process's lease runs, nobody takes the row; after it, a restarted one does.
@@ -106,11 +107,11 @@ struct CTIOutboxTests {
             var jobs: [CTIOutbox.Job] = []
             for i in 0..<4 {
                 let event = CTIEvent(id: "vm-\(i)", .voicemail, at: clock.now(), callId: "c\(i)", caller: "1370013700\(i)")
-                let (_, job) = try await CTIOutbox(app: app).store([event], source: "switch", receivedAt: clock.now())
+                let (_, job) = try await CTIOutbox(app: app).store([event], company: try await TenantFixture.defaultCompanyID(app), source: "switch", receivedAt: clock.now())
                 jobs += job.map { [$0] } ?? []
             }
             let noNumber = CTIEvent(id: "vm-anon", .voicemail, at: clock.now(), callId: "c-anon")
-            jobs += try await CTIOutbox(app: app).store([noNumber], source: "switch", receivedAt: clock.now()).1.map { [$0] } ?? []
+            jobs += try await CTIOutbox(app: app).store([noNumber], company: try await TenantFixture.defaultCompanyID(app), source: "switch", receivedAt: clock.now()).1.map { [$0] } ?? []
             #expect(jobs.count == 5)
             let second = try await sibling(of: app, clock: clock)
 
@@ -149,16 +150,16 @@ struct CTIOutboxTests {
                 "Queue: inbound", "Position: 1", "Count: 1", "", "",
             ].joined(separator: "\r\n")
             let (port, server) = try await fakeSwitch(greeting: "Asterisk Call Manager/6.0.0\r\n", stream: stream)
-            let connector = SwitchConnector(app: app, kind: .ami, host: "127.0.0.1", port: port, username: "kefu", secret: "s3cret", limit: nil)
+            let connector = SwitchConnector(app: app, company: try await TenantFixture.defaultCompanyID(app), kind: .ami, host: "127.0.0.1", port: port, username: "kefu", secret: "s3cret", limit: nil)
             #expect(try await connector.runOnce() == 2)
             try await server.value
-            let live = try await app.live.state(on: app.db, now: clock.now())
+            let live = try await app.live.state(company: try await TenantFixture.defaultCompanyID(app), on: app.db, now: clock.now())
             #expect(live.agent("1001")?.callId == "1780448400.101")
             #expect(live.agent("1001")?.state == .reserved)
             #expect(try await outbox(app).allSatisfy { $0.done_at != nil })
 
             let event = CTIEvent(id: "ami:vm", .voicemail, at: clock.now(), callId: "1780448400.102", caller: "13700137002")
-            #expect(try await CTIOutbox(app: app).ingest([event], source: "ami:127.0.0.1", receivedAt: clock.now()) == ["ami:vm"])
+            #expect(try await CTIOutbox(app: app).ingest([event], company: try await TenantFixture.defaultCompanyID(app), source: "ami:127.0.0.1", receivedAt: clock.now()) == ["ami:vm"])
             #expect(try await voicemailOrders(app).count == 1)
         }
     }

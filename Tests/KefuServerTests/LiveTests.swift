@@ -115,7 +115,7 @@ struct LiveTests {
             let now = app.kefu.clock.now()
             let calls = (1...8).map { ev("q\($0)", "enqueued", now.addingTimeInterval(Double($0)), call: "call\($0)", queue: "inbound") }
             #expect(try await switchPost(app, "/cti/events", token: token, json: calls)["accepted"] as? Int == 8)
-            _ = try await EmergencyCoordinator(app: app, db: app.db).tick(now: app.kefu.clock.now().addingTimeInterval(10))
+            _ = try await EmergencyCoordinator(app: app, db: app.db, company: try await TenantFixture.defaultCompanyID(app)).tick(now: app.kefu.clock.now().addingTimeInterval(10))
             #expect(try await api(app, .POST, "/clock/advance", token: u.admin, body: ["seconds": 360]).status == .ok)
 
             let live = try await api(app, .GET, "/live", token: u.shiftLead)
@@ -220,7 +220,7 @@ struct BuiltInACDTests {
                 ["id": "n1", "type": "enqueued", "at": iso(clock.now()), "callId": "plain", "queue": "inbound", "caller": "13800138000"],
                 ["id": "n2", "type": "enqueued", "at": iso(clock.now()), "callId": "vipcall", "queue": "vip", "caller": "13900139000"],
             ])
-            var live = try await app.live.state(on: app.db, now: clock.now())
+            var live = try await app.live.state(company: try await TenantFixture.defaultCompanyID(app), on: app.db, now: clock.now())
             #expect(live.agent("1101")?.callId == "vipcall")   // VIP caller to the VIP agent
             #expect(live.agent("1001")?.callId == "plain")     // the other to the longest idle
             #expect(live.agent("1001")?.state == .reserved)
@@ -228,7 +228,7 @@ struct BuiltInACDTests {
             // 1001 lets it ring: after the ring timeout the call moves on to 1002.
             clock.advance(by: 11)
             try await BuiltInACD.dispatch(app, db: app.db, now: clock.now())
-            live = try await app.live.state(on: app.db, now: clock.now())
+            live = try await app.live.state(company: try await TenantFixture.defaultCompanyID(app), on: app.db, now: clock.now())
             #expect(live.agent("1002")?.callId == "plain")
             // 1002 answers and ends the call from the workspace.
             let page = try await agents["1002"]!.get("/workspace")
@@ -236,7 +236,7 @@ struct BuiltInACDTests {
             #expect(try await agents["1002"]!.post("/workspace/call", ["action": "answer", "callId": "plain"]).0 == .seeOther)
             #expect(try await agents["1002"]!.post("/workspace/call", ["action": "hold", "callId": "plain"]).0 == .seeOther)
             #expect(try await agents["1002"]!.post("/workspace/call", ["action": "complete", "callId": "plain"]).0 == .seeOther)
-            live = try await app.live.state(on: app.db, now: clock.now())
+            live = try await app.live.state(company: try await TenantFixture.defaultCompanyID(app), on: app.db, now: clock.now())
             #expect(live.agent("1002")?.callId == nil)
             #expect(live.agent("1001")?.state == .notReady(reason: "振铃未接"))
             #expect(live.todayTotals(at: clock.now()).answered == 1)
@@ -250,11 +250,11 @@ struct BuiltInACDTests {
             let agent = try await PageSession.signIn(app, "1001")
             #expect(try await agent.get("/workspace").1.contains("groups-form"))
             #expect(try await agent.post("/workspace/groups", ["g_inbound": "on", "g_outbound": "on", "g_vip": "on"]).0 == .seeOther)
-            var roster = try await EmergencyCoordinator.roster(on: app.db)
+            var roster = try await EmergencyCoordinator.roster(company: try await TenantFixture.defaultCompanyID(app), on: app.db)
             #expect(roster[.inbound] == ["1001"] && roster[.outbound] == ["1001"])
             #expect(roster[.vip] == nil)
             #expect(try await agent.post("/workspace/groups", ["g_inbound": "on"]).0 == .seeOther)
-            roster = try await EmergencyCoordinator.roster(on: app.db)
+            roster = try await EmergencyCoordinator.roster(company: try await TenantFixture.defaultCompanyID(app), on: app.db)
             #expect(roster[.inbound] == ["1001"] && roster[.outbound] == nil)
             #expect(try await AuditEvent.query(on: app.db).filter(\.$action == "live.groups_chosen").count() == 2)
         }
@@ -275,7 +275,7 @@ struct BuiltInACDTests {
             _ = try await switchPost(app, "/cti/events", token: token, json: [
                 ["id": "r1", "type": "enqueued", "at": iso(clock.now()), "callId": "named", "queue": "inbound", "caller": "13800138000", "agentWorkId": "1002"],
             ])
-            var live = try await app.live.state(on: app.db, now: clock.now())
+            var live = try await app.live.state(company: try await TenantFixture.defaultCompanyID(app), on: app.db, now: clock.now())
             #expect(live.call("named")?.requestedWorkId == "1002")
             #expect(live.agent("1002")?.callId == "named")
             #expect(live.agent("1001")?.callId == nil)
@@ -283,7 +283,7 @@ struct BuiltInACDTests {
             _ = try await switchPost(app, "/cti/events", token: token, json: [
                 ["id": "r2", "type": "enqueued", "at": iso(clock.now()), "callId": "second", "queue": "inbound", "caller": "13900139000", "agentWorkId": "1002"],
             ])
-            live = try await app.live.state(on: app.db, now: clock.now())
+            live = try await app.live.state(company: try await TenantFixture.defaultCompanyID(app), on: app.db, now: clock.now())
             #expect(live.agent("1001")?.callId == "second")
         }
     }
@@ -301,7 +301,7 @@ struct EmergencyPolicyEditorTests {
             form["physicalSeats"] = "40"
             form["day0_sustain"] = "3"
             #expect(try await admin.post("/admin/emergency", form).0 == .seeOther)
-            let saved = try await EmergencyCoordinator.policy(on: app.db)
+            let saved = try await EmergencyCoordinator.policy(company: try await TenantFixture.defaultCompanyID(app), on: app.db)
             #expect(saved.physicalSeats == 40)
             #expect(saved.stages[0].sustainSeconds == 180)
             form["physicalSeats"] = "很多"
@@ -311,7 +311,7 @@ struct EmergencyPolicyEditorTests {
             let empty = form.filter { !$0.key.hasPrefix("day") }.merging(["physicalSeats": "40"]) { $1 }
             let refused = try await admin.post("/admin/emergency", empty)
             #expect(refused.0 == .unprocessableEntity)
-            #expect(try await EmergencyCoordinator.policy(on: app.db).stages.count == EmergencyPolicy.seedDefault.stages.count)
+            #expect(try await EmergencyCoordinator.policy(company: try await TenantFixture.defaultCompanyID(app), on: app.db).stages.count == EmergencyPolicy.seedDefault.stages.count)
             #expect(try await AuditEvent.query(on: app.db).filter(\.$action == "emergency.policy_saved").count() == 1)
             let lead = try await PageSession.signIn(app, "3001")
             #expect(try await lead.get("/admin/emergency").0 == .forbidden)

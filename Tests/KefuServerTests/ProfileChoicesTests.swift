@@ -23,7 +23,7 @@ struct ProfileChoicesTests {
             let (_, page) = try await lead.get("/workforce/setup")
             #expect(page.contains("呼入组") && page.contains("VIP组"))
             #expect(page.contains("name=\"skills[]\""))
-            let code = try #require(try await WorkforceSettings.templates(on: app.db).first?.code)
+            let code = try #require(try await WorkforceSettings.templates(try await WorkforceCompany.named(nil, on: app.db)).first?.code)
             let (status, _) = try await postRaw(lead, "/workforce/setup/profiles",
                                                 "workId=1001&weeklyHours=40&skills%5B%5D=inbound&skills%5B%5D=vip&preferred%5B%5D=\(code)")
             #expect(status == .seeOther)

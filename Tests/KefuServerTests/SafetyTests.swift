@@ -275,6 +275,7 @@ struct SafetyTests {
             // A session a visitor opened and left.
             try await app.testing().test(.GET, "/login", afterResponse: { _ in })
             let chat = Chat()
+            chat.companyID = try await TenantFixture.defaultCompanyID(app)
             chat.tokenHash = "x"; chat.customerName = "访客"; chat.status = "waiting"; chat.startedAt = Date().addingTimeInterval(-3 * 3600)
             try await chat.create(on: app.db)
             let outcome = try await Housekeeping(db: app.db, now: far).purge()

@@ -29,7 +29,7 @@ struct SettingsFormsTests {
             #expect(page.1.contains("/js/settings-forms.js"))
 
             #expect(try await lead.post("/workforce/setup/templates", Self.templatesForm).0 == .seeOther)
-            let saved = try await WorkforceSettings.templates(on: app.db)
+            let saved = try await WorkforceSettings.templates(try await WorkforceCompany.named(nil, on: app.db))
             #expect(saved == [
                 ShiftTemplate(code: "A", name: "早班", startMinute: 420, lengthMinutes: 480, breaks: [ShiftBreak(offsetMinutes: 240, minutes: 30)]),
                 ShiftTemplate(code: "N", name: "大夜班", startMinute: 1380, lengthMinutes: 480, breaks: [ShiftBreak(offsetMinutes: 240, minutes: 30)]),
@@ -57,7 +57,7 @@ struct SettingsFormsTests {
             #expect(garbled.1.contains("开始时间须为 00:00–23:59") && garbled.1.contains("重复") && garbled.1.contains(#"value="25:99""#))
             let empty = try await lead.post("/workforce/setup/templates", [:])
             #expect(empty.0 == .unprocessableEntity && empty.1.contains("至少需要一个班次"))
-            #expect(try await WorkforceSettings.templates(on: app.db).count == 2)
+            #expect(try await WorkforceSettings.templates(try await WorkforceCompany.named(nil, on: app.db)).count == 2)
         }
     }
 
@@ -67,7 +67,7 @@ struct SettingsFormsTests {
             let form = ["maxAverageWeeklyHours": "37.5", "minRestHours": "11", "maxConsecutiveDays": "5", "maxNightsInARow": "2",
                         "reservePerDay": "3", "holidayStandby": "6", "monthStartDays": "4"]
             #expect(try await admin.post("/workforce/setup/rules", form).0 == .seeOther)
-            #expect(try await WorkforceSettings.rules(on: app.db) == RosterRules(maxAverageWeeklyHours: 37.5, minRestHours: 11, maxConsecutiveDays: 5,
+            #expect(try await WorkforceSettings.rules(try await WorkforceCompany.named(nil, on: app.db)) == RosterRules(maxAverageWeeklyHours: 37.5, minRestHours: 11, maxConsecutiveDays: 5,
                                                                                  maxNightsInARow: 2, reservePerDay: 3, holidayStandby: 6, monthStartDays: 4))
             let shown = try await admin.get("/workforce/setup")
             #expect(shown.1.contains(#"name="maxAverageWeeklyHours" value="37.5""#) && shown.1.contains("两班最少间隔") && shown.1.contains("小时"))
@@ -81,7 +81,7 @@ struct SettingsFormsTests {
             #expect(refused.1.contains("平均周工时上限必须大于 0 且不超过 40 小时"))
             #expect(refused.1.contains("节假日应急台席须为整数") && refused.1.contains("每日应急备班须为整数"))
             #expect(refused.1.contains(#"value="48""#) && refused.1.contains(#"value="九""#) && refused.1.contains(#"value="1e308""#))
-            #expect(try await WorkforceSettings.rules(on: app.db).maxAverageWeeklyHours == 37.5)
+            #expect(try await WorkforceSettings.rules(try await WorkforceCompany.named(nil, on: app.db)).maxAverageWeeklyHours == 37.5)
         }
     }
 
@@ -93,7 +93,7 @@ struct SettingsFormsTests {
                 #expect(try await s.post("/workforce/setup/templates", Self.templatesForm).0 == .forbidden, "\(workId)")
                 #expect(try await s.post("/workforce/setup/rules", ["maxAverageWeeklyHours": "40"]).0 == .forbidden, "\(workId)")
             }
-            #expect(try await WorkforceSettings.templates(on: app.db) == ShiftTemplate.defaults)
+            #expect(try await WorkforceSettings.templates(try await WorkforceCompany.named(nil, on: app.db)) == ShiftTemplate.defaults)
         }
     }
 
@@ -130,7 +130,7 @@ struct SettingsFormsTests {
 
             // The page's own values, sent back unchanged, are the seed policy.
             #expect(try await admin.post("/admin/emergency", Self.policyForm(.seedDefault)).0 == .seeOther)
-            #expect(try await EmergencyCoordinator.policy(on: app.db) == .seedDefault)
+            #expect(try await EmergencyCoordinator.policy(company: try await TenantFixture.defaultCompanyID(app), on: app.db) == .seedDefault)
 
             // Swap the order of the outbound and QC steps, 3 minutes, 40 seats, night 23:00–07:00.
             var f = Self.policyForm(.seedDefault)
@@ -138,7 +138,7 @@ struct SettingsFormsTests {
             f["day0_sustain"] = "3"; f["physicalSeats"] = "40"; f["nightStart"] = "23:00"; f["nightEnd"] = "07:00"
             f["releaseOrder"] = "sign_in_order"
             #expect(try await admin.post("/admin/emergency", f).0 == .seeOther)
-            let saved = try await EmergencyCoordinator.policy(on: app.db)
+            let saved = try await EmergencyCoordinator.policy(company: try await TenantFixture.defaultCompanyID(app), on: app.db)
             #expect(saved.stages.map { $0.groups.first } == [.floatingExperts, .qc, .outbound, .backOffice, nil, nil])
             #expect(saved.stages[0].sustainSeconds == 180 && saved.physicalSeats == 40 && saved.release.order == .signInOrder)
             #expect(saved.nightMode.startMinute == 23 * 60 && saved.nightMode.endMinute == 7 * 60)
@@ -169,7 +169,7 @@ struct SettingsFormsTests {
             // No stages at all.
             let none = bad.filter { !$0.key.hasPrefix("day") }
             #expect(try await admin.post("/admin/emergency", none).1.contains("至少需要一个应急步骤"))
-            #expect(try await EmergencyCoordinator.policy(on: app.db) == saved)
+            #expect(try await EmergencyCoordinator.policy(company: try await TenantFixture.defaultCompanyID(app), on: app.db) == saved)
             #expect(try await AuditEvent.query(on: app.db).filter(\.$action == "emergency.policy_saved").count() == 2)
 
             for workId in ["3001", "1001"] {
@@ -205,7 +205,7 @@ struct SettingsFormsTests {
             #expect(page.1.contains("转人工：投诉建议队列"))
 
             #expect(try await admin.post("/admin/ivr", Self.ivrForm).0 == .seeOther)
-            let menu = try await IVRService.current(on: app.db)
+            let menu = try await mainIVR(app)
             #expect(menu.menus.map(\.id) == ["main", "bills"])
             #expect(menu.menus[0].options.map(\.target) == [.queue("broadband"), .menu("bills"), .voicemail])
             #expect(menu.menus[1].options.map(\.target) == [.info("每天 8:00–20:00"), .back])
@@ -231,7 +231,7 @@ struct SettingsFormsTests {
             let dangling = try await admin.post("/admin/ivr", bad)
             #expect(dangling.0 == .unprocessableEntity)
             #expect(dangling.1.contains("不存在的菜单「nowhere」") && dangling.1.contains(#"value="nowhere""#))
-            #expect(try await IVRService.current(on: app.db).version == 2)
+            #expect(try await mainIVR(app).version == 2)
 
             let lead = try await PageSession.signIn(app, "3001")
             #expect(try await lead.get("/admin/ivr").0 == .forbidden)

@@ -43,6 +43,30 @@ func withKefu(clock: ManualClock? = nil, simulated: Bool = false,
     try await cleanup?()
 }
 
+/// Settings for a fresh, empty database (nothing migrated), chosen like `withKefu`'s:
+/// SQLite in a temporary file, or a new PostgreSQL database when KEFU_TEST_POSTGRES_URL is
+/// set. For tests that build the database themselves (an upgrade from a previous release).
+func withEmptyDatabase(_ body: (Settings) async throws -> Void) async throws {
+    let env = ProcessInfo.processInfo.environment
+    var settings = Settings()
+    let cleanup: () async throws -> Void
+    if let adminURL = env["KEFU_TEST_POSTGRES_URL"], !adminURL.isEmpty {
+        let name = "kefu_t_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased().prefix(20)
+        try await postgresAdmin(adminURL, "CREATE DATABASE \(name)")
+        settings.database = .postgres(url: replacingDatabase(in: adminURL, with: String(name)))
+        cleanup = { try await postgresAdmin(adminURL, "DROP DATABASE IF EXISTS \(name) WITH (FORCE)") }
+    } else {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("kefu-test-\(UUID().uuidString)")
+        settings.database = .sqlite(path: dir.appendingPathComponent("t.sqlite").path)
+        cleanup = { try? FileManager.default.removeItem(at: dir) }
+    }
+    do { try await body(settings) } catch {
+        try? await cleanup()
+        throw error
+    }
+    try await cleanup()
+}
+
 /// Monday 2026-11-23 09:00 in Shanghai.
 let testStart: Date = {
     var c = DateComponents(); c.year = 2026; c.month = 11; c.day = 23; c.hour = 9

@@ -12,12 +12,13 @@ final class WallboardSocket: Sendable {
     private let frames = NIOLockedValueBox<[Int]>([])
     private let socket = NIOLockedValueBox<WebSocket?>(nil)
 
-    static func open(_ app: Application, token: String) async throws -> WallboardSocket {
+    /// `query` names the company (`company=CODE`); without it the person's own.
+    static func open(_ app: Application, token: String, query: String = "") async throws -> WallboardSocket {
         let port = try #require(app.http.server.shared.localAddress?.port)
         let board = WallboardSocket()
         var headers = HTTPHeaders()
         headers.bearerAuthorization = .init(token: token)
-        try await WebSocket.connect(to: "ws://127.0.0.1:\(port)/wallboard/ws", headers: headers, on: app.eventLoopGroup) { ws in
+        try await WebSocket.connect(to: "ws://127.0.0.1:\(port)/wallboard/ws" + (query.isEmpty ? "" : "?" + query), headers: headers, on: app.eventLoopGroup) { ws in
             board.socket.withLockedValue { $0 = ws }
             ws.onText { _, text in
                 let json = (try? JSONSerialization.jsonObject(with: Data(text.utf8))) as? [String: Any]

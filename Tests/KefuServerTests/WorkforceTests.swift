@@ -190,7 +190,7 @@ struct WorkforceTests {
             #expect(hours.0 == .unprocessableEntity && hours.1.contains("40"))
             let ok = try await admin.post("/workforce/setup/profiles", ["workId": "1001", "weeklyHours": "32", "nightAllowed": "on", "unavailable": "2026-12-24"])
             #expect(ok.0 == .seeOther)
-            let agents = try await RosterService(db: app.db, timeZone: app.kefu.settings.timeZone).agents()
+            let agents = try await RosterService(company: try await WorkforceCompany.named(nil, on: app.db), timeZone: app.kefu.settings.timeZone).agents()
             #expect(agents.first { $0.workId == "1001" }?.unavailable == [LocalDay(year: 2026, month: 12, day: 24)])
         }
     }

@@ -14,6 +14,9 @@ public enum QARule: String, CaseIterable, Codable, Sendable {
     case forbiddenImpatience = "forbidden.impatience"
     case forbiddenCasualAgreement = "forbidden.casual_agreement"
     case forbiddenCompetitor = "forbidden.competitor"
+    /// A phrase a client company or one of its branches forbids on top of the center's
+    /// lexicon (R11.1: stricter rules of its own); see `LexiconAdditions`.
+    case forbiddenLocal = "forbidden.local"
     case openingMissing = "opening.missing"
     case openingHoliday = "opening.holiday"
     case closingMissing = "closing.missing"
@@ -39,6 +42,7 @@ public enum QARule: String, CaseIterable, Codable, Sendable {
         case .forbiddenImpatience: return "服务忌语·烦躁语"
         case .forbiddenCasualAgreement: return "服务忌语·随意附和语"
         case .forbiddenCompetitor: return "服务忌语·引导使用竞争对手"
+        case .forbiddenLocal: return "服务忌语·补充忌语"
         case .openingMissing: return "缺少开始语"
         case .openingHoliday: return "开始语节日用语错误"
         case .closingMissing: return "缺少结束语"
@@ -57,6 +61,10 @@ public enum QARule: String, CaseIterable, Codable, Sendable {
     /// Forbidden-phrase rules are the only ones a lexicon entry may use and the
     /// only ones judged on every channel.
     public var isForbidden: Bool { rawValue.hasPrefix("forbidden.") }
+
+    /// The forbidden-phrase categories of the center's lexicon: all but `forbidden.local`,
+    /// which holds the companies' and branches' own additions.
+    public static var centerCategories: [QARule] { allCases.filter { $0.isForbidden && $0 != .forbiddenLocal } }
 }
 
 /// One thing an inspector (or the engine) found in a contact.
@@ -129,6 +137,7 @@ public struct Scorecard: Codable, Sendable, Equatable {
         QARule.forbiddenImpatience.rawValue: 15,
         QARule.forbiddenCasualAgreement.rawValue: 10,
         QARule.forbiddenCompetitor.rawValue: 20,
+        QARule.forbiddenLocal.rawValue: 10,
         QARule.openingMissing.rawValue: 5,
         QARule.openingHoliday.rawValue: 5,
         QARule.closingMissing.rawValue: 5,

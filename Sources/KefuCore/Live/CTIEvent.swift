@@ -16,7 +16,8 @@ import Foundation
 /// Field meanings that are not obvious: `transferred` re-queues the call when
 /// it names a `queue` and rings a named agent (R1.6) when it names an
 /// `agentWorkId`; with neither the call has left the center. `ivr_selected`
-/// carries the key or option chosen in `reason`.
+/// carries the key or option chosen in `reason`. `dialled` is the number the caller rang
+/// (also read from `hotline` or `to`): it picks the branch 分公司 whose hotline it is (R11.1).
 public struct CTIEvent: Hashable, Sendable, Codable {
     public var id: String
     public var type: CTIEventType
@@ -26,11 +27,13 @@ public struct CTIEvent: Hashable, Sendable, Codable {
     public var caller: String?
     public var agentWorkId: String?
     public var reason: String?
+    /// The number the caller dialled, when the switch says; not part of live state.
+    public var dialled: String?
 
     /// Builds an event without checks; use `validated()` or `decodeBatch` for
     /// input from outside, which enforce the per-type requirements.
     public init(id: String, type: CTIEventType, at: Date, callId: String? = nil, queue: String? = nil,
-                caller: String? = nil, agentWorkId: String? = nil, reason: String? = nil) {
+                caller: String? = nil, agentWorkId: String? = nil, reason: String? = nil, dialled: String? = nil) {
         self.id = id
         self.type = type
         self.at = at
@@ -39,13 +42,14 @@ public struct CTIEvent: Hashable, Sendable, Codable {
         self.caller = caller
         self.agentWorkId = agentWorkId
         self.reason = reason
+        self.dialled = dialled
     }
 
     /// Convenience for contact events.
     public init(id: String, _ type: ContactEventType, at: Date, callId: String, queue: String? = nil,
-                caller: String? = nil, agentWorkId: String? = nil, reason: String? = nil) {
+                caller: String? = nil, agentWorkId: String? = nil, reason: String? = nil, dialled: String? = nil) {
         self.init(id: id, type: .contact(type), at: at, callId: callId, queue: queue, caller: caller,
-                  agentWorkId: agentWorkId, reason: reason)
+                  agentWorkId: agentWorkId, reason: reason, dialled: dialled)
     }
 
     /// Convenience for agent events.
@@ -71,7 +75,7 @@ public struct CTIEvent: Hashable, Sendable, Codable {
     // MARK: - Codable
 
     private enum CodingKeys: String, CodingKey {
-        case id, type, at, callId, queue, caller, agentWorkId, reason
+        case id, type, at, callId, queue, caller, agentWorkId, reason, dialled, hotline, to
     }
 
     /// Decoding applies the same checks as `decodeBatch`, so events reloaded
@@ -107,6 +111,7 @@ public struct CTIEvent: Hashable, Sendable, Codable {
         try container.encodeIfPresent(caller, forKey: .caller)
         try container.encodeIfPresent(agentWorkId, forKey: .agentWorkId)
         try container.encodeIfPresent(reason, forKey: .reason)
+        try container.encodeIfPresent(dialled, forKey: .dialled)
     }
 }
 
@@ -153,6 +158,11 @@ extension CTIEvent {
             let trimmed = string.trimmingCharacters(in: .whitespacesAndNewlines)
             return trimmed.isEmpty ? nil : trimmed
         }
+        func dialled() throws(CTIEventRejection) -> String? {
+            if let d = try text("dialled") { return d }
+            if let h = try text("hotline") { return h }
+            return try text("to")
+        }
         guard let id = try text("id") else { throw .missingField("id") }
         guard let typeText = try text("type") else { throw .missingField("type") }
         guard let atText = try text("at") else { throw .missingField("at") }
@@ -161,7 +171,8 @@ extension CTIEvent {
         let event = CTIEvent(
             id: id, type: type, at: at,
             callId: try text("callId"), queue: try text("queue"), caller: try text("caller"),
-            agentWorkId: try text("agentWorkId"), reason: try text("reason"))
+            agentWorkId: try text("agentWorkId"), reason: try text("reason"),
+            dialled: try dialled())
         return try event.validated()
     }
 }

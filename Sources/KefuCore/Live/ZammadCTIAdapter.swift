@@ -3,7 +3,8 @@ import Foundation
 /// Maps Zammad's generic CTI push (form-encoded `POST` per call event) to
 /// canonical CTI events, so PBXs already wired for Zammad can feed Kefu.
 ///
-/// Fields: `event=newCall|answer|hangup`, `from`, `to`, `direction=in|out`,
+/// Fields: `event=newCall|answer|hangup`, `from`, `to` (the dialled hotline: picks the
+/// branch), `direction=in|out`,
 /// `callId`, `user` or `answeringNumber` (who answered), `queue`, `cause`. Zammad's push has no
 /// timestamp, so `receivedAt` is used; ids are `zammad:<callId>:<event>`, so a
 /// retried push is stored once.
@@ -38,7 +39,7 @@ public struct ZammadCTIAdapter: Sendable {
         switch event {
         case "newCall":
             return [CTIEvent(id: id, .enqueued, at: receivedAt, callId: callId, queue: queue ?? defaultQueue,
-                             caller: CTIText.nonEmpty(form["from"]))]
+                             caller: CTIText.nonEmpty(form["from"]), dialled: CTIText.nonEmpty(form["to"]))]
         case "answer":
             return [CTIEvent(id: id, .answered, at: receivedAt, callId: callId, queue: queue, agentWorkId: user)]
         case "hangup":

@@ -12,37 +12,64 @@ struct AdminPages {
         users.post("admin", "departments", use: addDepartment)
         let settings = routes.requiring(.adminSettings)
         settings.post("admin", "sla", use: saveSLA)
+        SLAAdmin().register(settings)
         settings.post("admin", "holidays", use: addHoliday)
         settings.post("admin", "holidays", ":id", "delete", use: deleteHoliday)
     }
 
-    struct UserRow: Encodable { var workId: String; var name: String; var role: String; var roleLabel: String; var department: String; var active: Bool }
-    struct SLARow: Encodable { var key: String; var typeLabel: String; var priorityLabel: String; var firstMinutes: Int; var resolutionHours: Double; var calendar: String }
+    struct UserRow: Encodable {
+        var workId: String; var name: String; var role: String; var roleLabel: String; var department: String; var active: Bool
+        var company: String; var branch: String
+    }
+    struct DepartmentRow: Encodable { var name: String; var company: String; var branch: String; var liaisonWorkIds: [String] }
     struct HolidayRow: Encodable { var id: String; var day: String; var name: String; var makeup: Bool }
     struct Context: Encodable {
-        var page: PageContext; var users: [UserRow]; var departments: [DepartmentDTO]; var roles: [Choice]
-        var sla: [SLARow]; var holidays: [HolidayRow]; var error: String?; var form: [String: String]
+        var page: PageContext; var users: [UserRow]; var departments: [DepartmentRow]; var roles: [Choice]
+        /// Where a new user or department may go: the companies and branches the admin sees.
+        var companies: [Choice]; var branches: [Choice]; var mixed: Bool
+        /// The users list's `?company=&branch=` filter (nil: one company with one branch).
+        var tenantFilter: TenantFilterForm?
+        var sla: SLAAdmin.Section; var holidays: [HolidayRow]; var error: String?; var form: [String: String]
     }
 
     func page(req: Request) async throws -> Response { try await render(req, error: nil, form: [:]) }
 
     func render(_ req: Request, error: KefuError?, form: [String: String]) async throws -> Response {
-        let deps = try await DepartmentAPI.all(on: req.db)
-        let depNames = Dictionary(uniqueKeysWithValues: deps.map { ($0.id, $0.name) })
-        let users = try await User.query(on: req.db).sort(\.$workId).all()
-        let sla = SLAService(db: req.db, timeZone: req.kefu.settings.timeZone)
-        var rows: [SLARow] = []
-        for t in WorkOrderType.allCases { for p in Priority.allCases {
-            let pol = try await sla.policy(type: t, priority: p)
-            rows.append(SLARow(key: "\(t.rawValue).\(p.rawValue)", typeLabel: t.label, priorityLabel: p.label,
-                               firstMinutes: pol.firstResponseSeconds / 60, resolutionHours: Double(pol.resolutionSeconds) / 3600,
-                               calendar: pol.calendar.rawValue))
-        } }
+        let tenant = try await req.tenant()
+        let labels = try await tenant.labels()
+        let deps = try await tenant.query(Department.self).sort(\.$name).all()
+        let depNames = Dictionary(uniqueKeysWithValues: deps.compactMap { d in d.id.map { ($0, d.name) } })
+        let filter = try await TenantFilter.resolve(req, tenant: tenant)
+        let usersQuery = tenant.query(User.self).sort(\.$workId)
+        filter.apply(usersQuery)
+        let users = try await usersQuery.all()
+        let liaisons = try await tenant.query(User.self).filter(\.$role == Role.liaison.rawValue).filter(\.$active == true).all()
+        let departments = deps.map { d in
+            DepartmentRow(name: d.name, company: labels.companyName(d.companyID), branch: labels.branchName(d.branchID),
+                          liaisonWorkIds: liaisons.filter { $0.$department.id == d.id }.map(\.workId).sorted())
+        }
+        let companies = try await tenant.companies()
+        let companyNames = Dictionary(uniqueKeysWithValues: companies.compactMap { c in c.id.map { ($0, c.name) } })
+        let branchChoices = try await tenant.branches().map { b in
+            Choice(value: b.code, label: labels.mixed ? "\(companyNames[b.$company.id] ?? "")·\(b.name)（\(b.code)）" : "\(b.name)（\(b.code)）")
+        }
+        // 时限策略 of one company (`?slaCompany=`), its branches' targets, and the center's list.
+        let sla = try await SLAAdmin.section(req, tenant: tenant, chosen: req.query[String.self, at: "slaCompany"])
         let holidays = try await HolidayRecord.query(on: req.db).sort(\.$day).all()
-        let ctx = Context(page: PageContext(req, user: try req.user(), title: "系统管理"),
+        // A new user's form starts at the admin's own company and branch when they are in view.
+        var form = form
+        let me = try req.user()
+        if form["company"] == nil, !labels.companyCode(me.companyID).isEmpty {
+            form["company"] = labels.companyCode(me.companyID); form["branch"] = labels.branchCode(me.branchID)
+        }
+        let ctx = Context(page: PageContext(req, user: me, title: "系统管理"),
                           users: users.map { UserRow(workId: $0.workId, name: $0.name, role: $0.role, roleLabel: $0.roleValue.label,
-                                                     department: $0.$department.id.flatMap { depNames[$0] } ?? "", active: $0.active) },
-                          departments: deps, roles: Choices.roles, sla: rows,
+                                                     department: $0.$department.id.flatMap { depNames[$0] } ?? "", active: $0.active,
+                                                     company: labels.companyName($0.companyID), branch: labels.branchName($0.branchID)) },
+                          departments: departments, roles: Choices.roles,
+                          companies: companies.map { Choice(value: $0.code, label: "\($0.name)（\($0.code)）") },
+                          branches: branchChoices, mixed: labels.mixed,
+                          tenantFilter: try await TenantFilterForm.make(tenant, labels: labels, filter: filter), sla: sla,
                           holidays: holidays.map { HolidayRow(id: $0.id!.uuidString, day: $0.day, name: $0.name, makeup: $0.makeupWorkday) },
                           error: error?.reason, form: form)
         let res = try await req.view.render("admin", ctx).encodeResponse(for: req)
@@ -54,10 +81,12 @@ struct AdminPages {
     /// one-time token, see OnceToken).
     func attempt(_ req: Request, notice: String, once: String? = nil, _ body: ([String: String]) async throws -> Void) async throws -> Response {
         var form = (try? req.content.decode([String: String].self)) ?? [:]
+        // The branch page's department form comes back to the branch page.
+        let back = form["back"] == "/admin/companies" ? "/admin/companies" : "/admin"
         func run() async throws -> OnceToken.Outcome {
             do {
                 try await body(form)
-                return .created("/admin", req.redirect(to: "/admin", notice: notice))
+                return .created(back, req.redirect(to: back, notice: notice))
             } catch let e as KefuError {
                 form.removeValue(forKey: "password"); form.removeValue(forKey: CSRFMiddleware.field); form.removeValue(forKey: OnceToken.field)
                 return .refused(try await render(req, error: e, form: form))
@@ -69,16 +98,29 @@ struct AdminPages {
 
     func addUser(req: Request) async throws -> Response {
         try await attempt(req, notice: "用户已添加", once: "admin.user") { f in
+            // Only into a company (and branch) the admin sees: another company does not exist here.
+            let company = try await Self.company(f["company"], tenant: try await req.tenant())
             _ = try await UserAdmin(db: req.db, now: req.now).add(
-                .init(workId: f["workId"] ?? "", name: f["name"] ?? "", role: f["role"] ?? "", password: f["password"] ?? "", department: f["department"]),
+                .init(workId: f["workId"] ?? "", name: f["name"] ?? "", role: f["role"] ?? "", password: f["password"] ?? "", department: f["department"],
+                      company: company.code, branch: f["branch"]),
                 hasher: req.password.sync, history: req.history())
         }
+    }
+
+    /// The company a form names, among those the admin sees; none named: the only one.
+    static func company(_ code: String?, tenant: TenantData) async throws -> Company {
+        if let code = code?.trimmingCharacters(in: .whitespaces), !code.isEmpty { return try await tenant.company(code: code) }
+        let visible = try await tenant.companies()
+        guard visible.count == 1, let only = visible.first else {
+            throw KefuError.invalid([.init(field: "company", message: "请选择公司")])
+        }
+        return only
     }
 
     func updateUser(req: Request) async throws -> Response {
         try await attempt(req, notice: "用户已更新") { f in
             let workId = req.parameters.get("workId") ?? ""
-            guard let u = try await User.query(on: req.db).filter(\.$workId == workId).first() else { throw KefuError.notFound("用户") }
+            guard let u = try await req.tenant().query(User.self).filter(\.$workId == workId).first() else { throw KefuError.notFound("用户") }
             let before = "\(u.role) active=\(u.active)"
             if let r = f["role"], !r.isEmpty {
                 guard Role(rawValue: r) != nil else { throw KefuError.invalid([.init(field: "role", message: "未知角色：\(r)")]) }
@@ -112,43 +154,28 @@ struct AdminPages {
     func addDepartment(req: Request) async throws -> Response {
         try await attempt(req, notice: "部门已添加", once: "admin.department") { f in
             if let p = Validation.checkText(f["name"], field: "name", label: "部门名称", max: 100) { throw KefuError.invalid([.init(p)]) }
-            let name = f["name"]!.trimmingCharacters(in: .whitespaces)
-            let now = req.now, history = req.history()
+            let name = (f["name"] ?? "").trimmingCharacters(in: .whitespaces)
+            let now = req.now, history = req.history(), tenant = try await req.tenant()
+            let company = try await Self.company(f["company"], tenant: tenant)
+            let companyID = try company.requireID()
+            var branch: Branch?
+            if let code = f["branch"]?.trimmingCharacters(in: .whitespaces), !code.isEmpty {
+                branch = try await tenant.branch(code: code, company: companyID)
+            }
+            let branchID = branch?.id, where_ = company.code + (branch.map { "/" + $0.code } ?? "")
             try await req.db.writeTransaction { tx in
-                if try await Department.query(on: tx).filter(\.$name == name).first() != nil { throw KefuError.conflict("department_exists", "部门「\(name)」已存在。") }
-                let d = try await UserAdmin(db: tx, now: now).department(named: name)
-                try await history.on(tx).audit(action: "department.create", objectType: "department", objectId: d.id?.uuidString, after: name)
+                if try await tenant.on(tx).query(Department.self).filter(\.$companyID == companyID).filter(\.$name == name).first() != nil {
+                    throw KefuError.conflict("department_exists", "部门「\(name)」已存在。")
+                }
+                let d = try await UserAdmin(db: tx, now: now).department(named: name, company: companyID, branch: branchID)
+                try await history.on(tx).audit(action: "department.create", objectType: "department", objectId: d.id?.uuidString,
+                                               after: "\(name) @\(where_)")
             }
         }
     }
 
     func saveSLA(req: Request) async throws -> Response {
-        try await attempt(req, notice: "时限策略已保存") { f in
-            guard let key = f["key"], let dot = key.firstIndex(of: "."),
-                  let t = WorkOrderType(rawValue: String(key[..<dot])), let p = Priority(rawValue: String(key[key.index(after: dot)...])) else {
-                throw KefuError.badRequest("未知的策略")
-            }
-            guard let first = Int(f["firstMinutes"] ?? ""), first > 0, first <= 30 * 24 * 60,
-                  let hours = Double(f["resolutionHours"] ?? ""), hours > 0, hours <= 24 * 365,
-                  let cal = ServiceCalendar.Kind(rawValue: f["calendar"] ?? "") else {
-                throw KefuError.invalid([.init(field: "sla", message: "首次响应须为正整数分钟，解决时限须为正数小时，日历须为 24h 或 working_days")])
-            }
-            // A row exists only once an admin saved it; before that the shipped default applies,
-            // and a new record's fields must not be read (Fluent traps on unset fields).
-            let stored = try await SLAPolicyRecord.query(on: req.db).filter(\.$type == t.rawValue).filter(\.$priority == p.rawValue).first()
-            let before: String
-            if let stored {
-                before = "\(stored.firstResponseSeconds)/\(stored.resolutionSeconds)/\(stored.calendar)"
-            } else {
-                let pol = try await SLAService(db: req.db, timeZone: req.kefu.settings.timeZone).policy(type: t, priority: p)
-                before = "\(pol.firstResponseSeconds)/\(pol.resolutionSeconds)/\(pol.calendar.rawValue) (默认)"
-            }
-            let row = stored ?? { let r = SLAPolicyRecord(); r.type = t.rawValue; r.priority = p.rawValue; return r }()
-            row.firstResponseSeconds = first * 60; row.resolutionSeconds = Int(hours * 3600); row.calendar = cal.rawValue
-            try await row.save(on: req.db)
-            try await req.history().audit(action: "sla.update", objectType: "sla_policy", objectId: key, before: before,
-                                          after: "\(row.firstResponseSeconds)/\(row.resolutionSeconds)/\(row.calendar)")
-        }
+        try await attempt(req, notice: "时限策略已保存") { f in try await SLAAdmin.saveCompany(req, f) }
     }
 
     func addHoliday(req: Request) async throws -> Response {

@@ -24,8 +24,8 @@ struct ClockAPI {
         try await Self.saveOffset(Int(clock.offsetSeconds), on: req.db)
         try await req.history().audit(action: "clock.advance", objectType: "clock", objectId: nil, after: String(s))
         try await DeadlineSweeper(db: req.db, now: req.now, timeZone: req.kefu.settings.timeZone, logger: req.logger).sweep(batch: 10_000)
-        // The emergency policy sees the jump as real time would have: an observation every 15 s.
-        try await EmergencyCoordinator(app: req.application, db: req.db).catchUp(from: before, to: req.now)
+        // Each company's emergency policy sees the jump as real time would have: an observation every 15 s.
+        try await EmergencyCoordinator.catchUpEveryCompany(req.application, db: req.db, from: before, to: req.now)
         try await LiveNotifier.changed(req.application, db: req.db)
         return Output(now: req.now, offsetSeconds: Int(clock.offsetSeconds))
     }

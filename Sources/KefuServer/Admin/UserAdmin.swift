@@ -37,7 +37,8 @@ struct UserAdmin {
     func add(_ u: NewUser, createDepartment: Bool = false, hasher: some PasswordHasher, history: History?) async throws -> User {
         let problems = validate(u)
         guard problems.isEmpty else { throw KefuError.invalid(problems.map(FieldProblemDTO.init)) }
-        if try await User.query(on: db).filter(\.$workId == u.workId).first() != nil {
+        // Work IDs are unique across the center (sign-in names no company).
+        if try await TenantData.system(db).query(User.self).filter(\.$workId == u.workId).first() != nil {
             throw KefuError.conflict("work_id_taken", "工号 \(u.workId) 已存在。")
         }
         let (companyID, branchID) = try await placement(company: u.company, branch: u.branch)

@@ -14,6 +14,8 @@ struct UserAuthenticator: AsyncMiddleware {
                   let raw = request.session.data[Self.sessionKey], let id = UUID(uuidString: raw),
                   let user = try await User.find(id, on: request.db), user.active {
             request.auth.login(user)
+            // Pages show the company switcher to people who may work for several companies.
+            request.companySwitcher = try await CompanySwitcher.load(for: request, user: user)
         }
         return try await next.respond(to: request)
     }

@@ -27,6 +27,8 @@ struct ChatPages {
     struct CustomerContext: Encodable {
         var page: PageContext; var chatOpen: Bool; var closed: Bool; var messages: [ChatService.MessageDTO]; var error: String?
         var draftName: String?; var draftPhone: String?
+        /// The branch page the customer came from (`/chat?company=…&branch=…`), carried into the start form.
+        var companyCode: String?; var branchCode: String?
     }
 
     func customerPage(req: Request) async throws -> View {
@@ -39,8 +41,17 @@ struct ChatPages {
         var messages: [ChatService.MessageDTO] = []
         if let chat { messages = try await service.messages(chat) }
         let ctx = CustomerContext(page: PageContext(req, user: nil, title: "在线客服"), chatOpen: chat != nil && chat?.status != "closed",
-                                  closed: chat?.status == "closed", messages: messages, error: error?.reason, draftName: name, draftPhone: phone)
+                                  closed: chat?.status == "closed", messages: messages, error: error?.reason, draftName: name, draftPhone: phone,
+                                  companyCode: Self.code(req, "company"), branchCode: Self.code(req, "branch"))
         return (try await req.view.render("chat_customer", ctx), error?.status ?? .ok)
+    }
+
+    /// A company or branch code from the query or the start form; only code characters are kept
+    /// for redisplay (the lookup itself decides whether the code exists).
+    static func code(_ req: Request, _ key: String) -> String? {
+        let raw = req.query[String.self, at: key] ?? (try? req.content.get(String.self, at: key)) ?? ""
+        let kept = String(raw.prefix(32).filter { $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" })
+        return kept.isEmpty ? nil : kept
     }
 
     func errorResponse(_ req: Request, _ r: (View, HTTPStatus)) async throws -> Response {
@@ -50,7 +61,7 @@ struct ChatPages {
     }
 
     func customerStart(req: Request) async throws -> Response {
-        struct Form: Content { var name: String?; var phone: String? }
+        struct Form: Content { var name: String?; var phone: String?; var company: String?; var branch: String? }
         let form = try req.content.decode(Form.self)
         // Anyone may start a chat, so a script could flood the agents' queue: a few per minute
         // per address, counted in the database so every process shares the count.
@@ -64,7 +75,9 @@ struct ChatPages {
         if let open = try await ChatService(req: req).customerChat(), open.status != "closed" { return req.redirect(to: "/chat") }
         return try await req.once(form: "chat.start", fallback: "/chat") {
             do {
-                let (_, token) = try await ChatService(req: req).start(name: form.name, phone: form.phone)
+                let service = ChatService(req: req)
+                let branch = try await service.startingBranch(company: form.company, branch: form.branch)
+                let (_, token) = try await service.start(name: form.name, phone: form.phone, branch: branch)
                 let res = req.redirect(to: "/chat")
                 res.cookies[ChatService.cookie] = HTTPCookies.Value(string: token, maxAge: 24 * 3600, path: "/chat", isHTTPOnly: true, sameSite: .lax)
                 return .created("/chat", res)
@@ -97,7 +110,11 @@ struct ChatPages {
 
     // MARK: agent
 
-    struct Row: Encodable { var id: String; var customer: String; var status: String; var agent: String?; var since: String; var active: Bool }
+    struct Row: Encodable {
+        var id: String; var customer: String; var status: String; var agent: String?; var since: String; var active: Bool
+        /// 公司 · 分公司 when the agent serves several companies (else the branch alone).
+        var place: String
+    }
     struct DeskContext: Encodable {
         var page: PageContext; @NilIfEmpty var chats: [Row]; var current: Row?; var messages: [ChatService.MessageDTO]; var mine: Bool
         var warning: QACheckResultDTO?; var draft: String?; var error: String?
@@ -110,13 +127,16 @@ struct ChatPages {
     func renderDesk(_ req: Request, id: UUID?, warning: QACheckResultDTO?, draft: String?, error: KefuError?) async throws -> (View, HTTPStatus) {
         let user = try req.user()
         let tz = req.kefu.settings.timeZone
-        let chats = try await Chat.query(on: req.db).group(.or) { g in
+        let tenant = try await req.tenant()
+        let labels = try await tenant.labels()
+        let chats = try await tenant.query(Chat.self).group(.or) { g in
             g.filter(\.$status == "waiting")
             g.group(.and) { $0.filter(\.$status == "open").filter(\.$agentWorkId == user.workId) }
         }.sort(\.$startedAt).limit(100).all()
         func row(_ c: Chat) -> Row {
             Row(id: c.id!.uuidString, customer: c.customerName, status: ["waiting": "等待接待", "open": "接待中", "closed": "已结束"][c.status] ?? c.status,
-                agent: c.agentWorkId, since: PageFormat.dateTime(c.startedAt, tz), active: c.id == id)
+                agent: c.agentWorkId, since: PageFormat.dateTime(c.startedAt, tz), active: c.id == id,
+                place: (labels.mixed ? labels.companyName(c.companyID) + " · " : "") + labels.branchName(c.branchID))
         }
         var current: Row?
         var messages: [ChatService.MessageDTO] = []
@@ -152,7 +172,8 @@ struct ChatPages {
     func check(req: Request) async throws -> QACheckResultDTO {
         struct Input: Content { var text: String? }
         let input = try req.content.decode(Input.self)
-        return try await QualityAPI.check(text: input.text ?? "", channel: "chat", on: req)
+        let chat = try await ChatService(req: req).chat(req.parameters.get("id", as: UUID.self))
+        return try await QualityAPI.check(text: input.text ?? "", channel: "chat", company: chat.companyID, branch: chat.branchID, on: req)
     }
 
     func send(req: Request) async throws -> Response {

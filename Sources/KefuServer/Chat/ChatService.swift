@@ -11,7 +11,9 @@ struct ChatService {
     static let cookie = "kefu_chat"
     static let maxMessage = 2_000
 
-    func start(name: String?, phone: String?) async throws -> (Chat, String) {
+    /// Opens a chat with `branch` (the branch whose page the customer came from), greeting in
+    /// its company's name.
+    func start(name: String?, phone: String?, branch: Branch) async throws -> (Chat, String) {
         guard let name = ContactService.trimmed(name), name.count <= Validation.maxNameLength else {
             throw KefuError.invalid([.init(field: "name", message: "请填写您的称呼（不超过 \(Validation.maxNameLength) 字）。")])
         }
@@ -21,9 +23,10 @@ struct ChatService {
         }
         let token = [UInt8].random(count: 24).base64.replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
         let chat = Chat()
-        chat.id = UUID(); chat.tokenHash = UserToken.hash(token); chat.customerName = name; chat.customerPhone = phone
+        chat.id = UUID(); chat.companyID = branch.$company.id; chat.branchID = try branch.requireID(); chat.tokenHash = UserToken.hash(token); chat.customerName = name; chat.customerPhone = phone
         chat.status = "waiting"; chat.startedAt = req.now
-        let company = req.kefu.settings.companyName
+        let company = try await LanguageRules.place(companyID: chat.companyID, branchID: chat.branchID, db: req.db,
+                                                    centerName: req.kefu.settings.companyName).companyName
         let now = req.now
         try await req.db.writeTransaction { tx in
             try await chat.create(on: tx)
@@ -39,10 +42,24 @@ struct ChatService {
         return m
     }
 
-    /// The customer's chat from the cookie, if it is still open.
+    /// The customer's chat from the cookie, if it is still open. Customers have no account and
+    /// so no company scope: the secret token is what names their one chat.
     func customerChat() async throws -> Chat? {
         guard let token = req.cookies[Self.cookie]?.string, !token.isEmpty else { return nil }
-        return try await Chat.query(on: req.db).filter(\.$tokenHash == UserToken.hash(token)).first()
+        return try await TenantData.system(req.db).query(Chat.self).filter(\.$tokenHash == UserToken.hash(token)).first()
+    }
+
+    /// The branch a customer's chat starts with: the one named on the branch's page (`company`
+    /// and `branch` codes; the company may be left out when the branch code is unique), else
+    /// the center's default branch.
+    func startingBranch(company: String?, branch: String?) async throws -> Branch {
+        let all = TenantData.system(req.db)
+        let companyCode = company?.trimmingCharacters(in: .whitespaces) ?? ""
+        let branchCode = branch?.trimmingCharacters(in: .whitespaces) ?? ""
+        let companyID = companyCode.isEmpty ? nil : try await all.company(code: companyCode).requireID()
+        if !branchCode.isEmpty { return try await all.branch(code: branchCode, company: companyID) }
+        if let companyID, let first = try await all.branches(of: companyID).first { return first }
+        return try await ContactService.centerBranch(on: req.db)
     }
 
     /// Now, or just after the chat's last line, so lines keep their order even when the clock
@@ -66,15 +83,16 @@ struct ChatService {
         try await Self.message(chat.id!, speaker: "customer", author: nil, text: t, confirmed: false, at: try await nextTime(chat)).create(on: req.db)
     }
 
+    /// A chat of a company in the agent's scope; another company's chat does not exist here.
     func chat(_ id: UUID?) async throws -> Chat {
-        guard let id, let c = try await Chat.find(id, on: req.db) else { throw KefuError.notFound("会话") }
-        return c
+        try await req.tenant().require(Chat.self, id, "会话")
     }
 
     func accept(_ chat: Chat, by user: User) async throws {
-        let id = chat.id!, workId = user.workId
+        let id = try chat.requireID(), workId = user.workId
+        let tenant = try await req.tenant()
         try await req.db.writeTransaction { tx in
-            guard let c = try await Chat.find(id, on: tx) else { throw KefuError.notFound("会话") }
+            guard let c = try await tenant.on(tx).find(Chat.self, id) else { throw KefuError.notFound("会话") }
             if c.status == "closed" { throw KefuError.conflict("chat_closed", "该会话已结束。") }
             if let a = c.agentWorkId, a != workId { throw KefuError.conflict("chat_taken", "该会话已由 \(a) 号接待。") }
             c.agentWorkId = workId; c.status = "open"
@@ -89,7 +107,8 @@ struct ChatService {
             throw KefuError.conflict("chat_not_yours", "请先接待该会话；已结束或他人接待的会话不能发送。")
         }
         let t = try checkText(text)
-        let check = try await QualityAPI.check(text: t, channel: "chat", on: req)
+        // The chat's own company and branch: their additions apply, another branch's never.
+        let check = try await QualityAPI.check(text: t, channel: "chat", company: chat.companyID, branch: chat.branchID, on: req)
         if check.blocked && !confirmed { return check }
         try await Self.message(chat.id!, speaker: "agent", author: user.workId, text: t, confirmed: check.blocked,
                                at: try await nextTime(chat)).create(on: req.db)
@@ -106,6 +125,12 @@ struct ChatService {
         if let a = chat.agentWorkId, a != user.workId, !user.can(.shiftBoard) {
             throw KefuError.forbidden("只能结束自己接待的会话。")
         }
+        // The contact goes to the chat's branch, so its additions score it.
+        let service = try await ContactService(req: req)
+        guard let branchID = chat.branchID else {
+            throw KefuError.conflict("chat_without_branch", "该会话没有所属分公司，无法转为质检记录。")
+        }
+        let branch = try await service.tenant.branch(branchID)
         let messages = try await ChatMessage.query(on: req.db).filter(\.$chat.$id == chat.id!).sort(\.$at).all()
         chat.status = "closed"; chat.closedAt = req.now
         try await chat.save(on: req.db)
@@ -118,7 +143,7 @@ struct ChatService {
         let object: [String: Any] = ["id": "chat-" + chat.id!.uuidString.lowercased().prefix(13), "startedAt": JSONCoding.formatISO(chat.startedAt, timeZone: tz),
                                      "channel": "chat", "agentId": chat.agentWorkId ?? user.workId, "segments": segments]
         let line = String(decoding: try JSONSerialization.data(withJSONObject: object), as: UTF8.self)
-        let contact = try await ContactService(req: req).ingest(try Transcript.parse(jsonLine: Substring(line)), source: "chat")
+        let contact = try await service.ingest(try Transcript.parse(jsonLine: Substring(line)), source: "chat", branch: branch)
         chat.contactId = contact.id
         try await chat.save(on: req.db)
         return contact

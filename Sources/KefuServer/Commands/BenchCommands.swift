@@ -3,7 +3,8 @@ import Fluent
 import KefuCore
 
 /// `kefu bench insert --count N`: the raw insert rate of the same rows the API writes
-/// (order, timeline, audit, number counter), without HTTP — the benchmark's baseline.
+/// (order, timeline, audit, number counter), without HTTP — the benchmark's baseline. The rows
+/// go to `--company` and `--branch` (defaults: the only company and branch; several is an error).
 struct BenchCommands: AsyncCommandGroup {
     var commands: [String: any AnyAsyncCommand] { ["insert": BenchInsertCommand()] }
     var help: String { "Benchmarks" }
@@ -12,6 +13,8 @@ struct BenchCommands: AsyncCommandGroup {
 struct BenchInsertCommand: AsyncCommand {
     struct Signature: CommandSignature {
         @Option(name: "count", help: "Rows to insert (default 5000)") var count: Int?
+        @Option(name: "company", help: "Company code (default: the only company)") var company: String?
+        @Option(name: "branch", help: "Branch code (default: the company's only branch)") var branch: String?
     }
     var help: String { "Insert work orders directly and print the rate" }
 
@@ -20,7 +23,16 @@ struct BenchInsertCommand: AsyncCommand {
         try await DatabaseSetup.prepare(app)
         let n = signature.count ?? 5000
         let tz = app.kefu.settings.timeZone
+        let (companyID, branchID): (UUID, UUID?)
+        do {
+            (companyID, branchID) = try await UserAdmin(db: app.db, now: Date()).placement(company: signature.company, branch: signature.branch)
+        } catch let e as KefuError {
+            context.console.error("kefu bench insert: \(e.reason)")
+            throw e
+        }
         let customer = Customer(name: "基准客户", phone: "13900000000", phone2: nil, idNumber: nil, tier: .normal, address: nil, now: Date())
+        customer.companyID = companyID
+        customer.branchID = branchID
         try await customer.create(on: app.db)
         let policy = SLAPolicy.defaultPolicy(type: .consultation, priority: .normal)
         let calendar = ServiceCalendar.allDay(timeZone: tz)
@@ -30,6 +42,7 @@ struct BenchInsertCommand: AsyncCommand {
             try await app.db.writeTransaction { db in
                 let o = WorkOrder()
                 o.id = UUID()
+                o.companyID = companyID; o.branchID = branchID
                 o.number = try await WorkOrderService.nextNumber(db: db, now: now, timeZone: tz)
                 o.type = "consultation"; o.channel = "phone"; o.status = "open"; o.priority = "normal"
                 o.subject = "压测"; o.description = "压测工单"; o.ownerWorkId = "7001"; o.createdByWorkId = "7001"

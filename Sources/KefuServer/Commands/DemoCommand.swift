@@ -19,8 +19,14 @@ struct DemoCommand: AsyncCommand {
         context.console.print(loaded ? "已载入演示数据。" : "数据库已有数据，未重复载入演示数据。")
         context.console.print("Kefu demo: http://\(host):\(port)")
         context.console.print("演示账号（密码均为 \(DemoData.password)）：")
-        for u in DemoData.users { context.console.print("  \(u.workId)  \(u.name)  \(u.role)") }
+        context.console.print(" \(app.kefu.settings.companyName)（HQ，本中心）：")
+        for u in DemoData.users {
+            let also = DemoCompanies.granted.contains(u.workId) ? "  （另可为 \(DemoCompanies.clientName) 工作）" : ""
+            context.console.print("  \(u.workId)  \(u.name)  \(u.role)\(also)")
+        }
         context.console.print("  \(DemoWorkforce.firstAgent)–\(DemoWorkforce.firstAgent + DemoWorkforce.agentCount - 1)  排班演示话务员  agent")
+        context.console.print(" \(DemoCompanies.clientName)（\(DemoCompanies.clientCode)，客户公司）：")
+        for u in DemoCompanies.users { context.console.print("  \(u.workId)  \(u.name)  \(u.role)") }
         context.console.print("演示交换机令牌（仅供本机演示，推送话务事件用）：\(DemoLive.switchToken)")
         guard let serve = app.asyncCommands.commands["serve"] else { return }
         var ctx = CommandContext(console: context.console, input: CommandInput(arguments: ["kefu", "--hostname", host, "--port", String(port)]))

@@ -9,6 +9,8 @@ public enum KefuCommands {
         }
         app.asyncCommands.use(DemoCommand(), as: "demo")
         app.asyncCommands.use(UserCommands(), as: "user")
+        app.asyncCommands.use(CompanyCommands(), as: "company")
+        app.asyncCommands.use(BranchCommands(), as: "branch")
         app.asyncCommands.use(BenchCommands(), as: "bench")
         app.asyncCommands.use(QACommands(), as: "qa")
         app.asyncCommands.use(CTICommands(), as: "cti")

@@ -2,9 +2,10 @@ import Vapor
 import Foundation
 import KefuCore
 
-/// `kefu qa scan FILE.jsonl [--company NAME] [--format jsonl|csv|table] [--lexicon FILE]`
+/// `kefu qa scan FILE.jsonl [--company NAME] [--format jsonl|csv|table] [--lexicon FILE]` (offline, no database),
+/// `kefu qa import FILE.jsonl [--company CODE] [--branch CODE]` (stored and scored for one branch)
 struct QACommands: AsyncCommandGroup {
-    var commands: [String: any AnyAsyncCommand] { ["scan": QAScanCommand()] }
+    var commands: [String: any AnyAsyncCommand] { ["scan": QAScanCommand(), "import": QAImportCommand()] }
     var help: String { "Language quality inspection" }
 }
 

@@ -22,6 +22,7 @@ struct SimulateCommand: AsyncCommand {
         @Flag(name: "serve", help: "Store the events as they happen and serve the wallboard") var serve: Bool
         @Option(name: "port", short: "p", help: "Port with --serve (default 8080)") var port: Int?
         @Option(name: "hostname", short: "H", help: "Host with --serve (default 127.0.0.1)") var hostname: String?
+        @Option(name: "company", help: "With --serve: the company whose floor is simulated (default: the only company)") var company: String?
     }
     var help: String { "Simulate arrivals, routing and emergency staffing from a scenario file" }
 
@@ -72,6 +73,13 @@ struct SimulateCommand: AsyncCommand {
         let app = context.application
         try await app.autoMigrate()
         try await DatabaseSetup.prepare(app)
+        // The simulated calls are one company's (R11.2): its wallboard shows them.
+        let company: UUID
+        if let code = signature.company?.trimmingCharacters(in: .whitespaces), !code.isEmpty {
+            company = try await TenantData.system(app.db).company(code: code).requireID()
+        } else {
+            company = try await CTIToken.onlyCompany(on: app.db)
+        }
         let offsetClock = app.kefu.simulatedClock
         let startAt: Date
         if let offsetClock {
@@ -98,7 +106,7 @@ struct SimulateCommand: AsyncCommand {
         let logger = app.logger
         Task.detached {
             do {
-                try await Self.replay(simulator, app: app, speed: speed, clock: offsetClock, zone: zone)
+                try await Self.replay(simulator, company: company, app: app, speed: speed, clock: offsetClock, zone: zone)
             } catch {
                 logger.error("simulate: replay stopped: \(error)")
             }
@@ -111,7 +119,7 @@ struct SimulateCommand: AsyncCommand {
     }
 
     /// Feeds the events to the database as simulated time passes, in steps of a quarter second of real time.
-    private static func replay(_ start: Simulator, app: Application, speed: Double?, clock: OffsetClock?,
+    private static func replay(_ start: Simulator, company: UUID, app: Application, speed: Double?, clock: OffsetClock?,
                                zone: TimeZone) async throws {
         var simulator = start
         let store = CTIEventStore(db: app.db)
@@ -133,10 +141,10 @@ struct SimulateCommand: AsyncCommand {
                 if ahead > 0 { clock.advance(by: ahead) }
             }
             if !step.events.isEmpty {
-                _ = try await store.insert(step.events, source: "simulator", receivedAt: clock?.now() ?? Date())
+                _ = try await store.insert(step.events, company: company, source: "simulator", receivedAt: clock?.now() ?? Date())
             }
             if simulator.emergency != savedEmergency {
-                try await EmergencyCoordinator.save(simulator.emergency, on: app.db)
+                try await EmergencyCoordinator.save(simulator.emergency, company: company, on: app.db)
                 savedEmergency = simulator.emergency
             }
             if !step.events.isEmpty || !step.timeline.isEmpty {

@@ -10,12 +10,18 @@ struct CustomerAPI {
         api.requiring(.customerWrite).idempotent().post("customers", use: create)
     }
 
-    struct ListQuery: Content { var phone: String?; var q: String?; var limit: Int?; var offset: Int? }
+    struct ListQuery: Content {
+        var phone: String?; var q: String?; var limit: Int?; var offset: Int?
+        /// Company and branch codes (R11 list filters).
+        var company: String?; var branch: String?
+    }
 
     func list(req: Request) async throws -> CustomerListDTO {
         let q = try req.query.decode(ListQuery.self)
         let window = try PageWindow(limit: q.limit, offset: q.offset)
-        let query = req.orderScope.customers()
+        let scope = try await req.orderScope()
+        let query = scope.customers()
+        try await TenantFilter.resolve(company: q.company, branch: q.branch, tenant: scope.tenant).apply(query)
         if let p = q.phone, !p.isEmpty {
             let n = Validation.normalizePhone(p)
             query.group(.or) { $0.filter(\.$phone == n).filter(\.$phone2 == n) }
@@ -26,25 +32,31 @@ struct CustomerAPI {
         let total = try await query.count()
         let items = try await query.sort(\.$createdAt, .descending).range(window.range).all()
         // Lists mask phone numbers; the full number is read one archive at a time, registered (R5.5).
-        return CustomerListDTO(items: items.map { CustomerDTO($0, masked: true) }, total: total, limit: window.limit, offset: window.offset)
+        let labels = try await scope.tenant.labels()
+        return CustomerListDTO(items: items.map { CustomerDTO($0, labels: labels, masked: true) }, total: total, limit: window.limit, offset: window.offset)
     }
 
     func show(req: Request) async throws -> CustomerDTO {
         guard let id = req.parameters.get("id", as: UUID.self) else { throw KefuError.notFound("客户") }
-        let c = try await req.orderScope.customer(id)
+        let scope = try await req.orderScope()
+        let c = try await scope.customer(id)
         try await req.logArchiveRead(c, channel: "api")
-        return CustomerDTO(c)
+        return CustomerDTO(c, labels: try await scope.tenant.labels())
     }
 
     func create(req: Request) async throws -> Response {
         let input = try req.content.decode(CustomerInput.self)
-        // A number already on file answers that customer (200) instead of a second one (201).
+        // A number already on file answers that customer (200) instead of a second one (201);
+        // "on file" means in the company the customer is filed under (the person's branch).
+        let tenant = try await req.tenant()
+        let branch = try await tenant.defaultBranch()
+        let company = branch.$company.id, branchID = try branch.requireID()
         let history = req.history(), now = req.now
         let (c, created) = try await req.db.writeTransaction { tx in
-            try await CustomerService(db: tx, now: now).findOrCreate(input, history: history.on(tx))
+            try await CustomerService(tenant: tenant.on(tx), now: now).findOrCreate(input, company: company, branch: branchID, history: history.on(tx))
         }
         let res = Response(status: created ? .created : .ok)
-        try res.content.encode(CustomerDTO(c))
+        try res.content.encode(CustomerDTO(c, labels: try await tenant.labels()))
         return res
     }
 }

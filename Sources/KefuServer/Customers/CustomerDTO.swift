@@ -10,8 +10,11 @@ struct CustomerInput: Content {
     var address: Address?
 }
 
+/// A customer as the API shows it, with its company's and branch's codes (R11).
 struct CustomerDTO: Content {
     var id: UUID
+    var companyCode: String
+    var branchCode: String?
     var name: String
     var phone: String
     var phone2: String?
@@ -21,7 +24,8 @@ struct CustomerDTO: Content {
     var updatedAt: Date
 
     /// `masked`: for lists, where a full number would be a read nobody registered (R5.5).
-    init(_ c: Customer, masked: Bool = false) {
+    init(_ c: Customer, labels: TenantLabels, masked: Bool = false) {
+        companyCode = labels.companyCode(c.companyID); branchCode = c.branchID.map { labels.branchCode($0) }
         id = c.id!; name = c.name; tier = c.tier
         phone = masked ? Masking.phone(c.phone) : c.phone
         phone2 = masked ? c.phone2.map(Masking.phone) : c.phone2
@@ -30,7 +34,8 @@ struct CustomerDTO: Content {
 
     func encode(to encoder: Encoder) throws {
         var k = encoder.container(keyedBy: CodingKeys.self)
-        try k.encode(id, forKey: .id); try k.encode(name, forKey: .name); try k.encode(phone, forKey: .phone)
+        try k.encode(id, forKey: .id); try k.encode(companyCode, forKey: .companyCode); try k.encode(branchCode, forKey: .branchCode)
+        try k.encode(name, forKey: .name); try k.encode(phone, forKey: .phone)
         try k.encode(phone2, forKey: .phone2); try k.encode(tier, forKey: .tier); try k.encode(address, forKey: .address)
         try k.encode(createdAt, forKey: .createdAt); try k.encode(updatedAt, forKey: .updatedAt)
     }

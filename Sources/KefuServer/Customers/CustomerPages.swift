@@ -9,12 +9,22 @@ struct CustomerPages {
         routes.requiring(.customerRead).get("customers", ":id", use: detail)
     }
 
-    struct Row: Encodable { var id: String; var name: String; var phone: String; var tier: String; var createdAt: String }
-    struct ListContext: Encodable { var page: PageContext; var customers: [Row]; var q: String; var total: Int }
+    struct Row: Encodable {
+        var id: String; var name: String; var phone: String; var tier: String; var createdAt: String
+        var company: String; var branch: String
+    }
+    struct ListContext: Encodable {
+        var page: PageContext; var customers: [Row]; var q: String; var total: Int
+        var tenantFilter: TenantFilterForm?; var tenantColumns: Bool
+    }
 
     func list(req: Request) async throws -> View {
         let q = req.query[String.self, at: "q"]?.trimmingCharacters(in: .whitespaces) ?? ""
-        let query = req.orderScope.customers()
+        let scope = try await req.orderScope()
+        let filter = try await TenantFilter.resolve(req, tenant: scope.tenant)
+        let labels = try await scope.tenant.labels()
+        let query = scope.customers()
+        filter.apply(query)
         if !q.isEmpty {
             let phone = Validation.normalizePhone(q)
             query.group(.or) { $0.filter(\.$name, .custom("LIKE"), "%\(q)%").filter(\.$phone, .custom("LIKE"), "%\(phone)%") }
@@ -24,21 +34,27 @@ struct CustomerPages {
         let tz = req.kefu.settings.timeZone
         return try await req.view.render("customers", ListContext(
             page: PageContext(req, user: try req.user(), title: "客户档案"),
-            customers: rows.map { Row(id: $0.id!.uuidString, name: $0.name, phone: Masking.phone($0.phone), tier: $0.tierValue.label, createdAt: PageFormat.dateTime($0.createdAt, tz)) },
-            q: q, total: total))
+            customers: rows.map { Row(id: $0.id!.uuidString, name: $0.name, phone: Masking.phone($0.phone), tier: $0.tierValue.label,
+                                      createdAt: PageFormat.dateTime($0.createdAt, tz), company: labels.companyName($0.companyID),
+                                      branch: labels.branchName($0.branchID)) },
+            q: q, total: total, tenantFilter: try await TenantFilterForm.make(scope.tenant, labels: labels, filter: filter),
+            tenantColumns: labels.mixed))
     }
 
     struct DetailContext: Encodable {
         var page: PageContext; var id: String; var name: String; var phone: String; var phone2: String?; var tier: String
         var address: String?; var orders: [WorkOrderRow]
+        /// The archive's company and branch, named when the reader sees several companies.
+        var company: String?; var branch: String?
         /// Links shown only to those who may open them.
         var canCreateOrder: Bool
     }
 
     func detail(req: Request) async throws -> View {
         guard let id = req.parameters.get("id", as: UUID.self) else { throw KefuError.notFound("客户") }
-        let scope = req.orderScope
+        let scope = try await req.orderScope()
         let c = try await scope.customer(id)
+        let labels = try await scope.tenant.labels()
         try await req.logArchiveRead(c, channel: "page")
         let tz = req.kefu.settings.timeZone
         let orders = try await scope.orders().filter(\.$customer.$id == id).sort(\.$createdAt, .descending).limit(100).all()
@@ -46,6 +62,8 @@ struct CustomerPages {
         return try await req.view.render("customer", DetailContext(
             page: PageContext(req, user: user, title: "客户档案 · \(c.name)"), id: id.uuidString, name: c.name,
             phone: c.phone, phone2: c.phone2, tier: c.tierValue.label, address: c.address.map(\.singleLine),
-            orders: orders.map { WorkOrderRow($0, now: req.now, timeZone: tz) }, canCreateOrder: user.can(.workOrderWrite)))
+            orders: orders.map { WorkOrderRow($0, now: req.now, timeZone: tz, labels: labels) },
+            company: labels.mixed ? labels.companyName(c.companyID) : nil, branch: c.branchID.map { labels.branchName($0) },
+            canCreateOrder: user.can(.workOrderWrite)))
     }
 }

@@ -3,9 +3,12 @@ import Fluent
 import KefuCore
 
 /// Creating and finding customers, shared by the API, the pages and the work-order form.
+/// A customer belongs to one company (R11.2): the same phone number calling two client
+/// companies is two customers, each company's own.
 struct CustomerService {
-    let db: Database
+    let tenant: TenantData
     let now: Date
+    var db: Database { tenant.db }
 
     /// Validates and creates; returns field problems instead of throwing so the work-order
     /// form can show them next to the other fields.
@@ -33,7 +36,8 @@ struct CustomerService {
         return problems
     }
 
-    func create(_ input: CustomerInput, history: History) async throws -> Customer {
+    func create(_ input: CustomerInput, company: UUID, branch: UUID?, history: History) async throws -> Customer {
+        try tenant.check(company)
         let problems = validate(input)
         guard problems.isEmpty else { throw KefuError.invalid(problems.map(FieldProblemDTO.init)) }
         let phone2 = input.phone2.map(Validation.normalizePhone).flatMap { $0.isEmpty ? nil : $0 }
@@ -42,6 +46,7 @@ struct CustomerService {
                                 idNumber: input.idNumber?.trimmingCharacters(in: .whitespaces),
                                 tier: input.tier.flatMap(CustomerTier.init(rawValue:)) ?? .normal,
                                 address: input.address.flatMap { $0.isEmpty ? nil : $0 }, now: now)
+        customer.companyID = company; customer.branchID = branch
         try await customer.create(on: db)
         try await history.audit(action: "customer.create", objectType: "customer", objectId: customer.id?.uuidString, after: customer.name)
         return customer
@@ -51,24 +56,26 @@ struct CustomerService {
     /// customer, however often a form or a client sends it. Call inside a write transaction;
     /// on PostgreSQL a transaction lock on the number keeps two processes from creating it
     /// both (SQLite admits one writer at a time already).
-    func findOrCreate(_ input: CustomerInput, history: History) async throws -> (customer: Customer, created: Bool) {
+    func findOrCreate(_ input: CustomerInput, company: UUID, branch: UUID?, history: History) async throws -> (customer: Customer, created: Bool) {
         let problems = validate(input)
         guard problems.isEmpty else { throw KefuError.invalid(problems.map(FieldProblemDTO.init)) }
         let phone = Validation.normalizePhone(input.phone ?? "")
         let sql = try db.sql()
         if sql.dialect.name == "postgresql" {
-            try await sql.raw("SELECT pg_advisory_xact_lock(hashtext(\(bind: "customer-phone:" + phone)))").run()
+            try await sql.raw("SELECT pg_advisory_xact_lock(hashtext(\(bind: "customer-phone:\(company.uuidString):" + phone)))").run()
         }
-        if let existing = try await find(phone: phone).first { return (existing, false) }
-        return (try await create(input, history: history), true)
+        if let existing = try await find(phone: phone, company: company).first { return (existing, false) }
+        return (try await create(input, company: company, branch: branch, history: history), true)
     }
 
-    /// Customers whose main or second phone is this number.
-    func find(phone: String) async throws -> [Customer] {
+    /// Customers whose main or second phone is this number, in `company` (nil: any company
+    /// in scope, oldest first).
+    func find(phone: String, company: UUID? = nil) async throws -> [Customer] {
         let p = Validation.normalizePhone(phone)
         guard !p.isEmpty else { return [] }
-        return try await Customer.query(on: db).group(.or) { $0.filter(\.$phone == p).filter(\.$phone2 == p) }
-            .sort(\.$createdAt).limit(20).all()
+        let query = tenant.query(Customer.self).group(.or) { $0.filter(\.$phone == p).filter(\.$phone2 == p) }
+        if let company { query.filter(\.$companyID == company) }
+        return try await query.sort(\.$createdAt).limit(20).all()
     }
 }
 

@@ -20,6 +20,10 @@ struct DemoContacts {
         var rng = SeededGenerator(seed: 20261001)
         let agents = ["1001", "1002", "1003", "1101", "1201"]
         let service = ContactService(db: app.db, now: now, timeZone: tz, company: company, actor: "demo")
+        // The calls are the operating company's, taken at its 本部.
+        let system = TenantData.system(app.db)
+        let hq = try await system.company(code: M014_CreateCompaniesAndBranches.defaultCompanyCode)
+        let main = try await system.branch(code: M014_CreateCompaniesAndBranches.defaultBranchCode, company: try hq.requireID())
         var cal = Calendar(identifier: .gregorian)
         cal.timeZone = tz
         var stored: [(Contact, String)] = []
@@ -48,17 +52,17 @@ struct DemoContacts {
                     let object: [String: Any] = ["id": id, "startedAt": JSONCoding.formatISO(start, timeZone: tz),
                                                  "channel": variant == 9 ? "chat" : "phone", "agentId": agent, "segments": segments]
                     let line = String(decoding: try JSONSerialization.data(withJSONObject: object), as: UTF8.self)
-                    let c = try await service.ingest(try Transcript.parse(jsonLine: Substring(line)), source: "import")
+                    let c = try await service.ingest(try Transcript.parse(jsonLine: Substring(line)), source: "import", branch: main)
                     stored.append((c, agent))
                 }
             }
         }
         // The inspector has already reviewed the older ones of the first week.
-        guard let inspector = try await User.query(on: app.db).filter(\.$workId == "4001").first() else { return }
+        guard let inspector = try await system.query(User.self).filter(\.$workId == "4001").first() else { return }
         let old = stored.filter { $0.0.localDay < LocalDay(now, in: tz).adding(days: -7).description }
         for (c, _) in old.prefix(25) { try await service.finishReview(c.id!, actor: inspector) }
         if let (c, agent) = old.prefix(25).first(where: { $0.0.autoScore < 100 && $0.1 == "1001" }),
-           let user = try await User.query(on: app.db).filter(\.$workId == agent).first() {
+           let user = try await system.query(User.self).filter(\.$workId == agent).first() {
             try await service.appeal(c.id!, reason: "客户当时情绪激动，我已尽量安抚，请复核。", actor: user)
         }
     }

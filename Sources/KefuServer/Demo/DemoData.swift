@@ -2,9 +2,10 @@ import Vapor
 import Fluent
 import KefuCore
 
-/// The demo center: departments, a user in every role, ~50 customers and ~200 orders in
-/// all states over the last 60 days. Loaded only into an empty database, so restarting
-/// `kefu demo` keeps whatever people did.
+/// The demo center: the operating company HQ with two branches (本部 and 宁波分公司),
+/// departments, a user in every role, ~50 customers and ~200 orders in all states over the
+/// last 60 days; and a small client company (`DemoCompanies`) so the separation shows.
+/// Loaded only into an empty database, so restarting `kefu demo` keeps whatever people did.
 struct DemoData {
     let app: Application
     static let password = "demo1234"
@@ -23,7 +24,7 @@ struct DemoData {
     ]
 
     func loadIfEmpty() async throws -> Bool {
-        guard try await User.query(on: app.db).count() == 0 else { return false }
+        guard try await TenantData.system(app.db).query(User.self).count() == 0 else { return false }
         try await load()
         return true
     }
@@ -35,11 +36,12 @@ struct DemoData {
         var rng = SeededGenerator(seed: 20261123)
         let admin = UserAdmin(db: db, now: now)
         let hash = try app.password.sync.hash(Self.password)
-        for name in ["技术部", "财务部", "售后部", "网络维护中心"] { _ = try await admin.department(named: name) }
-        let (companyID, branchID) = try await admin.placement(company: nil, branch: nil)
+        let places = try await DemoCompanies(app: app).setUp()
+        let companyID = places.hq, branchID: UUID? = places.main
+        for name in ["技术部", "财务部", "售后部", "网络维护中心"] { _ = try await admin.department(named: name, company: companyID, branch: branchID) }
         for u in Self.users {
             var depID: UUID?
-            if let d = u.department { depID = try await admin.department(named: d).id }
+            if let d = u.department { depID = try await admin.department(named: d, company: companyID, branch: branchID).id }
             guard let role = Role(rawValue: u.role) else { continue }
             try await User(workId: u.workId, name: u.name, role: role, passwordHash: hash, departmentID: depID,
                            companyID: companyID, branchID: branchID, createdAt: now).create(on: db)
@@ -60,10 +62,12 @@ struct DemoData {
             let tier: CustomerTier = i % 10 == 0 ? .vip : (i % 5 == 0 ? .major : .normal)
             let c = Customer(name: name, phone: "13\(String(format: "%09d", 800_138_000 + i * 7919))", phone2: nil, idNumber: nil,
                              tier: tier, address: address, now: now.addingTimeInterval(-61 * 86400))
+            // Callers from Ningbo belong to the Ningbo branch, so the branch column has two values.
+            c.companyID = companyID; c.branchID = city == "宁波市" ? places.ningbo : branchID
             try await c.create(on: db)
             customers.append(c)
         }
-        let deps = try await Department.query(on: db).all()
+        let deps = try await TenantData(scope: .companies([companyID]), db: db).query(Department.self).sort(\.$name).all()
         let agents = ["1001", "1002", "1003", "1101", "1201"]
         let subjects: [WorkOrderType: [String]] = [
             .consultation: ["咨询宽带资费套餐", "咨询营业厅营业时间", "咨询国际漫游开通方式"],
@@ -83,7 +87,7 @@ struct DemoData {
             let policy = SLAPolicy.defaultPolicy(type: type, priority: priority)
             let calendar = try await SLAService(db: db, timeZone: tz).calendar(policy.calendar)
             let o = WorkOrder()
-            o.id = UUID()
+            o.id = UUID(); o.companyID = companyID; o.branchID = customer.branchID
             o.number = try await WorkOrderService.nextNumber(db: db, now: created, timeZone: tz)
             o.type = type.rawValue; o.channel = channel.rawValue; o.priority = priority.rawValue
             let list = subjects[type]!
@@ -109,7 +113,7 @@ struct DemoData {
             if stage == 1 || (stage >= 3 && type != .consultation && rng.next(2) == 0) {
                 let dep = deps[rng.next(deps.count)]
                 let s = SupervisionOrder()
-                s.id = UUID(); s.$workOrder.id = o.id!; s.$department.id = dep.id!; s.status = "open"
+                s.id = UUID(); s.companyID = companyID; s.$workOrder.id = o.id!; s.$department.id = dep.id!; s.status = "open"
                 s.deadline = t1.addingTimeInterval(24 * 3600); s.note = "请协助核查处理：\(o.subject)"; s.escalated = false
                 s.createdByWorkId = owner; s.createdAt = t1
                 try await History(db: db, actorWorkId: owner, ip: nil, now: t1).workOrder(o.id!, kind: "transferred", summary: "派发督办单至\(dep.name)：\(s.note)")
@@ -149,9 +153,10 @@ struct DemoData {
         }
         // Escalations that fell due in the past fire now, through the same sweeper as always.
         try await DeadlineSweeper(db: db, now: now, timeZone: tz, logger: app.logger).sweep(batch: 10_000)
+        try await DemoCompanies(app: app).loadClient(places, passwordHash: hash)
         try await DemoContacts(app: app).load()
         try await DemoLive(app: app).load()
-        try await DemoWorkforce(app: app).load(passwordHash: hash)
+        try await DemoWorkforce(app: app).load(passwordHash: hash, companyID: companyID, branchID: branchID)
     }
 }
 

@@ -15,8 +15,10 @@ struct DemoLive {
     func load() async throws {
         let db = app.db
         let now = app.kefu.clock.now()
+        let hq = try await TenantData.system(db).company(code: M014_CreateCompaniesAndBranches.defaultCompanyCode)
+        let hqID = try hq.requireID()
         let t = CTIToken()
-        t.id = UUID(); t.name = "demo-switch"; t.tokenHash = UserToken.hash(Self.switchToken); t.active = true; t.createdAt = now
+        t.id = UUID(); t.companyID = hqID; t.name = "demo-switch"; t.tokenHash = UserToken.hash(Self.switchToken); t.active = true; t.createdAt = now
         try await t.create(on: db)
         let roster: [AgentGroup: [String]] = [.inbound: ["1001", "1002"], .vip: ["1101"], .outbound: ["1201"],
                                               .floatingExperts: ["1003"], .qc: ["4001"], .backOffice: ["4201", "5001"]]
@@ -30,7 +32,7 @@ struct DemoLive {
             events.append(CTIEvent(id: id(), .loggedIn, at: start, agentWorkId: a))
             events.append(CTIEvent(id: id(), .ready, at: start.addingTimeInterval(1), agentWorkId: a))
         }
-        let customers = try await Customer.query(on: db).sort(\.$createdAt).limit(12).all()
+        let customers = try await TenantData(scope: .companies([hqID]), db: db).query(Customer.self).sort(\.$createdAt).limit(12).all()
         var rng = SeededGenerator(seed: 7)
         for i in 0..<24 {
             let at = start.addingTimeInterval(Double(120 + i * 280))
@@ -55,6 +57,6 @@ struct DemoLive {
             events.append(CTIEvent(id: id(), .enqueued, at: now.addingTimeInterval(Double(-40 + k * 10)), callId: "demo-wait-\(k)",
                                    queue: "inbound", caller: "1390013900\(k)"))
         }
-        _ = try await CTIEventStore(db: db).insert(events, source: "demo", receivedAt: now)
+        _ = try await CTIEventStore(db: db).insert(events, company: hqID, source: "demo", receivedAt: now)
     }
 }

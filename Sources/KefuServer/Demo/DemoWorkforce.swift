@@ -5,25 +5,27 @@ import KefuCore
 /// The demo planner's month: 45 more phone agents (1301–1345, same password), about 100
 /// days of half-hour traffic history ending yesterday (weekly and daily rhythm, the
 /// month-start billing peak, holidays lower), forecasts and published rosters for last
-/// month and this month, so every one of the five tables has something to show.
+/// month and this month, so every one of the five tables has something to show. All of it in
+/// the company (and branch) the caller names: the demo's first company.
 struct DemoWorkforce {
     let app: Application
     static let firstAgent = 1301
     static let agentCount = 45
 
-    func load(passwordHash: String) async throws {
+    func load(passwordHash: String, companyID: UUID, branchID: UUID?) async throws {
         let db = app.db
+        let company = try WorkforceCompany(try await TenantData.system(db).company(companyID), db: db)
         let now = app.kefu.clock.now()
         let zone = app.kefu.settings.timeZone
         let surnames = Array("钱孙冯陈褚卫蒋沈韩杨秦尤许何吕施张孔曹严华金魏陶姜戚谢邹喻柏")
         let given = ["晓燕", "子涵", "俊杰", "思雨", "浩然", "欣怡", "宇航", "佳琪", "明轩", "雨萱"]
-        let (companyID, branchID) = try await UserAdmin(db: db, now: now).placement(company: nil, branch: nil)
         for i in 0..<Self.agentCount {
             let workId = String(Self.firstAgent + i)
             let name = String(surnames[i % surnames.count]) + given[(i * 3) % given.count]
             try await User(workId: workId, name: name, role: .agent, passwordHash: passwordHash, departmentID: nil,
                            companyID: companyID, branchID: branchID, createdAt: now).create(on: db)
             let p = WorkforceProfile()
+            p.companyID = companyID
             p.workId = workId
             p.weeklyHours = i % 10 == 9 ? 32 : 40
             p.nightAllowed = i % 6 != 5
@@ -58,15 +60,16 @@ struct DemoWorkforce {
             day = day.adding(days: 1)
             index += 1
         }
-        try await TrafficHistory(db: db).store(volumes, intervalMinutes: 30, source: "csv", now: now)
+        try await TrafficHistory(company: company).store(volumes, intervalMinutes: 30, source: "csv", now: now)
         let history = History(db: db, actorWorkId: "6001", ip: nil, now: now)
         let thisMonth = WorkforceSettings.monthText(today)
         for month in [WorkforceSettings.previousMonth(thisMonth)!, thisMonth] {
-            let forecasts = ForecastService(db: db, timeZone: zone)
+            let forecasts = ForecastService(company: company, timeZone: zone)
+            let rosters = RosterService(company: company, timeZone: zone)
             let run = try await forecasts.run(month: month, intervalMinutes: 30, method: nil, actor: "6001", now: now)
             let loaded = try forecasts.decode(run)
-            _ = try await RosterService(db: db, timeZone: zone).generate(from: loaded, history: history)
-            try await RosterService(db: db, timeZone: zone).publish(month: month, history: history)
+            _ = try await rosters.generate(from: loaded, history: history)
+            try await rosters.publish(month: month, history: history)
         }
     }
 }

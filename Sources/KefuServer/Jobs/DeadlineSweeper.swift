@@ -19,7 +19,9 @@ struct DeadlineSweeper {
     @discardableResult
     func sweep(batch: Int = 200) async throws -> Outcome {
         var outcome = Outcome()
-        let due = try await WorkOrder.query(on: db)
+        // Every company's orders; each firing notifies the order's own company (R11.2).
+        let tenant = TenantData.system(db)
+        let due = try await tenant.query(WorkOrder.self)
             .filter(\.$nextEscalationAt <= now).filter(\.$status != WorkOrderStatus.closed.rawValue)
             .sort(\.$nextEscalationAt).limit(batch).all()
         let sla = SLAService(db: db, timeZone: timeZone)
@@ -50,7 +52,7 @@ struct DeadlineSweeper {
                     let message = "工单 \(order.number)「\(order.subject)」时限已用 \(step.percent)%（升级第 \(step.level) 级）"
                     let n = step.notifyRole == "owner"
                         ? KefuNotification(recipientWorkId: order.ownerWorkId, recipientRole: nil, workOrderID: order.id, message: message, createdAt: now)
-                        : KefuNotification(recipientWorkId: nil, recipientRole: step.notifyRole, workOrderID: order.id, message: message, createdAt: now)
+                        : KefuNotification(role: step.notifyRole, company: order.companyID, workOrderID: order.id, message: message, createdAt: now)
                     try await n.create(on: db)
                 }
                 return true
@@ -58,7 +60,7 @@ struct DeadlineSweeper {
             if fired { outcome.escalations += steps.count }
         }
 
-        let overdue = try await SupervisionOrder.query(on: db)
+        let overdue = try await tenant.query(SupervisionOrder.self)
             .filter(\.$status == "open").filter(\.$escalated == false).filter(\.$deadline <= now)
             .with(\.$department).limit(batch).all()
         for s in overdue {
@@ -67,10 +69,10 @@ struct DeadlineSweeper {
                 let rows = try await sql.update("supervision_orders").set("escalated", to: true)
                     .where("id", .equal, s.id!).where("escalated", .equal, false).returning("id").all()
                 guard !rows.isEmpty else { return false }
-                guard let order = try await WorkOrder.find(s.$workOrder.id, on: db) else { return true }
+                guard let order = try await tenant.on(db).find(WorkOrder.self, s.$workOrder.id) else { return true }
                 try await History(db: db, actorWorkId: nil, ip: nil, now: now)
                     .workOrder(order.id!, kind: "supervision_overdue", summary: "\(s.department.name)督办单已超时未回单，已上报值班长")
-                try await KefuNotification(recipientWorkId: nil, recipientRole: Role.shiftLead.rawValue, workOrderID: order.id,
+                try await KefuNotification(role: Role.shiftLead.rawValue, company: order.companyID, workOrderID: order.id,
                                            message: "\(s.department.name)督办单超时：工单 \(order.number)", createdAt: now).create(on: db)
                 return true
             }
@@ -129,8 +131,8 @@ struct SweeperLifecycle: LifecycleHandler {
                     logger.warning("built-in ACD failed: \(String(describing: error))")
                 }
                 do {
-                    let decision = try await EmergencyCoordinator(app: app, db: db).tick(now: clock.now())
-                    if decision.isNew || decision.withdrawn != nil || decision.appliedAutomatically { try await LiveNotifier.changed(app, db: db) }
+                    // Every company's floor has its own policy and state (R11.2).
+                    if try await EmergencyCoordinator.tickEveryCompany(app, db: db, now: clock.now()) { try await LiveNotifier.changed(app, db: db) }
                 } catch {
                     logger.warning("emergency policy check failed: \(String(describing: error))")
                 }

@@ -25,12 +25,13 @@ struct Housekeeping {
         outcome.tokens = try await UserToken.query(on: db).filter(\.$expiresAt < now).count()
         try await UserToken.query(on: db).filter(\.$expiresAt < now).delete()
         outcome.sessions = try await purgeSessions()
-        let abandoned = try await Chat.query(on: db).filter(\.$status == "waiting")
+        // A job: every company's abandoned chats (system scope).
+        let abandoned = try await TenantData.system(db).query(Chat.self).filter(\.$status == "waiting")
             .filter(\.$startedAt < now.addingTimeInterval(-Self.abandonedChatSeconds)).limit(500).all()
         let chatIDs = abandoned.compactMap(\.id)
         if !chatIDs.isEmpty {
             try await ChatMessage.query(on: db).filter(\.$chat.$id ~~ chatIDs).delete()
-            try await Chat.query(on: db).filter(\.$id ~~ chatIDs).delete()
+            try await TenantData.system(db).query(Chat.self).filter(\.$id ~~ chatIDs).delete()
             outcome.chats = chatIDs.count
         }
         let dayAgo = now.addingTimeInterval(-86_400)

@@ -7,6 +7,12 @@ import KefuCore
 /// queue), and the screen pop of the call they are on — the caller's record, their open
 /// orders and today's opening phrase (R2.1) — with the hold timer (R2.3) and the reminder
 /// not to hang up first (R2.9).
+///
+/// Companies (R11.2): the desk sees the floors of the companies the agent works for (their
+/// own and granted ones, narrowed by the switcher), never another's. A call names its
+/// company and branch with that branch's greeting, since an agent serving several client
+/// companies from one seat must answer each in its own name. Seat buttons sign the agent in
+/// and out of every company in scope at once: one seat, one state.
 struct AgentDesk {
     struct CallPanel: Encodable {
         var callId: String
@@ -15,6 +21,12 @@ struct AgentDesk {
         var held: Bool
         var caller: String?
         var queue: String?
+        /// Whose call it is: the company and the branch whose hotline was dialled.
+        var companyCode: String
+        var companyName: String
+        var branchName: String?
+        /// The branch's welcome as the caller heard it (`WelcomeText`), the agent's work ID filled in.
+        var greeting: String?
         var customerId: String?
         var customerName: String?
         var customerTier: String?
@@ -31,6 +43,8 @@ struct AgentDesk {
         var signedIn: Bool
         var opening: String
         var call: CallPanel?
+        /// The companies the seat serves, named when there are several.
+        var companies: String?
         var notReadyReasons: [String]
         var holdLimitMessage: String
         var holdReminderMessage: String
@@ -39,40 +53,74 @@ struct AgentDesk {
 
     static let notReadyReasons = ["用餐", "小休", "培训", "会议", "话后整理"]
 
+    /// The companies this request's desk serves: the scope's, the person's own first.
+    static func companies(_ req: Request) async throws -> [Company] {
+        let tenant = try await req.tenant()
+        let all = try await tenant.companies()
+        return all.filter { $0.id == tenant.homeCompanyID } + all.filter { $0.id != tenant.homeCompanyID }
+    }
+
+    /// The agent on each served company's floor, the one with a call first.
+    static func seatings(_ req: Request, user: User) async throws -> [(company: Company, live: LiveState, agent: LiveAgent?)] {
+        let floors = try await req.application.live.states(on: req.db, now: req.now)
+        let empty = LiveState(configuration: req.application.live.configuration, events: [])
+        let all = try await companies(req).compactMap { c in c.id.map { (company: c, live: floors[$0] ?? empty, agent: (floors[$0] ?? empty).agent(user.workId)) } }
+        return all.filter { $0.agent?.callId != nil } + all.filter { $0.agent?.callId == nil }
+    }
+
     static func panel(_ req: Request, user: User) async throws -> Panel {
-        let live = try await req.application.live.state(on: req.db, now: req.now)
-        let agent = live.agent(user.workId)
+        let seatings = try await seatings(req, user: user)
+        guard let seat = seatings.first else { throw KefuError.notFound("公司") }
+        let companyID = try seat.company.requireID()
+        let agent = seat.agent ?? seatings.lazy.compactMap(\.agent).first
         let state = agent?.state ?? .loggedOut
-        let rules = try await LanguageRules.current(on: req.db, company: req.kefu.settings.companyName)
         let tz = req.kefu.settings.timeZone
+        let tenant = try await req.tenant()
         var call: CallPanel?
-        if let callId = agent?.callId, let c = live.call(callId) {
-            var panel = CallPanel(callId: callId, ringing: agent?.state == .reserved, talking: agent?.state == .onContact,
-                                  held: agent?.state == .onHold, caller: c.caller, queue: c.queue, openOrders: [],
+        var branchID: UUID?
+        if let callId = seat.agent?.callId, let c = seat.live.call(callId) {
+            var branch: Branch?
+            if let b = try await CTIEventStore(db: req.db).branch(ofCall: callId, company: companyID) { branch = try await tenant.branch(b) }
+            branchID = branch?.id
+            let greeting = branch.map {
+                WelcomeText.fill($0.welcome, company: seat.company.name, branch: $0.name, hotline: $0.hotline)
+                    .replacingOccurrences(of: "{workId}", with: user.workId)
+            }
+            var href = "/work-orders/new" + (c.caller.map { "?phone=" + $0.urlQueryEncoded } ?? "")
+            if let code = branch?.code { href += (c.caller == nil ? "?" : "&") + "branchCode=" + code.urlQueryEncoded }
+            var panel = CallPanel(callId: callId, ringing: state == .reserved, talking: state == .onContact,
+                                  held: state == .onHold, caller: c.caller, queue: c.queue,
+                                  companyCode: seat.company.code, companyName: seat.company.name, branchName: branch?.name, greeting: greeting,
+                                  openOrders: [],
                                   holdSinceMillis: c.holdSince.map { Int64($0.timeIntervalSince1970 * 1000) },
-                                  newOrderHref: "/work-orders/new" + (c.caller.map { "?phone=" + $0.urlQueryEncoded } ?? ""))
+                                  newOrderHref: href)
             if let caller = c.caller, user.can(.customerRead),
-               let customer = try await CustomerService(db: req.db, now: req.now).find(phone: caller).first {
+               let customer = try await CustomerService(tenant: tenant, now: req.now).find(phone: caller, company: companyID).first,
+               let customerID = customer.id {
                 try await req.logArchiveRead(customer, channel: "screen_pop")
-                panel.customerId = customer.id?.uuidString
+                panel.customerId = customerID.uuidString
                 panel.customerName = customer.name
                 panel.customerTier = customer.tierValue.label
-                let orders = try await WorkOrder.query(on: req.db).filter(\.$customer.$id == customer.id!)
+                let orders = try await tenant.query(WorkOrder.self).filter(\.$companyID == companyID).filter(\.$customer.$id == customerID)
                     .filter(\.$status != WorkOrderStatus.closed.rawValue).limit(20).all()
                 panel.openOrders = WorkOrderRow.sortForWorkspace(orders).map { WorkOrderRow($0, now: req.now, timeZone: tz) }
             }
             call = panel
         }
-        let roster = try await EmergencyCoordinator.roster(on: req.db)
+        let place = try await LanguageRules.place(companyID: companyID, branchID: branchID, db: req.db, centerName: req.kefu.settings.companyName)
+        let rules = try await LanguageRules.current(on: req.db, place: place)
+        let roster = try await EmergencyCoordinator.roster(company: companyID, on: req.db)
         let groups = AgentGroup.allCases.filter { roster[$0]?.contains(user.workId) == true }.map(\.label)
         return Panel(groups: groups.isEmpty ? "呼入组（未编入分组名单）" : groups.joined(separator: "、"),
                      groupChoices: AgentGroupChoice.choices(for: user, roster: roster), state: state.code, stateLabel: state.label, signedIn: state.isSignedIn,
                      opening: rules.engine.openingPhrase(on: LocalDay(req.now, in: tz)), call: call,
+                     companies: seatings.count > 1 ? seatings.map { "\($0.company.name)（\($0.company.code)）" }.sorted().joined(separator: "、") : nil,
                      notReadyReasons: notReadyReasons, holdLimitMessage: "保持已达 30 秒，请恢复通话或征得客户同意",
                      holdReminderMessage: "客户已等待 1 分钟，请再次提醒客户", hangUpMessage: "请等客户先挂机：不得先于客户挂断电话")
     }
 
-    /// The seat buttons: each becomes an agent event in the same stream the switch feeds.
+    /// The seat buttons: each becomes an agent event in the same stream the switch feeds, in
+    /// every company the desk serves (the agent is one person at one seat).
     static func seat(_ req: Request, user: User, action: String?, reason: String?) async throws {
         let type: AgentEventType
         var why: String?
@@ -88,16 +136,17 @@ struct AgentDesk {
         case "logout": type = .loggedOut
         default: throw KefuError.invalid([.init(field: "action", message: "未知操作。")])
         }
-        // Just after the agent's last event, if the clock has not moved past it (a stopped
-        // simulated clock): a click must never be ordered before the one that preceded it.
-        let live = try await req.application.live.state(on: req.db, now: req.now)
-        let last = live.events.last(where: { $0.agentWorkId == user.workId })?.at
-        let at = last.map { max(req.now, $0.addingTimeInterval(0.001)) } ?? req.now
-        var events = [CTIEvent(id: "kefu:" + UUID().uuidString, type, at: at, agentWorkId: user.workId, reason: why)]
-        if type == .loggedIn {
-            events.append(CTIEvent(id: "kefu:" + UUID().uuidString, .ready, at: at.addingTimeInterval(0.001), agentWorkId: user.workId))
+        for seat in try await seatings(req, user: user) {
+            // Just after the agent's last event, if the clock has not moved past it (a stopped
+            // simulated clock): a click must never be ordered before the one that preceded it.
+            let last = seat.live.events.last(where: { $0.agentWorkId == user.workId })?.at
+            let at = last.map { max(req.now, $0.addingTimeInterval(0.001)) } ?? req.now
+            var events = [CTIEvent(id: "kefu:" + UUID().uuidString, type, at: at, agentWorkId: user.workId, reason: why)]
+            if type == .loggedIn {
+                events.append(CTIEvent(id: "kefu:" + UUID().uuidString, .ready, at: at.addingTimeInterval(0.001), agentWorkId: user.workId))
+            }
+            _ = try await CTIAPI.store(events, company: try seat.company.requireID(), source: "kefu:" + user.workId, on: req)
         }
-        _ = try await CTIAPI.store(events, source: "kefu:" + user.workId, on: req)
         try await req.history().audit(action: "seat.\(action ?? "")", objectType: "agent", objectId: user.workId, after: why)
     }
 }
@@ -118,10 +167,12 @@ struct AgentDeskPages {
         struct Form: Content { var action: String?; var callId: String? }
         let form = try req.content.decode(Form.self)
         let user = try req.user()
-        let live = try await req.application.live.state(on: req.db, now: req.now)
-        guard let agent = live.agent(user.workId), let callId = agent.callId, callId == form.callId else {
+        // The call is on the floor of one of the desk's companies; its events go there.
+        guard let seat = try await AgentDesk.seatings(req, user: user).first(where: { $0.agent?.callId != nil && $0.agent?.callId == form.callId }),
+              let agent = seat.agent, let callId = agent.callId, let companyID = seat.company.id else {
             return req.redirect(to: "/workspace", notice: "该来电已结束或已转给他人。")
         }
+        let live = seat.live
         let type: ContactEventType
         switch (form.action, agent.state) {
         case ("answer", .reserved): type = .answered
@@ -134,7 +185,7 @@ struct AgentDeskPages {
         let at = last.map { max(req.now, $0.addingTimeInterval(0.001)) } ?? req.now
         let event = CTIEvent(id: "kefu:" + UUID().uuidString, type, at: at, callId: callId, agentWorkId: user.workId,
                              reason: type == .completed ? "agent_ended" : nil)
-        _ = try await CTIAPI.store([event], source: "kefu:" + user.workId, on: req)
+        _ = try await CTIAPI.store([event], company: companyID, source: "kefu:" + user.workId, on: req)
         let notice = [ContactEventType.answered: "已接听", .hold: "已保持", .unhold: "已恢复通话", .completed: "通话已结束"][type] ?? ""
         return req.redirect(to: "/workspace", notice: notice)
     }
@@ -161,7 +212,8 @@ struct AgentDeskPages {
 
     func call(req: Request) async throws -> CallState {
         let user = try req.user()
-        let agent = try await req.application.live.state(on: req.db, now: req.now).agent(user.workId)
+        let seatings = try await AgentDesk.seatings(req, user: user)
+        let agent = seatings.first?.agent ?? seatings.lazy.compactMap(\.agent).first
         return CallState(state: (agent?.state ?? .loggedOut).code, callId: agent?.callId)
     }
 }

@@ -21,20 +21,23 @@ enum AgentGroupChoice {
         allowed(for: user.roleValue).map { Choice(field: "g_" + $0.rawValue, label: $0.label, checked: roster[$0]?.contains(user.workId) == true) }
     }
 
-    /// Sets the person's membership of every group they may choose; others are untouched.
+    /// Sets the person's membership of every group they may choose, in every company their
+    /// desk serves (`AgentDesk.companies`: one seat, the same groups); others are untouched.
     static func save(_ req: Request, user: User, form: [String: String]) async throws {
         let allowed = allowed(for: user.roleValue)
         let chosen = Set(allowed.filter { ["on", "true", "1"].contains(form["g_" + $0.rawValue] ?? "") })
+        let companies = try await AgentDesk.companies(req).compactMap(\.id)
         try await req.db.writeTransaction { tx in
-            var roster = try await EmergencyCoordinator.roster(on: tx)
-            for g in allowed {
-                var members = roster[g] ?? []
-                members.removeAll { $0 == user.workId }
-                if chosen.contains(g) { members.append(user.workId) }
-                roster[g] = members.isEmpty ? nil : members
+            for company in companies {
+                var roster = try await EmergencyCoordinator.roster(company: company, on: tx)
+                for g in allowed {
+                    var members = roster[g] ?? []
+                    members.removeAll { $0 == user.workId }
+                    if chosen.contains(g) { members.append(user.workId) }
+                    roster[g] = members.isEmpty ? nil : members
+                }
+                try await EmergencyCoordinator.saveRoster(roster, company: company, on: tx)
             }
-            let json = String(decoding: try JSONEncoder().encode(roster), as: UTF8.self)
-            try await AppSettings.set(EmergencyCoordinator.rosterKey, json, on: tx)
             try await req.history(on: tx).audit(action: "live.groups_chosen", objectType: "agent_groups", objectId: user.workId,
                                                 after: chosen.map(\.label).sorted().joined(separator: "、"))
         }

@@ -10,28 +10,46 @@ import KefuCore
 /// not-ready ("振铃未接") once the call has gone, as ACDs do. Agents answer, hold and end
 /// calls from their workspace. Offers have deterministic ids, so two processes deciding
 /// the same thing store it once.
+///
+/// Per company (R11.2): each company has its own switch (`CompanySettings`), its own roster and
+/// its own calls; an agent who serves several companies from one seat is offered a call of
+/// one company only while no other company's call is ringing or talking at their seat.
 enum BuiltInACD {
     static let key = "live.acd"
     static let ringSeconds: TimeInterval = 10
 
-    static func isOn(_ db: Database) async throws -> Bool {
-        try await AppSettings.get(key, on: db) == "on"
+    static func isOn(company: UUID, on db: Database) async throws -> Bool {
+        try await CompanySettings.get(key, company: company, on: db) == "on"
     }
 
-    static func set(_ on: Bool, by user: User, on db: Database, now: Date) async throws {
+    static func set(_ on: Bool, company: UUID, by user: User, on db: Database, now: Date) async throws {
         try await db.writeTransaction { tx in
-            try await AppSettings.set(key, on ? "on" : "off", on: tx)
+            try await CompanySettings.set(key, on ? "on" : "off", company: company, on: tx)
             try await History(db: tx, actorWorkId: user.workId, ip: nil, now: now)
-                .audit(action: "live.acd", objectType: "acd", objectId: nil, after: on ? "on" : "off")
+                .audit(action: "live.acd", objectType: "acd", objectId: company.uuidString, after: on ? "on" : "off")
         }
     }
 
-    /// Offers what can be offered now; returns the events stored.
+    /// Offers what can be offered now in every company whose ACD is on; returns the events stored.
     @discardableResult
     static func dispatch(_ app: Application, db: Database, now: Date) async throws -> [CTIEvent] {
-        guard try await isOn(db) else { return [] }
-        let live = try await app.live.state(on: db, now: now)
-        let roster = try await EmergencyCoordinator.roster(on: db)
+        var out: [CTIEvent] = []
+        for company in try await CompanySettings.companyIDs(on: db) {
+            out += try await dispatch(app, company: company, db: db, now: now)
+        }
+        return out
+    }
+
+    /// Offers what can be offered now in `company`; returns the events stored.
+    @discardableResult
+    static func dispatch(_ app: Application, company: UUID, db: Database, now: Date) async throws -> [CTIEvent] {
+        guard try await isOn(company: company, on: db) else { return [] }
+        let floors = try await app.live.states(on: db, now: now)
+        let live = floors[company] ?? LiveState(configuration: app.live.configuration, events: [])
+        // Agents busy with another company's call at the same seat are not free here.
+        let busyElsewhere = Set(floors.filter { $0.key != company }.flatMap { $0.value.agents.values }
+            .filter { $0.callId != nil }.map(\.workId))
+        let roster = try await EmergencyCoordinator.roster(company: company, on: db)
         let vipAgents = Set(roster[.vip] ?? [])
         func queues(of workId: String) -> Set<String> {
             var q = Set(roster.filter { $0.value.contains(workId) }.map(\.key.rawValue))
@@ -40,7 +58,7 @@ enum BuiltInACD {
             return q
         }
         var events: [CTIEvent] = []
-        var agents = live.agents.values.filter { $0.state == .available }.map {
+        var agents = live.agents.values.filter { $0.state == .available && !busyElsewhere.contains($0.workId) }.map {
             RoutingAgent(workId: $0.workId, queues: queues(of: $0.workId), state: .available, idleSince: $0.since,
                          isVIPAgent: vipAgents.contains($0.workId))
         }
@@ -67,7 +85,7 @@ enum BuiltInACD {
                                    reason: decision.note))
         }
         guard !events.isEmpty else { return [] }
-        let fresh = try await CTIEventStore(db: db).insert(events, source: "acd", receivedAt: now)
+        let fresh = try await CTIEventStore(db: db).insert(events, company: company, source: "acd", receivedAt: now)
         if !fresh.isEmpty { try await LiveNotifier.changed(app, db: db) }
         return events.filter { fresh.contains($0.id) }
     }

@@ -3,7 +3,8 @@ import Fluent
 import KefuCore
 
 /// What switches push: canonical events as JSON (one or a batch), and Zammad's generic CTI
-/// push for PBXs already wired for Zammad. Each event is answered on its own: accepted
+/// push for PBXs already wired for Zammad. Events are the token's company's; the dialled
+/// number (`to`, `dialled`/`hotline`) picks the branch (`CTIEventStore.branches`). Each event is answered on its own: accepted
 /// (new or a harmless repeat) or refused with the reason, and a bad event never costs
 /// the good ones next to it.
 struct CTIAPI {
@@ -35,7 +36,7 @@ struct CTIAPI {
             throw KefuError.invalid([.init(field: "events", message: "每批最多 \(Self.maxBatch) 个事件。")])
         }
         let accepted = results.compactMap(\.event)
-        let fresh = try await Self.store(accepted, source: req.storage[CTISwitchKey.self] ?? "switch", on: req)
+        let fresh = try await Self.store(accepted, company: try Self.company(req), source: req.storage[CTISwitchKey.self] ?? "switch", on: req)
         var out: [ResultDTO] = []
         var index = 0
         for r in results {
@@ -56,16 +57,24 @@ struct CTIAPI {
         let form = (try? req.content.decode([String: String].self)) ?? [:]
         do {
             let events = try ZammadCTIAdapter().events(from: form, receivedAt: req.now)
-            _ = try await Self.store(events, source: "zammad:" + (req.storage[CTISwitchKey.self] ?? ""), on: req)
+            _ = try await Self.store(events, company: try Self.company(req), source: "zammad:" + (req.storage[CTISwitchKey.self] ?? ""), on: req)
             return try await [String: String]().encodeResponse(status: .ok, for: req)
         } catch let e as CTIEventRejection {
             throw KefuError(.unprocessableEntity, e.code, e.message)
         }
     }
 
-    /// Stores events with what they are owed (wallboards told, voicemail orders, ACD offers):
-    /// the same `CTIOutbox.ingest` as the switch connectors. Returns the ids that were new.
-    static func store(_ events: [CTIEvent], source: String, on req: Request) async throws -> Set<String> {
-        try await CTIOutbox(app: req.application).ingest(events, source: source, receivedAt: req.now)
+    /// The company of the switch token the request came with (`CTITokenAuth` sets it).
+    static func company(_ req: Request) throws -> UUID {
+        guard let company = req.storage[CTICompanyKey.self] else {
+            throw KefuError(.unauthorized, "unauthenticated", "交换机令牌无效：请用 kefu cti token add 生成。")
+        }
+        return company
+    }
+
+    /// Stores `company`'s events with what they are owed (wallboards told, voicemail orders,
+    /// ACD offers): the same `CTIOutbox.ingest` as the switch connectors. Returns the ids that were new.
+    static func store(_ events: [CTIEvent], company: UUID, source: String, on req: Request) async throws -> Set<String> {
+        try await CTIOutbox(app: req.application).ingest(events, company: company, source: source, receivedAt: req.now)
     }
 }

@@ -28,24 +28,28 @@ struct CTIOutbox {
 
     struct Outcome: Equatable, Sendable { var done = 0; var failed = 0 }
 
-    /// Stores the events with their outbox row, then runs the follow-ups. Returns the ids
-    /// that were new. A follow-up that fails does not fail the intake: the events are
-    /// stored (a retry by the switch would only be told "duplicate"), and the row stays due.
-    func ingest(_ events: [CTIEvent], source: String, receivedAt: Date) async throws -> Set<String> {
-        let (fresh, job) = try await store(events, source: source, receivedAt: receivedAt)
+    /// Stores the events as `company`'s (the switch token's, or the agent's) with their
+    /// outbox row, then runs the follow-ups. Returns the ids that were new. A follow-up that
+    /// fails does not fail the intake: the events are stored (a retry by the switch would
+    /// only be told "duplicate"), and the row stays due.
+    func ingest(_ events: [CTIEvent], company: UUID, source: String, receivedAt: Date) async throws -> Set<String> {
+        let (fresh, job) = try await store(events, company: company, source: source, receivedAt: receivedAt)
         if let job { await process([job]) }
         return fresh
     }
 
     /// Stores the events and, when any were new, an outbox row already leased to this
     /// process, so the intake needs no second round trip to take it. One transaction.
-    func store(_ events: [CTIEvent], source: String, receivedAt: Date) async throws -> (Set<String>, Job?) {
+    /// The voicemail ids in the row are keys with the company in front
+    /// (`VoicemailOrders.key`), so the sweep knows whose they are.
+    func store(_ events: [CTIEvent], company: UUID, source: String, receivedAt: Date) async throws -> (Set<String>, Job?) {
         guard !events.isEmpty else { return ([], nil) }
         let lease = policy.leaseEnd(from: receivedAt)
         return try await db.writeTransaction { tx in
-            let fresh = try await CTIEventStore(db: tx).insertRows(events, source: source, receivedAt: receivedAt)
+            let fresh = try await CTIEventStore(db: tx).insertRows(events, company: company, source: source, receivedAt: receivedAt)
             guard !fresh.isEmpty else { return (fresh, nil) }
             let voicemails = CTIFollowUpPolicy.voicemailEventIDs(in: events.filter { fresh.contains($0.id) })
+                .map { VoicemailOrders.key(company: company, eventID: $0) }
             struct Out: Decodable { var id: Int64 }
             let row = try await tx.sql().insert(into: "cti_outbox")
                 .columns("created_at", "source", "event_count", "voicemail_event_ids", "attempts", "next_attempt_at")
@@ -108,7 +112,7 @@ struct CTIOutbox {
         // Wallboards first: they are what waits; the events are committed already.
         do { try await LiveNotifier.changed(app, db: db) } catch { failAll("notify", error) }
         for job in jobs where !job.voicemailEventIDs.isEmpty {
-            do { try await VoicemailOrders(app: app).make(eventIDs: job.voicemailEventIDs) } catch {
+            do { try await VoicemailOrders(app: app).make(keys: job.voicemailEventIDs) } catch {
                 if errors[job.id] == nil { errors[job.id] = "voicemail: \(String(describing: error))" }
             }
         }

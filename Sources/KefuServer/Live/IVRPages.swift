@@ -4,6 +4,7 @@ import KefuCore
 
 /// The admin's voice-menu editor (R3.3): welcome, wait offer, voicemail prompt, menus with
 /// their keys (targets chosen by Chinese name, stored as codes); a simulator that walks the tree by key presses; the JSON export for the switch.
+/// One menu per branch 分公司 (R11.1): `?branch=CODE` picks it (default: the person's own).
 struct IVRPages {
     func register(_ routes: RoutesBuilder, api: RoutesBuilder) {
         let admin = routes.requiring(.adminSettings)
@@ -14,17 +15,33 @@ struct IVRPages {
     }
 
     struct StepView: Encodable { var menu: String; var prompt: String; var key: String?; var outcome: String? }
+    struct BranchChoice: Encodable { var code: String; var label: String; var selected: Bool }
     struct Context: Encodable {
-        var page: PageContext; var version: Int; var hotline: String; var welcome: String; var welcomeSample: String
+        var page: PageContext; var branchCode: String; var branchName: String; var companyName: String
+        @NilIfEmpty var branches: [BranchChoice]
+        var version: Int; var hotline: String; var welcome: String; var welcomeSample: String
         var waitOfferSeconds: String; var waitOfferPrompt: String; var voicemailPrompt: String; var root: String
         var menus: [IVRMenuForm.MenuRow]; var keys: String; var steps: [StepView]; var end: String?; var error: String?
     }
 
     func page(req: Request) async throws -> Response {
-        try await render(req, menu: try await IVRService.current(on: req.db), drafts: nil, error: nil)
+        let tenant = try await req.tenant()
+        let branch = try await IVRService.branch(code: req.query[String.self, at: "branch"], tenant: tenant)
+        return try await render(req, branch: branch, menu: try await IVRService.current(branch: branch, tenant: tenant), drafts: nil, error: nil)
     }
 
-    func render(_ req: Request, menu: IVRMenu, drafts: [String: String]?, error: KefuError?) async throws -> Response {
+    func render(_ req: Request, branch: Branch, menu: IVRMenu, drafts: [String: String]?, error: KefuError?) async throws -> Response {
+        let tenant = try await req.tenant()
+        let company = try await tenant.company(branch.$company.id)
+        let labels = try await tenant.labels()
+        let all = try await tenant.branches()
+        let choices = all.count > 1 ? all.map { b in
+            BranchChoice(code: b.code, label: labels.mixed ? "\(labels.companyName(b.$company.id))·\(b.name)（\(b.code)）" : "\(b.name)（\(b.code)）",
+                         selected: b.id == branch.id)
+        } : []
+        var sample = branch
+        if let drafts { sample = Branch(companyID: branch.$company.id, code: branch.code, name: branch.name,
+                                        hotline: drafts["hotline"] ?? branch.hotline, welcome: drafts["welcome"] ?? branch.welcome, createdAt: branch.createdAt) }
         let forms = drafts.map { IVRMenuForm.rows($0, saved: menu, problems: error?.fields ?? []) } ?? IVRMenuForm.rows(menu)
         let keys = (req.query[String.self, at: "keys"] ?? "").split(whereSeparator: { $0 == "," || $0 == " " }).map(String.init)
         var steps: [StepView] = []
@@ -40,9 +57,11 @@ struct IVRPages {
             case .invalidKey(let k, let m): end = "菜单「\(m)」没有按键「\(k)」，重播提示语。"
             }
         }
-        let ctx = Context(page: PageContext(req, user: try req.user(), title: "语音导航"), version: menu.version,
+        let ctx = Context(page: PageContext(req, user: try req.user(), title: "语音导航"),
+                          branchCode: branch.code, branchName: branch.name, companyName: company.name, branches: choices,
+                          version: menu.version,
                           hotline: drafts?["hotline"] ?? menu.hotline, welcome: drafts?["welcome"] ?? menu.welcome,
-                          welcomeSample: menu.welcomeText(company: req.kefu.settings.companyName, workId: "1001"),
+                          welcomeSample: IVRService.welcome(branch: sample, company: company).replacingOccurrences(of: "{workId}", with: "1001"),
                           waitOfferSeconds: drafts?["waitOfferSeconds"] ?? String(menu.waitOfferSeconds),
                           waitOfferPrompt: drafts?["waitOfferPrompt"] ?? menu.waitOfferPrompt,
                           voicemailPrompt: drafts?["voicemailPrompt"] ?? menu.voicemailPrompt, root: drafts?["root"] ?? menu.root,
@@ -56,7 +75,10 @@ struct IVRPages {
     /// per key a row `menu<i>_opt<n>_key`, `_label`, `_target` (the stored spelling) and `_detail`.
     func save(req: Request) async throws -> Response {
         let f = try req.content.decode([String: String].self)
-        let current = try await IVRService.current(on: req.db)
+        let tenant = try await req.tenant()
+        let branch = try await IVRService.branch(code: f["branch"], tenant: tenant)
+        let current = try await IVRService.current(branch: branch, tenant: tenant)
+        let back = "/admin/ivr?branch=" + branch.code.urlQueryEncoded
         do {
             var problems: [FieldProblemDTO] = []
             var menus: [IVRMenuNode] = []
@@ -75,21 +97,39 @@ struct IVRPages {
                                root: (f["root"] ?? "").trimmingCharacters(in: .whitespaces), menus: menus)
             // A save with nothing changed (a second click, or 保存 to look) makes no new version.
             if menu == current {
-                return req.redirect(to: "/admin/ivr", notice: "没有改动，仍为语音导航第 \(current.version) 版")
+                return req.redirect(to: back, notice: "没有改动，仍为\(branch.name)语音导航第 \(current.version) 版")
             }
-            let v = try await IVRService(req: req).save(menu, note: f["note"])
-            return req.redirect(to: "/admin/ivr", notice: "已保存为语音导航第 \(v) 版")
+            let v = try await IVRService(req: req, tenant: tenant).save(menu, branch: branch, note: f["note"])
+            return req.redirect(to: back, notice: "已保存为\(branch.name)语音导航第 \(v) 版")
         } catch let e as KefuError {
-            return try await render(req, menu: current, drafts: f, error: e)
+            return try await render(req, branch: branch, menu: current, drafts: f, error: e)
         }
     }
 
-    /// The tree as JSON for the switch to load.
+    /// The tree of one branch as JSON for the switch to load (`?branch=CODE`, default the
+    /// caller's own branch; a branch of another company is a 404). `welcome` is the filled
+    /// text the caller hears (company, branch and hotline put in; `{workId}` left for the
+    /// switch), `welcomeTemplate` the branch's template; `companyCode`/`branchCode` say whose.
     func export(req: Request) async throws -> Response {
-        let menu = try await IVRService.current(on: req.db)
+        let tenant = try await req.tenant()
+        let branch = try await IVRService.branch(code: req.query[String.self, at: "branch"], tenant: tenant)
+        let company = try await tenant.company(branch.$company.id)
+        var menu = try await IVRService.current(branch: branch, tenant: tenant)
+        menu.welcome = IVRService.welcome(branch: branch, company: company)
+        struct Export: Encodable {
+            var menu: IVRMenu; var companyCode: String; var branchCode: String; var welcomeTemplate: String
+            enum Keys: String, CodingKey { case companyCode, branchCode, welcomeTemplate }
+            func encode(to encoder: Encoder) throws {
+                try menu.encode(to: encoder)
+                var c = encoder.container(keyedBy: Keys.self)
+                try c.encode(companyCode, forKey: .companyCode); try c.encode(branchCode, forKey: .branchCode)
+                try c.encode(welcomeTemplate, forKey: .welcomeTemplate)
+            }
+        }
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
-        let res = Response(status: .ok, body: .init(data: try encoder.encode(menu)))
+        let body = Export(menu: menu, companyCode: company.code, branchCode: branch.code, welcomeTemplate: branch.welcome)
+        let res = Response(status: .ok, body: .init(data: try encoder.encode(body)))
         res.headers.contentType = .json
         return res
     }

@@ -3,10 +3,12 @@ import Fluent
 import NIOConcurrencyHelpers
 import KefuCore
 
-/// This process's view of the floor: a `LiveState` folded from the stored CTI events.
-/// It is a cache of the database, never the source of truth — each read first folds in
-/// whatever any process stored since, and a restart rebuilds it from the events since the
-/// start of yesterday.
+/// This process's view of the floor: one `LiveState` per company (R11.2), each folded from
+/// that company's stored CTI events only. It is a cache of the database, never the source
+/// of truth — each read first folds in whatever any process stored since, and a restart
+/// rebuilds it from the events since the start of yesterday. The events are read once for
+/// every company (one sequence, one set of gaps) and each row goes to its company's state
+/// (and to the branch views asked for, `state(company:branch:)`).
 ///
 /// PostgreSQL may make sequence numbers visible out of order (two transactions commit in the
 /// other order than they drew their numbers), so a number skipped in one read may appear in
@@ -15,7 +17,15 @@ import KefuCore
 /// fills). With no gap nothing is read twice. The reducer is idempotent by event id, so a
 /// re-read is harmless.
 final class LiveService: Sendable {
-    private struct Cache: Sendable { var state: LiveState; var lastSeq: Int64; var gaps: [Int64: UInt64] = [:] }
+    private struct Cache: Sendable {
+        var states: [UUID: LiveState]
+        var lastSeq: Int64
+        var gaps: [Int64: UInt64] = [:]
+        /// Branch views asked for so far, by branch id: that branch's calls and the
+        /// company's agents (agent events belong to no branch).
+        var branches: [UUID: BranchView] = [:]
+    }
+    private struct BranchView: Sendable { var company: UUID; var state: LiveState }
     private let cache = NIOLockedValueBox<Cache?>(nil)
     private let refreshing = WriteGate()
     let configuration: LiveConfiguration
@@ -29,13 +39,49 @@ final class LiveService: Sendable {
     /// At most this many open gaps are tracked (a burst of duplicates); the oldest go first.
     static let maxGaps = 5_000
 
-    /// The state with everything stored so far folded in.
-    func state(on db: Database, now: Date) async throws -> LiveState {
+    var empty: LiveState { LiveState(configuration: configuration, events: []) }
+
+    /// `company`'s floor with everything stored so far folded in (an empty floor when the
+    /// company has no events yet).
+    func state(company: UUID, on db: Database, now: Date) async throws -> LiveState {
+        try await states(on: db, now: now)[company] ?? empty
+    }
+
+    /// One branch's floor of `company`: the calls that came in on its hotline, and the
+    /// company's agents (they serve every branch). Built from the stored events the first
+    /// time it is asked for, then kept current with the company's.
+    func state(company: UUID, branch: UUID, on db: Database, now: Date) async throws -> LiveState {
+        try await withCache(on: db, now: now) { c in
+            if let view = c.branches[branch] { return view.state }
+            let rows = try await CTIEventStore(db: db).rows(since: Self.start(of: now, self.configuration), company: company,
+                                                            branch: branch, upTo: c.lastSeq)
+            let view = BranchView(company: company, state: LiveState(configuration: self.configuration, events: rows.compactMap(CTIEventStore.event)))
+            c.branches[branch] = view
+            return view.state
+        }
+    }
+
+    /// Every company's floor, by company id (companies without events are absent).
+    func states(on db: Database, now: Date) async throws -> [UUID: LiveState] {
+        try await withCache(on: db, now: now) { $0.states }
+    }
+
+    private static func start(of now: Date, _ configuration: LiveConfiguration) -> Date {
+        var cal = Calendar(identifier: .gregorian)
+        cal.timeZone = configuration.timeZone
+        return cal.startOfDay(for: now).addingTimeInterval(-86_400)
+    }
+
+    /// Brings the cache up to date (or builds it) and lets `body` read or extend it, all
+    /// behind the one gate.
+    private func withCache<T: Sendable>(on db: Database, now: Date, _ body: @Sendable (inout Cache) async throws -> T) async throws -> T {
         try await refreshing.run {
             // Taken out of the box, so the fold below mutates the only copy: leaving one in
             // the box would make every refresh copy a day of events (copy-on-write), which
             // with 100k events cost more than everything else in a wallboard update.
-            if var c = self.cache.withLockedValue({ box in let c = box; box = nil; return c }) {
+            var c: Cache
+            if let cached = self.cache.withLockedValue({ box in let c = box; box = nil; return c }) {
+                c = cached
                 let from = (c.gaps.keys.min().map { $0 - 1 }).map { min($0, c.lastSeq) } ?? c.lastSeq
                 let rows: [CTIEventStore.Row]
                 do {
@@ -45,21 +91,55 @@ final class LiveService: Sendable {
                     self.cache.withLockedValue { $0 = unchanged }
                     throw error
                 }
-                if !rows.isEmpty { c.state.apply(rows.compactMap(CTIEventStore.event)) }
+                self.fold(rows, into: &c)
                 Self.trackGaps(&c, seen: rows.map(\.seq), uptime: DispatchTime.now().uptimeNanoseconds)
-                c.state.discardEvents(before: now.addingTimeInterval(-3 * 3600))
+                let cutoff = now.addingTimeInterval(-3 * 3600)
+                for key in c.states.keys { c.states[key]?.discardEvents(before: cutoff) }
+                for key in c.branches.keys { c.branches[key]?.state.discardEvents(before: cutoff) }
+            } else {
+                let (rows, last) = try await CTIEventStore(db: db).rows(since: Self.start(of: now, self.configuration))
+                var states: [UUID: LiveState] = [:]
+                for (company, events) in Self.byCompany(rows) {
+                    states[company] = LiveState(configuration: self.configuration, events: events)
+                }
+                c = Cache(states: states, lastSeq: last)
+            }
+            do {
+                let result = try await body(&c)
                 let updated = c
                 self.cache.withLockedValue { $0 = updated }
-                return updated.state
+                return result
+            } catch {
+                let kept = c
+                self.cache.withLockedValue { $0 = kept }
+                throw error
             }
-            var cal = Calendar(identifier: .gregorian)
-            cal.timeZone = self.configuration.timeZone
-            let since = cal.startOfDay(for: now).addingTimeInterval(-86_400)
-            let (events, last) = try await CTIEventStore(db: db).events(since: since)
-            let state = LiveState(configuration: self.configuration, events: events)
-            self.cache.withLockedValue { $0 = Cache(state: state, lastSeq: last) }
-            return state
         }
+    }
+
+    /// Each row to its company's floor, and to the branch views it belongs to: a call's
+    /// events to its branch, an agent's to every view of the company.
+    private func fold(_ rows: [CTIEventStore.Row], into c: inout Cache) {
+        for (company, events) in Self.byCompany(rows) {
+            c.states[company, default: empty].apply(events)
+        }
+        guard !c.branches.isEmpty else { return }
+        for (branch, view) in c.branches {
+            let mine = rows.filter { $0.company_id == view.company && ($0.branch_id == nil || $0.branch_id == branch) }
+                .compactMap(CTIEventStore.event)
+            if !mine.isEmpty { c.branches[branch]?.state.apply(mine) }
+        }
+    }
+
+    /// The rows' events grouped by company, each in arrival order. A row without a company
+    /// (none after M014) belongs to nobody's floor.
+    private static func byCompany(_ rows: [CTIEventStore.Row]) -> [UUID: [CTIEvent]] {
+        var out: [UUID: [CTIEvent]] = [:]
+        for r in rows {
+            guard let company = r.company_id, let e = CTIEventStore.event(r) else { continue }
+            out[company, default: []].append(e)
+        }
+        return out
     }
 
     /// Closes the gaps the read filled, opens one for every number it skipped, and forgets

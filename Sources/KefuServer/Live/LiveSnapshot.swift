@@ -2,7 +2,7 @@ import Vapor
 import Fluent
 import KefuCore
 
-/// The wallboard's figures (R3.5), also served as `GET /api/v1/live`.
+/// One company's wallboard figures (R3.5, R11.2), also served as `GET /api/v1/live`.
 struct LiveSnapshot: Content, Equatable {
     struct QueueFigures: Content, Equatable {
         var queue: String
@@ -23,6 +23,12 @@ struct LiveSnapshot: Content, Equatable {
     }
 
     var at: Date
+    /// Whose floor these figures are.
+    var companyCode: String
+    var companyName: String
+    /// Set when the figures are one branch's calls (`?branch=CODE`); agents are the company's.
+    var branchCode: String?
+    var branchName: String?
     var waiting: Int
     var longestWaitSeconds: Int
     var agentsByState: [String: Int]
@@ -36,9 +42,16 @@ struct LiveSnapshot: Content, Equatable {
     var serviceLevelSeconds: Int
     var queues: [QueueFigures]
     var emergency: Emergency
+    /// Only in `GET /api/v1/live` for someone who sees several companies and named none:
+    /// every one of them, each a snapshot like this one (see `WallboardPages.live`).
+    var companies: [LiveSnapshot]?
 
-    init(live: LiveState, emergency state: EmergencyState, now: Date) {
+    init(live: LiveState, emergency state: EmergencyState, company: Company, branch: Branch? = nil, now: Date) {
         at = now
+        companyCode = company.code
+        companyName = company.name
+        branchCode = branch?.code
+        branchName = branch?.name
         let waitingByQueue = live.waitingCountByQueue
         waiting = waitingByQueue.values.reduce(0, +)
         longestWaitSeconds = Int(live.longestWait(at: now) ?? 0)
@@ -67,17 +80,30 @@ struct LiveSnapshot: Content, Equatable {
     /// Nulls are written out, so clients can tell "no figure yet" from a missing field.
     func encode(to encoder: Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encode(at, forKey: .at); try c.encode(waiting, forKey: .waiting)
+        try c.encode(at, forKey: .at)
+        try c.encode(companyCode, forKey: .companyCode); try c.encode(companyName, forKey: .companyName)
+        try c.encodeIfPresent(branchCode, forKey: .branchCode); try c.encodeIfPresent(branchName, forKey: .branchName)
+        try c.encode(waiting, forKey: .waiting)
         try c.encode(longestWaitSeconds, forKey: .longestWaitSeconds); try c.encode(agentsByState, forKey: .agentsByState)
         try c.encode(answeredToday, forKey: .answeredToday); try c.encode(abandonedToday, forKey: .abandonedToday)
         try c.encode(serviceLevel, forKey: .serviceLevel); try c.encode(serviceLevel2, forKey: .serviceLevel2)
         try c.encode(answerRate, forKey: .answerRate); try c.encode(serviceLevelSeconds, forKey: .serviceLevelSeconds)
         try c.encode(queues, forKey: .queues); try c.encode(emergency, forKey: .emergency)
+        try c.encodeIfPresent(companies, forKey: .companies)
     }
 
-    static func current(_ app: Application, db: Database, now: Date) async throws -> LiveSnapshot {
-        let live = try await app.live.state(on: db, now: now)
-        return LiveSnapshot(live: live, emergency: try await EmergencyCoordinator.state(on: db), now: now)
+    /// `company`'s figures now, built from its own events only; with `branch`, that branch's
+    /// calls (the emergency state stays the company's: it staffs the company's floor).
+    static func current(_ app: Application, company: Company, branch: Branch? = nil, db: Database, now: Date) async throws -> LiveSnapshot {
+        let id = try company.requireID()
+        let live: LiveState
+        if let branch {
+            live = try await app.live.state(company: id, branch: try branch.requireID(), on: db, now: now)
+        } else {
+            live = try await app.live.state(company: id, on: db, now: now)
+        }
+        return LiveSnapshot(live: live, emergency: try await EmergencyCoordinator.state(company: id, on: db), company: company,
+                            branch: branch, now: now)
     }
 }
 

@@ -13,6 +13,8 @@ struct SwitchConnector {
     enum Kind: String { case ami, esl }
 
     let app: Application
+    /// The company whose calls this switch carries: its events are stored as that company's.
+    let company: UUID
     let kind: Kind
     let host: String
     let port: Int
@@ -63,7 +65,7 @@ struct SwitchConnector {
                     }
                 }
                 if !events.isEmpty {
-                    let fresh = try await CTIOutbox(app: app).ingest(events, source: kind.rawValue + ":" + host, receivedAt: now)
+                    let fresh = try await CTIOutbox(app: app).ingest(events, company: company, source: kind.rawValue + ":" + host, receivedAt: now)
                     stored += fresh.count
                 }
                 if let limit, stored >= limit { break }
@@ -73,7 +75,7 @@ struct SwitchConnector {
     }
 }
 
-/// `kefu cti connect ami|esl --host H [--port P] [--username U] --secret S`
+/// `kefu cti connect ami|esl --host H [--port P] [--username U] --secret S [--company CODE]`
 struct CTIConnectCommand: AsyncCommand {
     struct Signature: CommandSignature {
         @Argument(name: "kind", help: "ami (Asterisk Manager Interface) or esl (FreeSWITCH event socket)") var kind: String
@@ -83,6 +85,7 @@ struct CTIConnectCommand: AsyncCommand {
         @Option(name: "secret", help: "AMI secret or ESL password") var secret: String?
         @Option(name: "limit", help: "Stop after storing this many events (for tests)") var limit: Int?
         @Flag(name: "once", help: "Do not reconnect when the connection closes") var once: Bool
+        @Option(name: "company", help: "The company whose calls the switch carries (default: the only company)") var company: String?
     }
     var help: String { "Connect to a switch's event socket and store its call events" }
 
@@ -97,7 +100,13 @@ struct CTIConnectCommand: AsyncCommand {
         }
         let app = context.application
         try await DatabaseSetup.prepare(app)
-        let connector = SwitchConnector(app: app, kind: kind, host: host, port: signature.port ?? (kind == .ami ? 5038 : 8021),
+        let company: UUID
+        if let code = signature.company?.trimmingCharacters(in: .whitespaces), !code.isEmpty {
+            company = try await TenantData.system(app.db).company(code: code).requireID()
+        } else {
+            company = try await CTIToken.onlyCompany(on: app.db)
+        }
+        let connector = SwitchConnector(app: app, company: company, kind: kind, host: host, port: signature.port ?? (kind == .ami ? 5038 : 8021),
                                         username: signature.username, secret: secret, limit: signature.limit)
         var total = 0
         while true {

@@ -2,9 +2,11 @@ import Vapor
 import NIOCore
 import NIOConcurrencyHelpers
 
-/// This process's open wallboards. When the floor changes (an event stored here, or a
-/// NOTIFY from another process) the snapshot is computed once, encoded once, and the same
-/// bytes are written to every screen.
+/// This process's open wallboards, each watching one company's floor (R11.2), or one
+/// branch's calls of it. When the
+/// floor changes (an event stored here, or a NOTIFY from another process) each watched
+/// company's snapshot is computed once, encoded once, and the same bytes are written to
+/// every screen watching that company — never to another company's screens.
 ///
 /// Pacing: a change with no broadcast running is sent at once; changes that arrive while one
 /// is running (or within `window` of its start) are folded into a single next broadcast. So
@@ -12,14 +14,17 @@ import NIOConcurrencyHelpers
 /// costs at most one snapshot per `window` (40 a second), whatever the event rate. A
 /// snapshot equal to the last one sent (apart from its time) is not sent again.
 final class WallboardHub: Sendable {
+    /// What a screen watches: a company's floor, or one branch's calls of it.
+    struct Floor: Hashable, Sendable { var company: UUID; var branch: UUID? }
+
     private struct State: Sendable {
-        var sockets: [UUID: WebSocket] = [:]
+        var sockets: [UUID: (ws: WebSocket, floor: Floor)] = [:]
         /// A change not yet broadcast.
         var dirty = false
         /// A broadcaster is running or scheduled; it sends until nothing is dirty.
         var active = false
         var lastStart: UInt64 = 0
-        var lastSent: LiveSnapshot?
+        var lastSent: [Floor: LiveSnapshot] = [:]
     }
     private let state = NIOLockedValueBox(State())
     private let app: NIOLockedValueBox<Application?> = .init(nil)
@@ -32,13 +37,18 @@ final class WallboardHub: Sendable {
 
     func attach(_ app: Application) { self.app.withLockedValue { $0 = app } }
 
-    func add(_ ws: WebSocket) -> UUID {
+    func add(_ ws: WebSocket, floor: Floor) -> UUID {
         let id = UUID()
-        state.withLockedValue { $0.sockets[id] = ws }
+        state.withLockedValue { $0.sockets[id] = (ws, floor) }
         return id
     }
 
-    func remove(_ id: UUID) { state.withLockedValue { _ = $0.sockets.removeValue(forKey: id) } }
+    func remove(_ id: UUID) {
+        state.withLockedValue { s in
+            guard let gone = s.sockets.removeValue(forKey: id) else { return }
+            if !s.sockets.values.contains(where: { $0.floor == gone.floor }) { s.lastSent[gone.floor] = nil }
+        }
+    }
 
     var count: Int { state.withLockedValue { $0.sockets.count } }
 
@@ -83,12 +93,22 @@ final class WallboardHub: Sendable {
     }
 
     private func broadcast(_ app: Application) async {
+        let floors = Set(state.withLockedValue { $0.sockets.values.map(\.floor) })
+        for floor in floors.sorted(by: { ($0.company.uuidString, $0.branch?.uuidString ?? "") < ($1.company.uuidString, $1.branch?.uuidString ?? "") }) {
+            await broadcast(app, floor: floor)
+        }
+    }
+
+    private func broadcast(_ app: Application, floor: Floor) async {
         do {
-            let snapshot = try await LiveSnapshot.current(app, db: app.db, now: app.kefu.clock.now())
+            guard let company = try await Company.find(floor.company, on: app.db) else { return }
+            var branch: Branch?
+            if let b = floor.branch { branch = try await TenantData(scope: .companies([floor.company]), db: app.db).branch(b) }
+            let snapshot = try await LiveSnapshot.current(app, company: company, branch: branch, db: app.db, now: app.kefu.clock.now())
             let sockets = state.withLockedValue { s -> [WebSocket] in
-                if let last = s.lastSent, last.sameFigures(as: snapshot) { return [] }
-                s.lastSent = snapshot
-                return Array(s.sockets.values)
+                if let last = s.lastSent[floor], last.sameFigures(as: snapshot) { return [] }
+                s.lastSent[floor] = snapshot
+                return s.sockets.values.filter { $0.floor == floor }.map(\.ws)
             }
             guard !sockets.isEmpty else { return }
             let bytes = try JSONCoding.encoder(timeZone: app.kefu.settings.timeZone).encode(snapshot)

@@ -41,6 +41,10 @@ struct ContactPageContext: Encodable {
     var error: String?
     var draftNote: String?
     var draftReason: String?
+    /// The contact's company and branch, shown when the reader sees several companies.
+    var companyName = ""
+    var branchName = ""
+    var mixed = false
 
     init(req: Request, user: User, contact c: Contact, appeal: QAAppeal?, error: String? = nil,
          draftNote: String? = nil, draftReason: String? = nil) {

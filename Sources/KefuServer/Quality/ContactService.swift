@@ -6,19 +6,24 @@ import KefuCore
 /// demo alike: arrival and scoring, the inspector's review, the agent's one appeal.
 /// Every change is written to the audit trail.
 struct ContactService {
-    let db: Database
+    /// Contacts are read and written in this scope: another company's contact does not exist.
+    let tenant: TenantData
     let now: Date
     let timeZone: TimeZone
+    /// The center's name (`KEFU_COMPANY`), named in the opening phrase of the operating company's calls.
     let company: String
     let history: History
 
-    init(req: Request) {
-        db = req.db; now = req.now; timeZone = req.kefu.settings.timeZone
+    var db: Database { tenant.db }
+
+    init(req: Request) async throws {
+        tenant = try await req.tenant(); now = req.now; timeZone = req.kefu.settings.timeZone
         company = req.kefu.settings.companyName; history = req.history()
     }
 
+    /// For the demo and the CLI: every company.
     init(db: Database, now: Date, timeZone: TimeZone, company: String, actor: String?) {
-        self.db = db; self.now = now; self.timeZone = timeZone; self.company = company
+        tenant = .system(db); self.now = now; self.timeZone = timeZone; self.company = company
         history = History(db: db, actorWorkId: actor, ip: nil, now: now)
     }
 
@@ -27,9 +32,11 @@ struct ContactService {
 
     // MARK: arrival
 
-    /// Checks the transcript, scores it with the rules in force and stores contact and findings.
+    /// Checks the transcript, scores it with the rules in force for `branch` (the center's
+    /// lexicon plus its company's and its own additions) and stores contact and findings.
+    /// No branch named: the person's own, or the only company's first (`defaultBranch`).
     @discardableResult
-    func ingest(_ t: Transcript, source: String) async throws -> Contact {
+    func ingest(_ t: Transcript, source: String, branch: Branch? = nil) async throws -> Contact {
         var problems: [FieldProblemDTO] = []
         let id = t.id.trimmingCharacters(in: .whitespaces)
         if id.isEmpty || id.count > 100 { problems.append(.init(field: "id", message: "通话编号必填，且不超过 100 个字符。")) }
@@ -56,16 +63,24 @@ struct ContactService {
         var cal = Calendar(identifier: .gregorian)
         cal.timeZone = timeZone
         let shift = ShiftSlot.of(hour: cal.component(.hour, from: started))
-        let rules = try await LanguageRules.current(on: db, company: company)
+        let placement: Branch
+        if let branch { placement = branch } else if case .system = tenant.scope { placement = try await Self.centerBranch(on: db) } else {
+            placement = try await tenant.defaultBranch()
+        }
+        let companyID = placement.$company.id, branchID = try placement.requireID()
+        try tenant.check(companyID, "分公司")
+        let place = try await LanguageRules.place(companyID: companyID, branchID: branchID, db: db, centerName: company)
+        let rules = try await LanguageRules.current(on: db, place: place)
         let result = rules.engine.scan(t, timeZone: timeZone)
         let body = String(decoding: try Self.transcriptEncoder.encode(t), as: UTF8.self)
 
         return try await db.writeTransaction { tx in
-            if try await Contact.query(on: tx).filter(\.$externalId == id).count() > 0 {
+            // External ids stay unique across the center (the switch's call ids), so the check is center-wide.
+            if try await TenantData.system(tx).query(Contact.self).filter(\.$externalId == id).count() > 0 {
                 throw KefuError.conflict("contact_exists", "通话 \(id) 已经导入过。")
             }
             let c = Contact()
-            c.id = UUID(); c.externalId = id; c.channel = t.channel; c.agentWorkId = t.agentId
+            c.id = UUID(); c.companyID = companyID; c.branchID = branchID; c.externalId = id; c.channel = t.channel; c.agentWorkId = t.agentId
             c.startedAt = started; c.localDay = day.description; c.shift = shift.rawValue
             c.transcript = body; c.source = source; c.autoScore = result.score; c.status = "scored"
             c.lexiconVersion = rules.lexicon.version; c.createdAt = now
@@ -79,6 +94,16 @@ struct ContactService {
                                            after: "\(id) 自动评分 \(result.score)，\(result.findings.count) 条发现")
             return c
         }
+    }
+
+    /// Where rows go when nobody names a branch and no person's scope says (the demo, a
+    /// customer's chat without a branch page): the operating company's first branch.
+    static func centerBranch(on db: Database) async throws -> Branch {
+        guard let center = try await TenantData.system(db).companies().first(where: \.isOperator), let id = center.id,
+              let branch = try await Branch.query(on: db).filter(\.$company.$id == id).sort(\.$createdAt).first() else {
+            throw KefuError.conflict("no_center_branch", "尚未设置运营公司的分公司。")
+        }
+        return branch
     }
 
     static let transcriptEncoder: JSONEncoder = {
@@ -99,14 +124,14 @@ struct ContactService {
     // MARK: reading
 
     func find(_ id: UUID) async throws -> Contact {
-        guard let c = try await Contact.query(on: db).filter(\.$id == id).with(\.$findings).first() else {
+        guard let c = try await tenant.query(Contact.self).filter(\.$id == id).with(\.$findings).first() else {
             throw KefuError.notFound("通话记录")
         }
         return c
     }
 
     func find(externalId: String) async throws -> Contact {
-        guard let c = try await Contact.query(on: db).filter(\.$externalId == externalId).with(\.$findings).first() else {
+        guard let c = try await tenant.query(Contact.self).filter(\.$externalId == externalId).with(\.$findings).first() else {
             throw KefuError.notFound("通话记录")
         }
         return c
@@ -123,10 +148,12 @@ struct ContactService {
     /// Confirms or rejects one finding. Allowed until the review is finished.
     func decide(finding id: UUID, confirm: Bool, note: String?, actor: User) async throws {
         try await db.writeTransaction { tx in
-            guard let f = try await QAFindingRecord.query(on: tx).filter(\.$id == id).with(\.$contact).first() else {
+            // A finding exists only through its contact, which must be in scope.
+            guard let f = try await QAFindingRecord.query(on: tx).filter(\.$id == id).first(),
+                  let contact = try await self.tenant.on(tx).find(Contact.self, f.$contact.id) else {
                 throw KefuError.notFound("质检发现")
             }
-            try Self.requireUnlocked(f.contact)
+            try Self.requireUnlocked(contact)
             let before = f.state
             f.state = confirm ? "confirmed" : "rejected"
             f.note = Self.trimmed(note) ?? f.note
@@ -148,7 +175,7 @@ struct ContactService {
         if !problems.isEmpty { throw KefuError.invalid(problems) }
         let scorecard = try await LanguageRules.currentScorecard(on: db)
         try await db.writeTransaction { tx in
-            guard let c = try await Contact.find(contactId, on: tx) else { throw KefuError.notFound("通话记录") }
+            guard let c = try await self.tenant.on(tx).find(Contact.self, contactId) else { throw KefuError.notFound("通话记录") }
             try Self.requireUnlocked(c)
             let seg = segment ?? -1
             let f = self.newFinding(contactId, rule: rule, segment: seg, text: Self.trimmed(text) ?? "", start: 0, end: 0,
@@ -164,7 +191,7 @@ struct ContactService {
     /// the agent's scorecard.
     func finishReview(_ contactId: UUID, actor: User) async throws {
         try await db.writeTransaction { tx in
-            guard let c = try await Contact.find(contactId, on: tx) else { throw KefuError.notFound("通话记录") }
+            guard let c = try await self.tenant.on(tx).find(Contact.self, contactId) else { throw KefuError.notFound("通话记录") }
             try Self.requireUnlocked(c)
             for f in try await QAFindingRecord.query(on: tx).filter(\.$contact.$id == contactId).filter(\.$state == "open").all() {
                 f.state = "confirmed"; f.decidedBy = actor.workId; f.decidedAt = self.now
@@ -210,7 +237,7 @@ struct ContactService {
             throw KefuError.invalid([.init(field: "reason", message: "请写明申诉理由（不超过 \(Validation.maxNoteLength) 字）。")])
         }
         try await db.writeTransaction { tx in
-            guard let c = try await Contact.find(contactId, on: tx) else { throw KefuError.notFound("通话记录") }
+            guard let c = try await self.tenant.on(tx).find(Contact.self, contactId) else { throw KefuError.notFound("通话记录") }
             guard c.agentWorkId == actor.workId else { throw KefuError.forbidden("只能对本人的质检结果申诉。") }
             if try await QAAppeal.query(on: tx).filter(\.$contact.$id == contactId).count() > 0 {
                 throw KefuError.conflict("already_appealed", "每条质检结果只能申诉一次。")
@@ -231,7 +258,7 @@ struct ContactService {
     /// The inspector's answer: withdraw the listed findings (upheld) or keep them all (dismissed).
     func decideAppeal(_ contactId: UUID, withdraw: [UUID], note: String?, actor: User) async throws {
         try await db.writeTransaction { tx in
-            guard let c = try await Contact.find(contactId, on: tx),
+            guard let c = try await self.tenant.on(tx).find(Contact.self, contactId),
                   let a = try await QAAppeal.query(on: tx).filter(\.$contact.$id == contactId).first() else {
                 throw KefuError.notFound("申诉")
             }

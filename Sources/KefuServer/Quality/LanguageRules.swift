@@ -19,17 +19,50 @@ struct LanguageRules: Sendable {
     static let revisionKey = "qa.rules_revision"
     static let scorecardKey = "qa.scorecard"
 
+    /// The center's rules alone (the lexicon admin page, the call screen's phrases).
     static func current(on db: Database, company: String) async throws -> LanguageRules {
+        try await build(on: db, company: company, place: nil)
+    }
+
+    /// The rules that check a contact or chat of one company and branch: the center's
+    /// lexicon plus that company's and branch's forbidden additions (R11.1).
+    static func current(on db: Database, place: Place) async throws -> LanguageRules {
+        try await build(on: db, company: place.companyName, place: place)
+    }
+
+    /// Where a check happens. `companyName` is what the opening phrase names.
+    struct Place: Sendable, Hashable {
+        var companyID: UUID
+        var branchID: UUID?
+        var companyName: String
+    }
+
+    /// The place of a row of `companyID` / `branchID`, which the caller already read in its
+    /// scope. The operating company's agents name the center (`KEFU_COMPANY`); a client
+    /// company's agents name their company.
+    static func place(companyID: UUID, branchID: UUID?, db: Database, centerName: String) async throws -> Place {
+        let company = try await TenantData.system(db).company(companyID)
+        return Place(companyID: companyID, branchID: branchID, companyName: company.isOperator ? centerName : company.name)
+    }
+
+    private static func build(on db: Database, company: String, place: Place?) async throws -> LanguageRules {
         let revision = try await Self.revision(on: db)
-        let cacheKey = "\(revision)|\(company)"
+        let cacheKey = "\(revision)|\(company)|\(place?.companyID.uuidString ?? "-")|\(place?.branchID?.uuidString ?? "-")"
         if let cached = cache.withLockedValue({ $0[cacheKey] }) { return cached }
-        let lexicon = try await currentLexicon(on: db)
+        var lexicon = try await currentLexicon(on: db)
+        if let place {
+            // Read without a person's scope: the caller resolved the place from a row it may see.
+            let additions = try await TenantData.system(db).query(LexiconAddition.self)
+                .filter(\.$companyID == place.companyID).filter(\.$active == true).all().map(\.entry)
+            lexicon = LexiconAdditions.merged(lexicon, additions: additions, company: place.companyID, branch: place.branchID)
+        }
         let scorecard = try await currentScorecard(on: db)
         let calendar = try await festivalCalendar(on: db)
         let rules = LanguageRules(engine: LanguageEngine(lexicon: lexicon, scorecard: scorecard, calendar: calendar, company: company),
                                   lexicon: lexicon, scorecard: scorecard, revision: revision)
         cache.withLockedValue { cache in
-            if cache.count > 8 { cache.removeAll() }
+            // One entry per company and branch in use; dropped all at once when the rules change.
+            if cache.count > 64 { cache.removeAll() }
             cache[cacheKey] = rules
         }
         return rules

@@ -110,3 +110,16 @@ struct LexiconAdmin {
         }
     }
 }
+
+extension LexiconAdmin {
+    /// Whether the signed-in person may change the center's lexicon, scorecard and greeting
+    /// days (`LexiconEditRule`: the operating company's editors only).
+    static func mayEditCenter(_ req: Request) async throws -> Bool {
+        let home = try await TenantData.system(req.db).company(try req.user().companyID)
+        return LexiconEditRule.mayEditCenterRules(homeIsOperator: home.isOperator)
+    }
+
+    static func requireCenterEditor(_ req: Request) async throws {
+        guard try await mayEditCenter(req) else { throw KefuError.forbidden(LexiconEditRule.refusal) }
+    }
+}

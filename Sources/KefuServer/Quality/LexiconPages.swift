@@ -25,6 +25,8 @@ struct LexiconPages {
         var page: PageContext; var version: Int; var categories: [Category]; var standard: [StandardGroup]
         var points: [Points]; var defaultPoints: Int; var versions: [Version]; var days: [Day]; var test: TestResult?
         var error: String?; var todayGreeting: String
+        /// A client company's editors read the center's rules but change only their own additions.
+        var centerEditable: Bool; var centerReadonly: String
         /// The change note typed before a refused save, shown again so nothing is lost.
         var note: String?
     }
@@ -40,7 +42,7 @@ struct LexiconPages {
         let tz = req.kefu.settings.timeZone
         let rules = try await LanguageRules.current(on: req.db, company: req.kefu.settings.companyName)
         let lex = rules.lexicon
-        let categories = QARule.allCases.filter(\.isForbidden).map { r in
+        let categories = QARule.centerCategories.map { r in
             let entries = lex.forbidden.filter { $0.rule == r.rawValue }
             let lines = entries.map { e in
                 [e.phrase, e.suggestion ?? "", e.whole == true ? "整句" : ""].reversed().drop(while: \.isEmpty).reversed().joined(separator: " | ")
@@ -77,7 +79,9 @@ struct LexiconPages {
         let ctx = Context(page: PageContext(req, user: user, title: "词库与评分标准"), version: lex.version, categories: categories,
                           standard: standard, points: points, defaultPoints: rules.scorecard.defaultPoints, versions: versions,
                           days: days, test: test, error: error?.reason,
-                          todayGreeting: rules.engine.openingPhrase(on: today), note: drafts?["note"])
+                          todayGreeting: rules.engine.openingPhrase(on: today),
+                          centerEditable: try await LexiconAdmin.mayEditCenter(req), centerReadonly: LexiconEditRule.refusal,
+                          note: drafts?["note"])
         return (try await req.view.render("qa_lexicon", ctx), error?.status ?? .ok)
     }
 
@@ -104,7 +108,7 @@ struct LexiconPages {
     func saveLexicon(req: Request) async throws -> Response {
         let form = try req.content.decode([String: String].self)
         var forbidden: [[String: Any]] = []
-        for r in QARule.allCases where r.isForbidden {
+        for r in QARule.centerCategories {
             for line in (form[Self.field(r.rawValue)] ?? "").split(whereSeparator: \.isNewline) {
                 // Bars inside [ ] and ( ) belong to the pattern (`不归[我们|我]管`), not the line's fields.
                 let parts = LexiconPattern.splitFields(line)
@@ -124,6 +128,7 @@ struct LexiconPages {
         }
         let current = try await LanguageRules.currentLexicon(on: req.db)
         do {
+            try await LexiconAdmin.requireCenterEditor(req)
             let json = try JSONSerialization.data(withJSONObject: ["version": current.version, "forbidden": forbidden, "standard": standard])
             let v = try await LexiconAdmin(req: req).save(json, note: form["note"])
             return req.redirect(to: "/qa/lexicon", notice: "已保存为词库第 \(v) 版")
@@ -135,6 +140,7 @@ struct LexiconPages {
     func saveScorecard(req: Request) async throws -> Response {
         let form = try req.content.decode([String: String].self)
         do {
+            try await LexiconAdmin.requireCenterEditor(req)
             var points: [String: Int] = [:]
             var problems: [FieldProblemDTO] = []
             for r in QARule.allCases {
@@ -161,6 +167,7 @@ struct LexiconPages {
         struct Form: Content { var from: String?; var to: String?; var kind: String?; var name: String? }
         let form = try req.content.decode(Form.self)
         do {
+            try await LexiconAdmin.requireCenterEditor(req)
             let n = try await LexiconAdmin(req: req).addGreetingDays(from: form.from, to: form.to, kind: form.kind, name: form.name)
             return req.redirect(to: "/qa/lexicon", notice: "已添加 \(n) 天")
         } catch let e as KefuError {
@@ -170,6 +177,7 @@ struct LexiconPages {
 
     func removeDay(req: Request) async throws -> Response {
         do {
+            try await LexiconAdmin.requireCenterEditor(req)
             try await LexiconAdmin(req: req).removeGreetingDay(req.parameters.get("day") ?? "")
             return req.redirect(to: "/qa/lexicon", notice: "已删除")
         } catch let e as KefuError {

@@ -16,20 +16,28 @@ struct QualityAPI {
 
     static let maxCheckLength = 5_000
 
+    /// The check uses the center's lexicon plus the additions of the branch named
+    /// (`branchCode`), else of the caller's own branch.
     func check(req: Request) async throws -> QACheckResultDTO {
         let input = try req.content.decode(QACheckInput.self)
-        return try await Self.check(text: input.text, channel: input.channel ?? "chat", on: req)
+        let tenant = try await req.tenant()
+        let branch: Branch
+        if let code = input.branchCode, !code.isEmpty { branch = try await tenant.branch(code: code) } else { branch = try await tenant.defaultBranch() }
+        return try await Self.check(text: input.text, channel: input.channel ?? "chat", company: branch.$company.id,
+                                    branch: try branch.requireID(), on: req)
     }
 
     /// Shared with the chat page, which calls it with the session instead of a bearer token.
-    static func check(text: String, channel: String, on req: Request) async throws -> QACheckResultDTO {
+    /// `company`/`branch`: where the text is said (already resolved in the caller's scope).
+    static func check(text: String, channel: String, company: UUID, branch: UUID?, on req: Request) async throws -> QACheckResultDTO {
         guard text.count <= maxCheckLength else {
             throw KefuError.invalid([.init(field: "text", message: "单次检查不超过 \(maxCheckLength) 字。")])
         }
         guard ContactService.channels.contains(channel) else {
             throw KefuError.invalid([.init(field: "channel", message: "渠道须为 phone、chat、email、voicemail、counter 或 field。")])
         }
-        let rules = try await LanguageRules.current(on: req.db, company: req.kefu.settings.companyName)
+        let place = try await LanguageRules.place(companyID: company, branchID: branch, db: req.db, centerName: req.kefu.settings.companyName)
+        let rules = try await LanguageRules.current(on: req.db, place: place)
         let findings = rules.engine.checkText(text, channel: channel).map { f in
             QACheckFindingDTO(rule: f.rule, label: QualityLabels.rule(f.rule), text: f.text, start: f.start, end: f.end,
                               suggestion: f.suggestion, blocking: f.rule.hasPrefix("forbidden."), entry: f.entry)
@@ -45,6 +53,7 @@ struct QualityAPI {
     }
 
     func replaceLexicon(req: Request) async throws -> Response {
+        try await LexiconAdmin.requireCenterEditor(req)
         guard let buffer = req.body.data else { throw KefuError.badRequest("请求体须为词库 JSON。") }
         let version = try await LexiconAdmin(req: req).save(Data(buffer: buffer), note: req.query[String.self, at: "note"])
         let res = Response(status: .created)
@@ -60,10 +69,15 @@ struct QualityAPI {
         } catch {
             throw KefuError(.unprocessableEntity, "invalid_transcript", "通话记录格式不正确：\(error)")
         }
-        let service = ContactService(req: req)
-        let c = try await service.ingest(transcript, source: "api")
+        // The transcript may name its branch (`branchCode`, beside the transcript's own fields).
+        struct Placement: Decodable { var branchCode: String? }
+        let code = (try? JSONDecoder().decode(Placement.self, from: Data(buffer: buffer)))?.branchCode
+        let service = try await ContactService(req: req)
+        var branch: Branch?
+        if let code, !code.isEmpty { branch = try await service.tenant.branch(code: code) }
+        let c = try await service.ingest(transcript, source: "api", branch: branch)
         let res = Response(status: .created)
-        try res.content.encode(ContactDTO(try await service.find(c.id!), withFindings: true))
+        try res.content.encode(ContactDTO(try await service.find(try c.requireID()), withFindings: true, labels: try await service.tenant.labels()))
         return res
     }
 
@@ -76,10 +90,12 @@ struct QualityAPI {
         var to: String?
         var limit: Int?
         var offset: Int?
+        var company: String?
+        var branch: String?
     }
 
     func list(req: Request) async throws -> ContactListDTO {
-        try req.refuseEmptyQuery("agentId", "status", "from", "to")
+        try req.refuseEmptyQuery("agentId", "status", "from", "to", "company", "branch")
         let q = try req.query.decode(ListQuery.self)
         let user = try req.user()
         let window = try PageWindow(limit: q.limit, offset: q.offset)
@@ -89,7 +105,9 @@ struct QualityAPI {
         for (name, day) in [("from", q.from), ("to", q.to)] {
             if let day, LocalDay(day) == nil { throw KefuError.badRequest("\(name) 须为 YYYY-MM-DD 日期") }
         }
-        let query = Contact.query(on: req.db)
+        let tenant = try await req.tenant()
+        let query = tenant.query(Contact.self)
+        try await TenantFilter.resolve(company: q.company, branch: q.branch, tenant: tenant).apply(query)
         let seesAll = user.can(.qaReview) || user.can(.qaAppraisal)
         if !seesAll { query.filter(\.$agentWorkId == user.workId) } else if let a = q.agentId { query.filter(\.$agentWorkId == a) }
         if let s = q.status { query.filter(\.$status == s) }
@@ -97,15 +115,17 @@ struct QualityAPI {
         if let t = q.to { query.filter(\.$localDay <= t) }
         let total = try await query.count()
         let items = try await query.sort(\.$startedAt, .descending).range(window.range).all()
-        return ContactListDTO(items: items.map { ContactDTO($0, withFindings: false) }, total: total, limit: window.limit, offset: window.offset)
+        let labels = try await tenant.labels()
+        return ContactListDTO(items: items.map { ContactDTO($0, withFindings: false, labels: labels) }, total: total,
+                              limit: window.limit, offset: window.offset)
     }
 
     func show(req: Request) async throws -> ContactDTO {
-        let service = ContactService(req: req)
-        let raw = req.parameters.get("id")!
+        let service = try await ContactService(req: req)
+        let raw = req.parameters.get("id") ?? ""
         let c: Contact
         if let uuid = UUID(uuidString: raw) { c = try await service.find(uuid) } else { c = try await service.find(externalId: raw) }
         try service.checkAccess(c, by: try req.user())
-        return ContactDTO(c, withFindings: true)
+        return ContactDTO(c, withFindings: true, labels: try await service.tenant.labels())
     }
 }

@@ -5,6 +5,8 @@ import KefuCore
 struct QACheckInput: Content {
     var text: String
     var channel: String?
+    /// Whose additions apply (the branch's and its company's); default the caller's branch.
+    var branchCode: String?
 }
 
 /// One finding of the live check, with the span to highlight (Unicode-scalar offsets into
@@ -65,12 +67,15 @@ struct ContactDTO: Content {
     var finalScore: Int?
     var status: String
     var lexiconVersion: Int
+    var companyCode: String
+    var branchCode: String?
     var findings: [QAFindingDTO]?
 
-    init(_ c: Contact, withFindings: Bool) {
+    init(_ c: Contact, withFindings: Bool, labels: TenantLabels) {
         contactId = c.id!; id = c.externalId; channel = c.channel; agentId = c.agentWorkId; startedAt = c.startedAt
         localDay = c.localDay; shift = c.shift; source = c.source; score = c.effectiveScore; autoScore = c.autoScore
         finalScore = c.finalScore; status = c.status; lexiconVersion = c.lexiconVersion
+        companyCode = labels.companyCode(c.companyID); branchCode = c.branchID.map { labels.branchCode($0) }
         if withFindings { findings = c.findings.sorted { ($0.segment, $0.start) < ($1.segment, $1.start) }.map(QAFindingDTO.init) }
     }
 }

@@ -22,11 +22,18 @@ struct QualityPages {
     // MARK: queue
 
     struct QueueSection: Encodable { var id: String; var title: String; var hint: String?; var empty: String; @NilIfEmpty var rows: [ReviewQueue.Row] }
-    struct QueueContext: Encodable { var page: PageContext; var sections: [QueueSection]; var canImport: Bool; var canEditLexicon: Bool }
+    struct QueueContext: Encodable {
+        var page: PageContext; var sections: [QueueSection]; var canImport: Bool; var canEditLexicon: Bool
+        /// The company/branch filter (nil when there is one company with one branch); `mixed` adds 公司/分公司 columns.
+        var tenantFilter: TenantFilterForm?; var mixed: Bool
+    }
 
     func queue(req: Request) async throws -> View {
         let user = try req.user()
-        let q = ReviewQueue(db: req.db, today: LocalDay(req.now, in: req.kefu.settings.timeZone))
+        let tenant = try await req.tenant()
+        let labels = try await tenant.labels()
+        let filter = try await TenantFilter.resolve(req, tenant: tenant)
+        let q = ReviewQueue(tenant: tenant, today: LocalDay(req.now, in: req.kefu.settings.timeZone), filter: filter, labels: labels)
         let sections = [
             QueueSection(id: "appeals", title: "待处理申诉", empty: "没有待处理的申诉。", rows: try await q.appealed()),
             QueueSection(id: "lowest", title: "低分待复核", empty: "没有待复核的通话。", rows: try await q.lowest()),
@@ -36,7 +43,9 @@ struct QualityPages {
         ]
         return try await req.view.render("qa_queue", QueueContext(page: PageContext(req, user: user, title: "质检复核"),
                                                                  sections: sections, canImport: user.can(.contactImport),
-                                                                 canEditLexicon: user.can(.qaAdmin)))
+                                                                 canEditLexicon: user.can(.qaAdmin),
+                                                                 tenantFilter: try await TenantFilterForm.make(tenant, labels: labels, filter: filter),
+                                                                 mixed: labels.mixed))
     }
 
     // MARK: one contact
@@ -53,12 +62,14 @@ struct QualityPages {
     func renderContact(_ req: Request, id: UUID, error: KefuError? = nil, draftNote: String? = nil,
                        draftReason: String? = nil) async throws -> (View, HTTPStatus) {
         let user = try req.user()
-        let service = ContactService(req: req)
+        let service = try await ContactService(req: req)
         let c = try await service.find(id)
         try service.checkAccess(c, by: user)
         let appeal = try await QAAppeal.query(on: req.db).filter(\.$contact.$id == id).first()
-        let ctx = ContactPageContext(req: req, user: user, contact: c, appeal: appeal, error: error?.reason,
+        var ctx = ContactPageContext(req: req, user: user, contact: c, appeal: appeal, error: error?.reason,
                                      draftNote: draftNote, draftReason: draftReason)
+        let labels = try await service.tenant.labels()
+        ctx.companyName = labels.companyName(c.companyID); ctx.branchName = labels.branchName(c.branchID); ctx.mixed = labels.mixed
         return (try await req.view.render("qa_contact", ctx), error?.status ?? .ok)
     }
 
@@ -83,8 +94,10 @@ struct QualityPages {
     }
 
     func decide(req: Request) async throws -> Response {
+        // A finding of another company's contact does not exist here.
         guard let fid = req.parameters.get("id", as: UUID.self),
-              let f = try await QAFindingRecord.find(fid, on: req.db) else { throw KefuError.notFound("质检发现") }
+              let f = try await QAFindingRecord.find(fid, on: req.db),
+              try await req.tenant().find(Contact.self, f.$contact.id) != nil else { throw KefuError.notFound("质检发现") }
         struct Form: Content { var decision: String?; var note: String? }
         let form = try req.content.decode(Form.self)
         let confirm = form.decision == "confirm"
@@ -146,11 +159,13 @@ struct QualityPages {
         let user = try req.user()
         let today = LocalDay(req.now, in: req.kefu.settings.timeZone)
         let month = String(today.description.prefix(7))
-        let contacts = try await Contact.query(on: req.db).filter(\.$agentWorkId == user.workId)
+        let tenant = try await req.tenant()
+        let contacts = try await tenant.query(Contact.self).filter(\.$agentWorkId == user.workId)
             .sort(\.$startedAt, .descending).limit(200).all()
         let reviewed = contacts.filter { $0.finalScore != nil && $0.localDay.hasPrefix(month) }
-        let avg = reviewed.isEmpty ? "—" : String(format: "%.1f", Double(reviewed.reduce(0) { $0 + $1.finalScore! }) / Double(reviewed.count))
-        let rows = try await ReviewQueue(db: req.db, today: today).rows(contacts)
+        let scores = reviewed.compactMap(\.finalScore)
+        let avg = scores.isEmpty ? "—" : String(format: "%.1f", Double(scores.reduce(0, +)) / Double(scores.count))
+        let rows = try await ReviewQueue(tenant: tenant, today: today, labels: try await tenant.labels()).rows(contacts)
         return try await req.view.render("qa_mine", MineContext(page: PageContext(req, user: user, title: "我的质检"), rows: rows,
                                                                month: month, average: avg, reviewedCount: reviewed.count))
     }
@@ -160,29 +175,55 @@ struct QualityPages {
     struct ImportContext: Encodable {
         struct Problem: Encodable { var line: Int; var reason: String }
         var page: PageContext; var imported: Int?; @NilIfEmpty var problems: [Problem]; var error: String?; var draft: String?
+        /// Which branch the contacts go to; nil when there is only one.
+        var branches: [BranchChoice]?
+    }
+    struct BranchChoice: Encodable { var value: String; var label: String; var selected: Bool }
+
+    /// The branches a person may import into (the default one first selected); nil when only one.
+    func branchChoices(_ req: Request, selected: String?) async throws -> [BranchChoice]? {
+        let tenant = try await req.tenant()
+        let labels = try await tenant.labels()
+        let branches = try await tenant.branches()
+        guard branches.count > 1 else { return nil }
+        var chosen = selected
+        if chosen == nil { chosen = try? await tenant.defaultBranch().requireID().uuidString }
+        return branches.compactMap { b in
+            guard let id = b.id else { return nil }
+            let label = labels.mixed ? "\(labels.companyName(b.$company.id))·\(b.name)（\(b.code)）" : "\(b.name)（\(b.code)）"
+            return BranchChoice(value: id.uuidString, label: label, selected: id.uuidString == chosen)
+        }
     }
 
     func importPage(req: Request) async throws -> View {
         try await req.view.render("qa_import", ImportContext(page: PageContext(req, user: try req.user(), title: "导入通话记录"),
-                                                             imported: nil, problems: [], error: nil, draft: nil))
+                                                             imported: nil, problems: [], error: nil, draft: nil,
+                                                             branches: try await branchChoices(req, selected: nil)))
     }
 
     /// Takes JSON Lines pasted or uploaded; each good line is scored and stored, each bad one
     /// is listed with its line number, and nothing good is lost because of a bad neighbour.
     func importUpload(req: Request) async throws -> Response {
-        struct Form: Content { var text: String?; var file: File? }
+        struct Form: Content { var text: String?; var file: File?; var branch: String? }
         let form = try req.content.decode(Form.self)
+        let tenant = try await req.tenant()
+        // The form names a branch by id (codes repeat across companies); one in scope or 404.
+        var branch: Branch?
+        if let raw = form.branch, !raw.isEmpty {
+            guard let id = UUID(uuidString: raw) else { throw KefuError.notFound("分公司") }
+            branch = try await tenant.branch(id)
+        }
         var text = form.text ?? ""
         if let f = form.file, f.data.readableBytes > 0 { text = String(buffer: f.data) }
         let user = try req.user()
         var problems: [ImportContext.Problem] = []
         var badLines: [Substring] = []
         var imported = 0
-        let service = ContactService(req: req)
+        let service = try await ContactService(req: req)
         for (n, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
             if line.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty { continue }
             do {
-                try await service.ingest(try Transcript.parse(jsonLine: line), source: "import")
+                try await service.ingest(try Transcript.parse(jsonLine: line), source: "import", branch: branch)
                 imported += 1
             } catch let e as KefuError {
                 problems.append(.init(line: n + 1, reason: e.reason))
@@ -195,7 +236,8 @@ struct QualityPages {
         let empty = imported == 0 && problems.isEmpty
         let ctx = ImportContext(page: PageContext(req, user: user, title: "导入通话记录"), imported: empty ? nil : imported,
                                 problems: problems, error: empty ? "没有收到通话记录：请粘贴 JSON Lines 或选择文件。" : nil,
-                                draft: badLines.isEmpty ? nil : String(badLines.joined(separator: "\n").prefix(200_000)))
+                                draft: badLines.isEmpty ? nil : String(badLines.joined(separator: "\n").prefix(200_000)),
+                                branches: try await branchChoices(req, selected: form.branch))
         let res = try await req.view.render("qa_import", ctx).encodeResponse(for: req)
         res.status = empty ? .unprocessableEntity : .ok
         return res

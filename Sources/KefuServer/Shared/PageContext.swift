@@ -17,6 +17,8 @@ struct PageContext: Encodable {
     var once = OnceToken.issue()
     /// A full-screen page (the wallboard's big screen on a wall): no header and no menu.
     var bare = false
+    /// The company switcher (people who may work for several companies; see CompanySwitcher).
+    var switcher: CompanySwitcher?
 
     init(_ req: Request, user: User?, title: String) {
         self.title = title
@@ -25,6 +27,7 @@ struct PageContext: Encodable {
         notice = req.takeFlashNotice()
         if req.kefu.simulatedClock != nil { simulatedNow = PageFormat.dateTime(req.now, req.kefu.settings.timeZone) }
         if let user {
+            switcher = req.companySwitcher
             self.user = UserInfo(workId: user.workId, name: user.name, role: user.role, roleLabel: user.roleValue.label)
             let path = req.url.path
             let items: [(String, String, Permission)] = [

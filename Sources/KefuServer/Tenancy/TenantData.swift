@@ -115,7 +115,11 @@ struct TenantData: Sendable {
            let b = try await Branch.query(on: db).filter(\.$company.$id == only).sort(\.$createdAt).first() {
             return b
         }
-        if case .system = scope, let b = try await Branch.query(on: db).sort(\.$createdAt).first() { return b }
+        // Jobs and the CLI: the operating company's first branch, never a client's.
+        if case .system = scope, let op = try await Company.query(on: db).filter(\.$isOperator == true).sort(\.$createdAt).first(),
+           let opID = op.id, let b = try await Branch.query(on: db).filter(\.$company.$id == opID).sort(\.$createdAt).first() {
+            return b
+        }
         throw KefuError.invalid([.init(field: "branchCode", message: "请指明分公司（branchCode）：当前可见多家公司")])
     }
 

@@ -3,29 +3,46 @@ import Fluent
 import SQLKit
 import KefuCore
 
-/// The one place where KefuCore's `OrderVisibility` becomes queries. Every read of orders,
-/// their timelines, callbacks and supervision orders, and of the customers behind them,
-/// goes through here, so a new route cannot forget the filter. A row outside the scope is
-/// answered as missing (404), never as forbidden, so its existence does not leak.
+/// The one place where KefuCore's `OrderVisibility` becomes queries, on top of the
+/// request's company scope (`TenantData`, R11.2). Every read of orders, their timelines,
+/// callbacks and supervision orders, and of the customers behind them, goes through here,
+/// so a new route cannot forget either filter. A row outside the scope is answered as
+/// missing (404), never as forbidden, so its existence does not leak.
 struct OrderScope {
     let visibility: OrderVisibility
-    let db: Database
+    let tenant: TenantData
+    var db: Database { tenant.db }
 
-    init(req: Request) {
-        visibility = req.auth.get(User.self).map(\.orderVisibility) ?? .none
-        db = req.db
+    init(visibility: OrderVisibility, tenant: TenantData) {
+        self.visibility = visibility
+        self.tenant = tenant
     }
 
-    init(visibility: OrderVisibility, db: Database) {
-        self.visibility = visibility
-        self.db = db
+    // MARK: companies in raw SQL
+
+    /// `table.company_id IN (…)` for the scope; nil when every company is in scope. An empty
+    /// scope (nobody signed in) matches nothing.
+    static func companyPredicate(_ scope: TenantScope, table: String) -> (any SQLExpression)? {
+        guard let ids = scope.companyIDs else { return nil }
+        if ids.isEmpty { return SQLBinaryExpression(SQLLiteral.numeric("1"), .equal, SQLLiteral.numeric("0")) }
+        return SQLBinaryExpression(SQLColumn("company_id", table: table), .in, SQLBind.group(ids.sorted { $0.uuidString < $1.uuidString }))
     }
 
     // MARK: orders
 
-    /// The condition on `work_orders` rows, mirroring `OrderVisibility.includes`; nil when
-    /// every order is visible.
+    /// The condition on `work_orders` rows: the company scope and `OrderVisibility.includes`;
+    /// nil when every order is visible. For raw SQL; Fluent reads use `orders()`.
     var orderPredicate: (any SQLExpression)? {
+        switch (Self.companyPredicate(tenant.scope, table: WorkOrder.schema), visibilityPredicate) {
+        case (nil, nil): return nil
+        case (let c?, nil): return c
+        case (nil, let v?): return v
+        case (let c?, let v?): return SQLBinaryExpression(c, .and, v)
+        }
+    }
+
+    /// `OrderVisibility.includes` alone, mirrored in SQL.
+    var visibilityPredicate: (any SQLExpression)? {
         switch visibility {
         case .all:
             return nil
@@ -43,9 +60,10 @@ struct OrderScope {
         }
     }
 
+    /// Visible orders, company scope first.
     func orders() -> QueryBuilder<WorkOrder> {
-        let query = WorkOrder.query(on: db)
-        if let p = orderPredicate { query.filter(.custom(p)) }
+        let query = tenant.query(WorkOrder.self)
+        if let p = visibilityPredicate { query.filter(.custom(p)) }
         return query
     }
 
@@ -59,7 +77,7 @@ struct OrderScope {
     // MARK: inside one order
 
     func supervisionOrders() -> QueryBuilder<SupervisionOrder> {
-        let query = SupervisionOrder.query(on: db)
+        let query = tenant.query(SupervisionOrder.self)
         switch visibility {
         case .all: break
         case .none: query.filter(.custom(SQLBinaryExpression(SQLLiteral.numeric("1"), .equal, SQLLiteral.numeric("0"))))
@@ -73,15 +91,16 @@ struct OrderScope {
         return try await supervisionOrders().filter(\.$workOrder.$id == id).with(\.$department).sort(\.$createdAt).all()
     }
 
+    /// Timeline rows hang off an order this scope already found, so they carry no company.
     func timeline(of order: WorkOrder) async throws -> [TimelineEvent] {
-        guard let id = order.id else { return [] }
+        guard let id = order.id, tenant.scope.includes(order.companyID) else { return [] }
         let query = TimelineEvent.query(on: db).filter(\.$workOrderID == id)
         if case .department = visibility { query.filter(\.$kind ~~ Array(OrderVisibility.departmentTimelineKinds)) }
         return try await query.sort(\.$at).all().filter { visibility.showsTimelineEvent(kind: $0.kind) }
     }
 
     func callbacks(of order: WorkOrder) async throws -> [CallbackRecord] {
-        guard visibility.showsCallbacks, let id = order.id else { return [] }
+        guard visibility.showsCallbacks, let id = order.id, tenant.scope.includes(order.companyID) else { return [] }
         return try await CallbackRecord.query(on: db).filter(\.$workOrder.$id == id).sort(\.$createdAt).all()
     }
 
@@ -102,7 +121,7 @@ struct OrderScope {
     }
 
     func customers() -> QueryBuilder<Customer> {
-        let query = Customer.query(on: db)
+        let query = tenant.query(Customer.self)
         if let p = customerPredicate { query.filter(.custom(p)) }
         return query
     }
@@ -118,5 +137,8 @@ extension User {
 }
 
 extension Request {
-    var orderScope: OrderScope { OrderScope(req: self) }
+    /// The signed-in person's order visibility inside the request's company scope.
+    func orderScope() async throws -> OrderScope {
+        OrderScope(visibility: auth.get(User.self).map(\.orderVisibility) ?? .none, tenant: try await tenant())
+    }
 }

@@ -30,7 +30,7 @@ struct Reminders {
 
     /// The person's reminders, unread first, newest first within each.
     static func rows(_ req: Request, user: User) async throws -> (rows: [Row], unread: Int) {
-        let notes = try await addressed(to: user, on: req.db).sort(\.$createdAt, .descending).limit(100).all()
+        let notes = try await addressed(to: user, on: req).sort(\.$createdAt, .descending).limit(100).all()
         let ids = notes.compactMap(\.id)
         let read = ids.isEmpty ? Set<UUID>() : Set(try await NotificationRead.query(on: req.db)
             .filter(\.$workId == user.workId).filter(\.$notificationID ~~ ids).all().map(\.notificationID))
@@ -44,14 +44,15 @@ struct Reminders {
         return (Array((unread + rows.filter(\.read)).prefix(shown)), unread.count)
     }
 
-    static func addressed(to user: User, on db: any Database) -> QueryBuilder<KefuNotification> {
-        KefuNotification.query(on: db).group(.or) { $0.filter(\.$recipientWorkId == user.workId).filter(\.$recipientRole == user.role) }
+    /// Role notices only for the companies the person works for now (KefuNotification.addressed).
+    static func addressed(to user: User, on req: Request) async throws -> QueryBuilder<KefuNotification> {
+        KefuNotification.addressed(to: user, scope: try await req.tenant().scope, on: req.db)
     }
 
     func markOne(req: Request) async throws -> Response {
         let user = try req.user()
         guard let id = req.parameters.get("id", as: UUID.self),
-              try await Self.addressed(to: user, on: req.db).filter(\.$id == id).first() != nil else {
+              try await Self.addressed(to: user, on: req).filter(\.$id == id).first() != nil else {
             throw KefuError.notFound("提醒")
         }
         try await Self.markRead([id], by: user.workId, on: req.db)
@@ -60,7 +61,7 @@ struct Reminders {
 
     func markAll(req: Request) async throws -> Response {
         let user = try req.user()
-        let ids = try await Self.addressed(to: user, on: req.db).sort(\.$createdAt, .descending).limit(1000).all().compactMap(\.id)
+        let ids = try await Self.addressed(to: user, on: req).sort(\.$createdAt, .descending).limit(1000).all().compactMap(\.id)
         try await Self.markRead(ids, by: user.workId, on: req.db)
         return req.redirect(to: "/workspace", notice: "提醒已全部标为已读")
     }

@@ -8,14 +8,29 @@ struct SLAService {
     let db: Database
     let timeZone: TimeZone
 
-    func policy(type: WorkOrderType, priority: Priority) async throws -> SLAPolicy {
-        if let row = try await SLAPolicyRecord.query(on: db)
+    /// The company's policy: its saved row, else KefuCore's default.
+    func companyPolicy(type: WorkOrderType, priority: Priority, company: UUID) async throws -> SLAPolicy {
+        if let row = try await TenantData(scope: .companies([company]), db: db).query(SLAPolicyRecord.self)
             .filter(\.$type == type.rawValue).filter(\.$priority == priority.rawValue).first() {
             return SLAPolicy(type: type, priority: priority, firstResponseSeconds: row.firstResponseSeconds,
                              resolutionSeconds: row.resolutionSeconds,
                              calendar: ServiceCalendar.Kind(rawValue: row.calendar) ?? .allDay)
         }
         return SLAPolicy.defaultPolicy(type: type, priority: priority)
+    }
+
+    /// The branch's own target for this type and priority, if it set one.
+    func branchTarget(type: WorkOrderType, priority: Priority, branch: UUID) async throws -> BranchSLATarget? {
+        try await BranchSLATarget.query(on: db).filter(\.$branch.$id == branch)
+            .filter(\.$type == type.rawValue).filter(\.$priority == priority.rawValue).first()
+    }
+
+    /// What applies to an order of `company` and `branch`: the company's policy, tightened by
+    /// the branch's own targets (`BranchRules.tighter`).
+    func policy(type: WorkOrderType, priority: Priority, company: UUID, branch: UUID?) async throws -> SLAPolicy {
+        let base = try await companyPolicy(type: type, priority: priority, company: company)
+        guard let branch, let t = try await branchTarget(type: type, priority: priority, branch: branch) else { return base }
+        return BranchRules.tighter(base, branchFirstResponse: t.firstResponseSeconds, branchResolution: t.resolutionSeconds)
     }
 
     func calendar(_ kind: ServiceCalendar.Kind) async throws -> ServiceCalendar {

@@ -1,5 +1,6 @@
 import Vapor
 import Fluent
+import SQLKit
 import KefuCore
 
 /// The department liaison's page: their department's supervision orders and the receipt form.
@@ -14,10 +15,24 @@ struct SupervisionPages {
         var deadline: String; var note: String; var status: String; var overdue: Bool; var receipt: String?; var answeredAt: String
         /// The order page opens only while the department may still see the order.
         var canOpenOrder: Bool
+        var company: String; var branch: String
     }
     struct Context: Encodable {
         var page: PageContext; @NilIfEmpty var open: [Row]; @NilIfEmpty var answered: [Row]; var department: String?
         var error: String?; var errorFor: String?; var draft: String?
+        var tenantFilter: TenantFilterForm? = nil; var tenantColumns = false
+    }
+
+    /// `?company=&branch=` on supervision orders: they carry the company; the branch is
+    /// their work order's.
+    static func apply(_ filter: TenantFilter, to query: QueryBuilder<SupervisionOrder>) {
+        filter.apply(query, hasBranch: false)
+        guard let branch = filter.branchID else { return }
+        var ofBranch = SQLSelect()
+        ofBranch.columns = [SQLColumn("id", table: WorkOrder.schema)]
+        ofBranch.tables = [SQLIdentifier(WorkOrder.schema)]
+        ofBranch.predicate = SQLBinaryExpression(SQLColumn("branch_id", table: WorkOrder.schema), .equal, SQLBind(branch))
+        query.filter(.custom(SQLBinaryExpression(SQLColumn("work_order_id", table: SupervisionOrder.schema), .in, SQLSubquery(ofBranch))))
     }
 
     func page(req: Request) async throws -> View {
@@ -27,15 +42,18 @@ struct SupervisionPages {
     func render(_ req: Request, error: KefuError?, errorFor: String?, draft: String?) async throws -> (View, HTTPStatus) {
         let user = try req.user()
         let tz = req.kefu.settings.timeZone
-        let scope = req.orderScope
+        let scope = try await req.orderScope()
+        let filter = try await TenantFilter.resolve(req, tenant: scope.tenant)
+        let labels = try await scope.tenant.labels()
         let query = scope.supervisionOrders().with(\.$department).with(\.$workOrder)
+        Self.apply(filter, to: query)
         var depName: String?
         if user.roleValue == .liaison {
             guard let dep = user.$department.id else {
                 let v = try await req.view.render("supervision", Context(page: PageContext(req, user: user, title: "督办单"), open: [], answered: [], department: nil, error: "您还没有所属部门，请联系管理员。"))
                 return (v, .ok)
             }
-            depName = try await Department.find(dep, on: req.db)?.name
+            depName = try await scope.tenant.find(Department.self, dep)?.name
         }
         let rows = try await query.sort(\.$deadline).limit(500).all()
         let now = req.now
@@ -43,12 +61,14 @@ struct SupervisionPages {
             Row(id: s.id!.uuidString, workOrderId: s.$workOrder.id.uuidString, number: s.workOrder.number, subject: s.workOrder.subject,
                 department: s.department.name, deadline: PageFormat.dateTime(s.deadline, tz), note: s.note, status: s.status,
                 overdue: s.status == "open" && s.deadline <= now, receipt: s.receiptText, answeredAt: PageFormat.dateTime(s.answeredAt, tz),
-                canOpenOrder: scope.visibility.includes(status: s.workOrder.statusValue, supervisedBy: [s.$department.id]))
+                canOpenOrder: scope.visibility.includes(status: s.workOrder.statusValue, supervisedBy: [s.$department.id]),
+                company: labels.companyName(s.companyID), branch: labels.branchName(s.workOrder.branchID))
         }
         let ctx = Context(page: PageContext(req, user: user, title: "督办单"),
                           open: rows.filter { $0.status == "open" }.map(row),
                           answered: rows.filter { $0.status != "open" }.sorted { ($0.answeredAt ?? .distantPast) > ($1.answeredAt ?? .distantPast) }.prefix(50).map(row),
-                          department: depName, error: error?.reason, errorFor: errorFor, draft: draft)
+                          department: depName, error: error?.reason, errorFor: errorFor, draft: draft,
+                          tenantFilter: try await TenantFilterForm.make(scope.tenant, labels: labels, filter: filter), tenantColumns: labels.mixed)
         return (try await req.view.render("supervision", ctx), error?.status ?? .ok)
     }
 

@@ -29,24 +29,31 @@ struct WorkOrderAPI {
         var q: String?
         var limit: Int?
         var offset: Int?
+        /// Company and branch codes (R11 list filters).
+        var company: String?
+        var branch: String?
     }
 
     func list(req: Request) async throws -> WorkOrderListDTO {
-        try req.refuseEmptyQuery("status", "type", "customerId")
+        try req.refuseEmptyQuery("status", "type", "customerId", "company", "branch")
         let q = try req.query.decode(ListQuery.self)
-        let result = try await WorkOrderListQuery(filter: q, scope: req.orderScope).run(on: req.db)
+        let scope = try await req.orderScope()
+        let filter = try await TenantFilter.resolve(company: q.company, branch: q.branch, tenant: scope.tenant)
+        let result = try await WorkOrderListQuery(filter: q, scope: scope, tenantFilter: filter).run(on: req.db)
         return WorkOrderListDTO(items: result.items, total: result.total, limit: result.limit, offset: result.offset)
     }
 
     func show(req: Request) async throws -> WorkOrderDTO {
-        WorkOrderDTO(try await WorkOrderService(req: req).find(req.parameters.get("id")!))
+        let service = WorkOrderService(req: req)
+        return WorkOrderDTO(try await service.find(req.parameters.get("id")!), labels: try await service.labels())
     }
 
     func create(req: Request) async throws -> Response {
         let input = try req.content.decode(WorkOrderCreateInput.self)
-        let created = try await WorkOrderService(req: req).create(input, actor: try req.user())
+        let service = WorkOrderService(req: req)
+        let created = try await service.create(input, actor: try req.user())
         let res = Response(status: .created)
-        try res.content.encode(WorkOrderDTO(created.order))
+        try res.content.encode(WorkOrderDTO(created.order, labels: try await service.labels()))
         return res
     }
 
@@ -54,7 +61,7 @@ struct WorkOrderAPI {
         let service = WorkOrderService(req: req)
         let order = try await service.find(req.parameters.get("id")!)
         let input = try req.content.decode(WorkOrderPatchInput.self)
-        return WorkOrderDTO(try await service.update(order, input, actor: try req.user()))
+        return WorkOrderDTO(try await service.update(order, input, actor: try req.user()), labels: try await service.labels())
     }
 
     func transfer(req: Request) async throws -> Response {
@@ -72,15 +79,22 @@ struct WorkOrderAPI {
     func supervisionOfOrder(req: Request) async throws -> ItemsDTO<SupervisionOrderDTO> {
         let service = WorkOrderService(req: req)
         let order = try await service.find(req.parameters.get("id")!)
-        return ItemsDTO(items: try await service.supervisionDTOs(try await req.orderScope.supervisionOrders(of: order)))
+        return ItemsDTO(items: try await service.supervisionDTOs(try await service.scope().supervisionOrders(of: order)))
     }
 
-    struct SupervisionQuery: Content { var status: String?; var departmentId: String? }
+    struct SupervisionQuery: Content {
+        var status: String?; var departmentId: String?
+        /// Company and branch codes (R11 list filters); the branch is the work order's.
+        var company: String?; var branch: String?
+    }
 
     func supervisionList(req: Request) async throws -> ItemsDTO<SupervisionOrderDTO> {
-        try req.refuseEmptyQuery("status", "departmentId")
+        try req.refuseEmptyQuery("status", "departmentId", "company", "branch")
         let q = try req.query.decode(SupervisionQuery.self)
-        let query = req.orderScope.supervisionOrders()
+        let scope = try await req.orderScope()
+        let query = scope.supervisionOrders()
+        let filter = try await TenantFilter.resolve(company: q.company, branch: q.branch, tenant: scope.tenant)
+        SupervisionPages.apply(filter, to: query)
         if let s = q.status, !s.isEmpty {
             guard ["open", "answered"].contains(s) else { throw KefuError.badRequest("未知的督办单状态：\(s)") }
             query.filter(\.$status == s)
@@ -112,7 +126,7 @@ struct WorkOrderAPI {
     func close(req: Request) async throws -> WorkOrderDTO {
         let service = WorkOrderService(req: req)
         let order = try await service.find(req.parameters.get("id")!)
-        return WorkOrderDTO(try await service.close(order, actor: try req.user()))
+        return WorkOrderDTO(try await service.close(order, actor: try req.user()), labels: try await service.labels())
     }
 
     func reopen(req: Request) async throws -> WorkOrderDTO {
@@ -120,11 +134,12 @@ struct WorkOrderAPI {
         let order = try await service.find(req.parameters.get("id")!)
         // The body is optional; one that is sent must be the documented object, not ignored.
         let input = (req.body.data?.readableBytes ?? 0) > 0 ? try req.content.decode(ReopenInput.self) : ReopenInput()
-        return WorkOrderDTO(try await service.reopen(order, reason: input.reason, actor: try req.user()))
+        return WorkOrderDTO(try await service.reopen(order, reason: input.reason, actor: try req.user()), labels: try await service.labels())
     }
 
     func timeline(req: Request) async throws -> ItemsDTO<TimelineEventDTO> {
-        let order = try await WorkOrderService(req: req).find(req.parameters.get("id")!)
-        return ItemsDTO(items: try await req.orderScope.timeline(of: order).map(TimelineEventDTO.init))
+        let service = WorkOrderService(req: req)
+        let order = try await service.find(req.parameters.get("id")!)
+        return ItemsDTO(items: try await service.scope().timeline(of: order).map(TimelineEventDTO.init))
     }
 }

@@ -1,9 +1,14 @@
 import Vapor
 import KefuCore
 
-/// The work order as the API shows it.
+/// The work order as the API shows it, with its company's and branch's codes (R11).
 struct WorkOrderDTO: Content {
     var id: UUID
+    /// Read from the row; the JSON carries the codes instead.
+    var companyID: UUID?
+    var branchID: UUID?
+    var companyCode: String?
+    var branchCode: String?
     var number: String
     var type: String
     var channel: String
@@ -28,7 +33,9 @@ struct WorkOrderDTO: Content {
     var createdAt: Date
     var updatedAt: Date
 
-    init(_ o: WorkOrder) {
+    init(_ o: WorkOrder, labels: TenantLabels) {
+        companyID = o.companyID; branchID = o.branchID
+        companyCode = labels.companyCode(o.companyID); branchCode = o.branchID.map { labels.branchCode($0) }
         id = o.id!; number = o.number; type = o.type; channel = o.channel; status = o.status
         priority = o.priority; subject = o.subject; description = o.description; ownerWorkId = o.ownerWorkId
         customerId = o.$customer.id; address = o.address; needsVisit = o.needsVisit
@@ -39,10 +46,17 @@ struct WorkOrderDTO: Content {
         createdAt = o.createdAt; updatedAt = o.updatedAt
     }
 
+    /// Fills the codes of a row read without them (the list's SQL).
+    mutating func label(_ labels: TenantLabels) {
+        companyCode = labels.companyCode(companyID)
+        branchCode = branchID.map { labels.branchCode($0) }
+    }
+
     // Encode nulls explicitly so clients see every field.
     func encode(to encoder: Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
         try c.encode(id, forKey: .id); try c.encode(number, forKey: .number); try c.encode(type, forKey: .type)
+        try c.encode(companyCode ?? "", forKey: .companyCode); try c.encode(branchCode, forKey: .branchCode)
         try c.encode(channel, forKey: .channel); try c.encode(status, forKey: .status); try c.encode(priority, forKey: .priority)
         try c.encode(subject, forKey: .subject); try c.encode(description, forKey: .description)
         try c.encode(ownerWorkId, forKey: .ownerWorkId); try c.encode(customerId, forKey: .customerId)
@@ -67,6 +81,8 @@ struct WorkOrderListDTO: Content {
 /// Everything is optional text here so that bad input becomes a 422 with a reason per
 /// field instead of a decoding failure.
 struct WorkOrderCreateInput: Content {
+    /// The branch the order belongs to; default: the person's own branch.
+    var branchCode: String?
     var type: String?
     var channel: String?
     var subject: String?
@@ -112,6 +128,7 @@ struct ReopenInput: Content {
 
 struct SupervisionOrderDTO: Content {
     var id: UUID
+    var companyCode: String
     var workOrderId: UUID
     var workOrderNumber: String
     var departmentId: UUID
@@ -126,7 +143,8 @@ struct SupervisionOrderDTO: Content {
     var createdAt: Date
     var createdByWorkId: String
 
-    init(_ s: SupervisionOrder, workOrderNumber: String, departmentName: String) {
+    init(_ s: SupervisionOrder, workOrderNumber: String, departmentName: String, companyCode: String) {
+        self.companyCode = companyCode
         id = s.id!; workOrderId = s.$workOrder.id; self.workOrderNumber = workOrderNumber
         departmentId = s.$department.id; self.departmentName = departmentName; status = s.status
         deadline = s.deadline; note = s.note; receiptText = s.receiptText; answeredAt = s.answeredAt
@@ -136,7 +154,7 @@ struct SupervisionOrderDTO: Content {
 
     func encode(to encoder: Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encode(id, forKey: .id); try c.encode(workOrderId, forKey: .workOrderId)
+        try c.encode(id, forKey: .id); try c.encode(companyCode, forKey: .companyCode); try c.encode(workOrderId, forKey: .workOrderId)
         try c.encode(workOrderNumber, forKey: .workOrderNumber); try c.encode(departmentId, forKey: .departmentId)
         try c.encode(departmentName, forKey: .departmentName); try c.encode(status, forKey: .status)
         try c.encode(deadline, forKey: .deadline); try c.encode(note, forKey: .note)

@@ -43,17 +43,25 @@ struct WorkOrderDetailContext: Encodable {
         let user = try req.user()
         let tz = req.kefu.settings.timeZone
         let now = req.now
-        let customer = try await Customer.find(o.$customer.id, on: req.db)
         // What a person may see of the order (their department's part only, for a liaison).
-        let scope = req.orderScope
+        let scope = try await req.orderScope()
+        let tenant = scope.tenant
+        let customer = try await tenant.find(Customer.self, o.$customer.id)
+        let labels = try await tenant.labels()
         let events = try await scope.timeline(of: o)
         let sup = try await scope.supervisionOrders(of: o)
         let cbs = try await scope.callbacks(of: o)
         let leads: Set<Role> = [.shiftLead, .teamLead, .complaintHandler, .admin]
         let canWork = (o.ownerWorkId == user.workId || leads.contains(user.roleValue)) && user.can(.workOrderWrite)
-        let deps = canWork ? try await Department.query(on: req.db).sort(\.$name).all() : []
-        let people = canWork ? try await User.query(on: req.db).filter(\.$active == true).sort(\.$workId).all()
-            .filter { $0.can(.workOrderWrite) && $0.workId != o.ownerWorkId } : []
+        // Only the order's company's departments receive its supervision orders, and only
+        // people working for that company (their own or granted) may take it over.
+        let deps = canWork ? try await tenant.query(Department.self).filter(\.$companyID == o.companyID).sort(\.$name).all() : []
+        var people: [User] = []
+        if canWork {
+            let granted = Set(try await CompanyGrant.query(on: req.db).filter(\.$company.$id == o.companyID).all().map(\.$user.id))
+            people = try await TenantData.system(req.db).query(User.self).filter(\.$active == true).sort(\.$workId).all()
+                .filter { u in (u.companyID == o.companyID || u.id.map(granted.contains) == true) && u.can(.workOrderWrite) && u.workId != o.ownerWorkId }
+        }
         var master: WorkOrder?
         if let d = o.duplicateOf { master = try await scope.orders().filter(\.$id == d).first() }
         let blocker = try await WorkOrderService(req: req).closeBlocker(o)
@@ -62,7 +70,7 @@ struct WorkOrderDetailContext: Encodable {
 
         let ctx = WorkOrderDetailContext(
             page: PageContext(req, user: user, title: "工单 \(o.number)"),
-            order: WorkOrderRow(o, now: now, timeZone: tz),
+            order: WorkOrderRow(o, now: now, timeZone: tz, labels: labels),
             description: o.description,
             fields: [
                 Field(label: "首次响应时限", value: PageFormat.dateTime(o.firstResponseDueAt, tz)),
@@ -74,7 +82,8 @@ struct WorkOrderDetailContext: Encodable {
                 Field(label: "承诺答复", value: o.promisedReplyAt.map { PageFormat.dateTime($0, tz) } ?? "—"),
                 Field(label: "回访", value: o.callbackDone ? "已完成" : "未完成"),
                 Field(label: "受理时间", value: PageFormat.dateTime(o.createdAt, tz)),
-            ],
+            ] + (labels.mixed ? [Field(label: "公司", value: labels.companyName(o.companyID))] : [])
+              + (o.branchID.map { [Field(label: "分公司", value: labels.branchName($0))] } ?? []),
             customerName: customer?.name ?? "", customerPhone: customer.map { Masking.phone($0.phone) } ?? "",
             customerId: customer?.id?.uuidString ?? "",
             address: o.address.map(\.singleLine),

@@ -8,8 +8,11 @@ import KefuCore
 /// list is the most frequent read, so it skips that.
 struct WorkOrderListQuery {
     let filter: WorkOrderAPI.ListQuery
-    /// Which orders the reader may see; its condition is ANDed with the filter's.
+    /// Which orders the reader may see (company scope and visibility); its condition is
+    /// ANDed with the filter's.
     let scope: OrderScope
+    /// `?company=&branch=`, already resolved inside the scope.
+    var tenantFilter = TenantFilter()
 
     func run(on db: Database) async throws -> (items: [WorkOrderDTO], total: Int, limit: Int, offset: Int) {
         let window = try PageWindow(limit: filter.limit, offset: filter.offset)
@@ -36,6 +39,7 @@ struct WorkOrderListQuery {
                 .or,
                 SQLBinaryExpression(SQLIdentifier("subject"), .like, SQLBind("%\(text)%")))))
         }
+        conditions += tenantFilter.predicates(table: WorkOrder.schema)
         if let p = scope.orderPredicate { conditions.append(p) }
         let sql = try db.sql()
         let predicate: (any SQLExpression)? = conditions.isEmpty ? nil
@@ -52,14 +56,15 @@ struct WorkOrderListQuery {
             SQLAlias(SQLIdentifier(column), as: SQLIdentifier(key))
         }).from("work_orders")
         if let predicate { rowsQuery = rowsQuery.where(predicate) }
+        let labels = try await scope.tenant.labels()
         let items = try await rowsQuery.orderBy("created_at", .descending).limit(limit).offset(offset)
-            .all(decoding: WorkOrderDTO.self)
+            .all(decoding: WorkOrderDTO.self).map { row in var r = row; r.label(labels); return r }
         return (items, total, limit, offset)
     }
 
     /// work_orders column → WorkOrderDTO key.
     static let columns: [(String, String)] = [
-        ("id", "id"), ("number", "number"), ("type", "type"), ("channel", "channel"), ("status", "status"),
+        ("id", "id"), ("company_id", "companyID"), ("branch_id", "branchID"), ("number", "number"), ("type", "type"), ("channel", "channel"), ("status", "status"),
         ("priority", "priority"), ("subject", "subject"), ("description", "description"),
         ("owner_work_id", "ownerWorkId"), ("customer_id", "customerId"), ("address", "address"),
         ("needs_visit", "needsVisit"), ("first_response_due_at", "firstResponseDueAt"),

@@ -21,6 +21,8 @@ struct WorkOrderPages {
         var unreadCount: Int
         var counts: [String: Int]
         var desk: AgentDesk.Panel?
+        /// 公司/分公司 columns when the person works for several companies.
+        var tenantColumns: Bool
     }
 
     struct NotificationRow: Encodable { var message: String; var at: String; var workOrderId: String? }
@@ -28,16 +30,19 @@ struct WorkOrderPages {
     func workspace(req: Request) async throws -> View {
         let user = try req.user()
         let tz = req.kefu.settings.timeZone
-        let mine = try await WorkOrder.query(on: req.db).filter(\.$ownerWorkId == user.workId)
+        let tenant = try await req.tenant()
+        let mine = try await tenant.query(WorkOrder.self).filter(\.$ownerWorkId == user.workId)
             .filter(\.$status != WorkOrderStatus.closed.rawValue).limit(500).all()
         let reminders = try await Reminders.rows(req, user: user)
-        let rows = WorkOrderRow.sortForWorkspace(mine).map { WorkOrderRow($0, now: req.now, timeZone: tz) }
+        let labels = try await tenant.labels()
+        let rows = WorkOrderRow.sortForWorkspace(mine).map { WorkOrderRow($0, now: req.now, timeZone: tz, labels: labels) }
         let counts = ["open": rows.count, "overdue": rows.filter { $0.urgency == "overdue" }.count,
                       "near": rows.filter { $0.urgency == "near" }.count]
         return try await req.view.render("workspace", WorkspaceContext(
             page: PageContext(req, user: user, title: "我的工作台"), orders: rows,
             notifications: reminders.rows, unreadCount: reminders.unread,
-            counts: counts, desk: user.can(.chatServe) ? try await AgentDesk.panel(req, user: user) : nil))
+            counts: counts, desk: user.can(.chatServe) ? try await AgentDesk.panel(req, user: user) : nil,
+            tenantColumns: labels.mixed))
     }
 
     struct ListContext: Encodable {
@@ -49,6 +54,8 @@ struct WorkOrderPages {
         var statuses: [Choice]
         var prevHref: String?
         var nextHref: String?
+        var tenantFilter: TenantFilterForm?
+        var tenantColumns: Bool
     }
 
     func list(req: Request) async throws -> View {
@@ -60,18 +67,24 @@ struct WorkOrderPages {
         q.offset = offset
         if q.status == "" { q.status = nil }
         if q.type == "" { q.type = nil }
-        let result = try await WorkOrderListQuery(filter: q, scope: req.orderScope).run(on: req.db)
+        let scope = try await req.orderScope()
+        let filter = try await TenantFilter.resolve(company: q.company, branch: q.branch, tenant: scope.tenant)
+        let labels = try await scope.tenant.labels()
+        let result = try await WorkOrderListQuery(filter: q, scope: scope, tenantFilter: filter).run(on: req.db)
         let tz = req.kefu.settings.timeZone
         return try await req.view.render("work_orders", ListContext(
             page: PageContext(req, user: try req.user(), title: "工单查询"),
-            orders: result.items.map { WorkOrderRow($0, now: req.now, timeZone: tz) }, total: result.total, filter: q,
+            orders: result.items.map { WorkOrderRow($0, now: req.now, timeZone: tz, labels: labels) }, total: result.total, filter: q,
             types: Choices.types, statuses: Choices.statuses,
             prevHref: offset > 0 ? href(q, offset: max(0, offset - 50)) : nil,
-            nextHref: offset + 50 < result.total ? href(q, offset: offset + 50) : nil))
+            nextHref: offset + 50 < result.total ? href(q, offset: offset + 50) : nil,
+            tenantFilter: try await TenantFilterForm.make(scope.tenant, labels: labels, filter: filter),
+            tenantColumns: labels.mixed))
     }
 
     func href(_ q: WorkOrderAPI.ListQuery, offset: Int) -> String {
-        let parts = [("q", q.q), ("type", q.type), ("status", q.status), ("ownerWorkId", q.ownerWorkId)]
+        let parts = [("q", q.q), ("type", q.type), ("status", q.status), ("ownerWorkId", q.ownerWorkId),
+                     ("company", q.company), ("branch", q.branch)]
             .compactMap { k, v in v.flatMap { $0.isEmpty ? nil : "\(k)=\($0.urlQueryEncoded)" } }
         return "/work-orders?" + (parts + ["offset=\(offset)"]).joined(separator: "&")
     }
@@ -86,6 +99,8 @@ struct WorkOrderPages {
     /// The new-order form as submitted: flat fields, kept as typed so a refused form comes
     /// back with everything the agent entered.
     struct NewForm: Content {
+        /// 分公司: shown when the person can see several branches.
+        var branchCode: String?
         var type: String?; var channel: String?; var priority: String?; var subject: String?; var description: String?
         var customerId: String?; var customerName: String?; var customerPhone: String?; var customerPhone2: String?
         var needsVisit: String?; var confirmDuplicate: String?
@@ -101,6 +116,7 @@ struct WorkOrderPages {
 
         var input: WorkOrderCreateInput {
             var i = WorkOrderCreateInput()
+            i.branchCode = (branchCode ?? "").isEmpty ? nil : branchCode
             i.type = type; i.channel = channel; i.priority = (priority ?? "").isEmpty ? nil : priority
             i.subject = subject; i.description = description
             if let c = customerId, !c.isEmpty { i.customerId = c } else if (customerName ?? "") != "" || (customerPhone ?? "") != "" {
@@ -116,6 +132,8 @@ struct WorkOrderPages {
         var page: PageContext
         var form: NewForm
         var types: [Choice]; var channels: [Choice]; var priorities: [Choice]
+        /// The branches the order may go to; nil when there is only one.
+        var branches: [Choice]?
         /// Nil when empty: the "new customer" choice only makes sense next to found ones.
         @NilIfEmpty var matches: [CustomerMatch]
         var errors: [FieldProblemDTO]
@@ -131,6 +149,13 @@ struct WorkOrderPages {
         var form = NewForm()
         form.lookupPhone = req.query[String.self, at: "phone"]
         form.channel = "phone"; form.type = "consultation"
+        // The screen pop names the call's branch; otherwise preselect the person's own branch,
+        // and when the scope leaves it open they choose. A bad code is reported on submit.
+        if let asked = req.query[String.self, at: "branchCode"], !asked.isEmpty {
+            form.branchCode = asked
+        } else {
+            do { form.branchCode = try await req.tenant().defaultBranch().code } catch is KefuError { form.branchCode = nil }
+        }
         return try await renderNew(req, form: form, errors: [], duplicate: nil)
     }
 
@@ -140,9 +165,20 @@ struct WorkOrderPages {
         var lookupMissed = false
         let looked = form.lookupPhone?.trimmingCharacters(in: .whitespaces) ?? ""
         let phone = looked.isEmpty ? form.customerPhone : looked
+        let tenant = try await req.tenant()
+        let branches = try await tenant.branches()
+        let labels = try await tenant.labels()
+        // Customers are per company: matches come from the company of the chosen branch (or
+        // every company in scope when none is chosen yet, each match then names its company).
+        var company: UUID?
+        if let code = form.branchCode, !code.isEmpty {
+            // A bad code is reported by the submit (404/422); here it only leaves the matches wide.
+            do { company = try await tenant.branch(code: code, company: tenant.scope.single).$company.id } catch is KefuError { company = nil }
+        }
         if let p = phone, !p.isEmpty {
-            matches = try await CustomerService(db: req.db, now: req.now).find(phone: p).map {
-                CustomerMatch(id: $0.id!.uuidString, name: $0.name, phone: $0.phone, tier: $0.tierValue.label, selected: $0.id?.uuidString == form.customerId)
+            matches = try await CustomerService(tenant: tenant, now: req.now).find(phone: p, company: company).map {
+                CustomerMatch(id: $0.id!.uuidString, name: labels.mixed ? "\($0.name)（\(labels.companyName($0.companyID))）" : $0.name,
+                              phone: $0.phone, tier: $0.tierValue.label, selected: $0.id?.uuidString == form.customerId)
             }
         }
         // A number nobody has: say so, and carry it into the new customer's phone field.
@@ -151,14 +187,18 @@ struct WorkOrderPages {
             if (form.customerPhone ?? "").isEmpty { form.customerPhone = looked }
         }
         if let cid = form.customerId, let id = UUID(uuidString: cid), !matches.contains(where: { $0.id == cid }),
-           let c = try await Customer.find(id, on: req.db) {
+           let c = try await tenant.find(Customer.self, id) {
             matches.append(CustomerMatch(id: cid, name: c.name, phone: c.phone, tier: c.tierValue.label, selected: true))
         }
         return try await req.view.render("work_order_new", NewContext(
             page: PageContext(req, user: try req.user(), title: "新建工单"), form: form,
-            types: Choices.types, channels: Choices.channels, priorities: Choices.priorities, matches: matches,
+            types: Choices.types, channels: Choices.channels, priorities: Choices.priorities,
+            branches: branches.count > 1 ? branches.map { b in
+                Choice(value: b.code, label: labels.mixed ? "\(labels.companyName(b.$company.id))·\(b.name)（\(b.code)）" : "\(b.name)（\(b.code)）")
+            } : nil,
+            matches: matches,
             errors: errors, errorText: errors.isEmpty ? nil : errors.map(\.message).joined(separator: "；"),
-            duplicate: duplicate.map { WorkOrderRow($0, now: req.now, timeZone: req.kefu.settings.timeZone) },
+            duplicate: duplicate.map { WorkOrderRow($0, now: req.now, timeZone: req.kefu.settings.timeZone, labels: labels) },
             lookupMissed: lookupMissed)).encodeResponse(for: req)
     }
 
@@ -172,20 +212,29 @@ struct WorkOrderPages {
         }
         // A double click, Back and submit again, or two parallel posts save one order.
         return try await req.once(form: "work_order.new", fallback: "/workspace") {
-            let problems = service.validate(input)
+            let tenant = try await req.tenant()
+            let customers = CustomerService(tenant: tenant, now: req.now)
+            let problems = service.validate(input, customers: customers)
             if !problems.isEmpty {
                 let res = try await renderNew(req, form: form, errors: problems.map(FieldProblemDTO.init), duplicate: nil)
                 res.status = .unprocessableEntity
                 return .refused(res)
             }
             // R1.6: warn and show the earlier order before saving a duplicate — also when the
-            // "new" customer's number is already on file (that customer is who it will be).
+            // "new" customer's number is already on file (that customer is who it will be),
+            // inside the company of the order's branch.
+            let company: UUID
+            do { company = try await service.branch(for: input).$company.id } catch let e as KefuError {
+                let res = try await renderNew(req, form: form, errors: e.fields.isEmpty ? [.init(field: "branchCode", message: e.reason)] : e.fields, duplicate: nil)
+                res.status = e.status
+                return .refused(res)
+            }
             var customerID = input.customerId.flatMap(UUID.init(uuidString:))
             if customerID == nil, let phone = input.customer?.phone {
-                customerID = try await CustomerService(db: req.db, now: req.now).find(phone: phone).first?.id
+                customerID = try await customers.find(phone: phone, company: company).first?.id
             }
             if form.confirmDuplicate != "yes", let cid = customerID, let type = input.type.flatMap(WorkOrderType.init(rawValue:)),
-               let master = try await service.duplicateMasterOn(req.db, customerID: cid, type: type) {
+               let master = try await service.duplicateMasterOn(req.db, customerID: cid, type: type, company: company) {
                 var f = form; f.confirmDuplicate = nil
                 let res = try await renderNew(req, form: f, errors: [], duplicate: master)
                 res.status = .conflict

@@ -20,12 +20,18 @@ struct WorkOrderRow: Encodable {
     /// "overdue", "near" (≥ 80 % used) or "" — drives the row colour.
     var urgency: String
     var isDuplicate: Bool
+    /// Names for the 公司/分公司 columns shown when a list mixes companies (R11).
+    var company: String
+    var branch: String
 
-    init(_ o: WorkOrder, now: Date, timeZone: TimeZone) {
-        self.init(WorkOrderDTO(o), now: now, timeZone: timeZone)
+    /// `labels` names the company and branch; boards that never mix companies may leave it empty.
+    init(_ o: WorkOrder, now: Date, timeZone: TimeZone, labels: TenantLabels = TenantLabels()) {
+        self.init(WorkOrderDTO(o, labels: labels), now: now, timeZone: timeZone, labels: labels)
     }
 
-    init(_ o: WorkOrderDTO, now: Date, timeZone: TimeZone) {
+    init(_ o: WorkOrderDTO, now: Date, timeZone: TimeZone, labels: TenantLabels = TenantLabels()) {
+        company = labels.companyName(o.companyID)
+        branch = labels.branchName(o.branchID)
         let status = WorkOrderStatus(rawValue: o.status) ?? .open
         id = o.id.uuidString; number = o.number; type = o.type
         typeLabel = WorkOrderType(rawValue: o.type)?.label ?? o.type

@@ -36,7 +36,10 @@ extension WorkOrderService {
         var newOwner: User?
         if let w = input.ownerWorkId, w != o.ownerWorkId {
             if let p = Validation.checkText(input.handoverReason, field: "handoverReason", label: "移交原因", max: 500) { problems.append(p) }
-            newOwner = try await User.query(on: db).filter(\.$workId == w).first()
+            // Work ids are unique across the center; the receiver must work for the order's
+            // company (their own or granted), otherwise they are not there for this order.
+            newOwner = try await TenantData.system(db).query(User.self).filter(\.$workId == w).first()
+            if let candidate = newOwner, !(try await Self.mayWork(candidate, for: o.companyID, on: db)) { newOwner = nil }
             if newOwner == nil || newOwner?.active == false { problems.append(.init(field: "ownerWorkId", message: "接收人工号不存在：\(w)")) }
             else if !(newOwner!.can(.workOrderWrite)) { problems.append(.init(field: "ownerWorkId", message: "接收人 \(w) 的角色不能受理工单")) }
         }
@@ -164,7 +167,8 @@ extension WorkOrderService {
             callbackAt = try await CallbackRecord.query(on: db).filter(\.$workOrder.$id == id).filter(\.$reached == true)
                 .sort(\.$createdAt, .descending).first()?.createdAt
         }
-        let lastReceiptAt = try await SupervisionOrder.query(on: db).filter(\.$workOrder.$id == id)
+        // Every department's receipts count here, also those a liaison may not read.
+        let lastReceiptAt = try await tenant().query(SupervisionOrder.self).filter(\.$workOrder.$id == id)
             .filter(\.$answeredAt != nil).sort(\.$answeredAt, .descending).first()?.answeredAt
         return CloseRule.blocker(CloseFacts(status: o.statusValue, openSupervisionOrders: o.openSupervisionCount,
                                             callbackAt: callbackAt, lastReceiptAt: lastReceiptAt, resolvedAt: o.resolvedAt))

@@ -29,7 +29,8 @@ extension WorkOrderService {
                 o.updatedAt = now; markResponded(o)
                 try await o.save(on: db)
                 try await history.workOrder(o.id!, kind: "transferred", summary: "填写受理单转值班长：\(note)")
-                try await KefuNotification(recipientWorkId: nil, recipientRole: Role.shiftLead.rawValue, workOrderID: o.id,
+                // Addressed to the shift leads of the order's company only.
+                try await KefuNotification(role: Role.shiftLead.rawValue, company: o.companyID, workOrderID: o.id,
                                            message: "\(actor.workId) 转来工单 \(o.number) 的受理单：\(note)", createdAt: now).create(on: db)
                 return .acceptance(AcceptanceFormDTO(id: form.id!, workOrderId: o.id!, note: note, createdAt: now, createdByWorkId: actor.workId))
             }
@@ -40,8 +41,14 @@ extension WorkOrderService {
         var problems: [FieldProblemDTO] = []
         var department: Department?
         if let raw = input.departmentId, !raw.isEmpty {
-            if let id = UUID(uuidString: raw) { department = try await Department.find(id, on: db) }
+            // Departments are per company: another company's department does not exist here,
+            // and one of a company the person may also see is not this order's to receive it.
+            if let id = UUID(uuidString: raw) { department = try await tenant().find(Department.self, id) }
             if department == nil { problems.append(.init(field: "departmentId", message: "部门不存在：\(raw)")) }
+            else if department?.companyID != o.companyID {
+                problems.append(.init(field: "departmentId", message: "部门「\(department?.name ?? raw)」不属于该工单的公司"))
+                department = nil
+            }
         } else {
             problems.append(.init(field: "departmentId", message: "请选择承办部门"))
         }
@@ -52,10 +59,11 @@ extension WorkOrderService {
         }
         guard problems.isEmpty, let department, let deadline = input.deadline else { throw KefuError.invalid(problems) }
         let tz = req.kefu.settings.timeZone
+        let companyCode = try await tenant().company(o.companyID).code
         return try await db.writeTransaction { db in
             let history = base.on(db)
             let s = SupervisionOrder()
-            s.id = UUID(); s.$workOrder.id = o.id!; s.$department.id = department.id!
+            s.id = UUID(); s.companyID = o.companyID; s.$workOrder.id = o.id!; s.$department.id = department.id!
             s.status = "open"; s.deadline = deadline; s.note = note; s.escalated = false
             s.createdByWorkId = actor.workId; s.createdAt = now
             try await s.create(on: db)
@@ -68,18 +76,21 @@ extension WorkOrderService {
             try await history.workOrder(o.id!, kind: "transferred",
                                         summary: "派发督办单至\(department.name)，时限 \(PageFormat.dateTime(deadline, tz))：\(note)",
                                         changes: ["status": .init(from: from.rawValue, to: o.status)])
-            return .supervision(SupervisionOrderDTO(s, workOrderNumber: o.number, departmentName: department.name))
+            return .supervision(SupervisionOrderDTO(s, workOrderNumber: o.number, departmentName: department.name, companyCode: companyCode))
         }
     }
 
     /// The liaison writes the department's receipt; when the last one is in, the order comes
     /// back to its owner.
     func receipt(_ supervisionID: UUID, text: String?, actor: User) async throws -> SupervisionOrderDTO {
-        guard let s = try await SupervisionOrder.query(on: db).filter(\.$id == supervisionID).with(\.$department).with(\.$workOrder).first() else {
+        // Another company's, or another department's, supervision order is not there for
+        // this liaison at all.
+        let tenant = try await tenant()
+        guard let s = try await tenant.query(SupervisionOrder.self).filter(\.$id == supervisionID).with(\.$department).with(\.$workOrder).first(),
+              actor.orderVisibility.includesSupervision(to: s.$department.id) else {
             throw KefuError.notFound("督办单")
         }
-        // Another department's supervision order is not there for this liaison at all.
-        guard actor.orderVisibility.includesSupervision(to: s.$department.id) else { throw KefuError.notFound("督办单") }
+        let companyCode = try await tenant.company(s.companyID).code
         if s.status == "answered" { throw KefuError.conflict("already_answered", "这张督办单已经回单。") }
         if let p = Validation.checkText(text, field: "text", label: "回单内容", max: Validation.maxTextLength) {
             throw KefuError.invalid([FieldProblemDTO(p)])
@@ -94,10 +105,10 @@ extension WorkOrderService {
             let updated = try await sql.update("supervision_orders")
                 .set("status", to: "answered").set("receipt_text", to: body)
                 .set("answered_at", to: now).set("answered_by_work_id", to: actor.workId)
-                .where("id", .equal, supervisionID).where("status", .equal, "open")
+                .where("id", .equal, supervisionID).where("company_id", .equal, s.companyID).where("status", .equal, "open")
                 .returning("id").all()
             guard !updated.isEmpty else { throw KefuError.conflict("already_answered", "这张督办单已经回单。") }
-            guard let o = try await WorkOrder.find(s.$workOrder.id, on: db) else { throw KefuError.notFound("工单") }
+            guard let o = try await tenant.on(db).find(WorkOrder.self, s.$workOrder.id) else { throw KefuError.notFound("工单") }
             o.openSupervisionCount = max(0, o.openSupervisionCount - 1)
             if o.openSupervisionCount == 0, o.statusValue == .transferred { o.status = WorkOrderStatus.open.rawValue }
             o.updatedAt = now
@@ -107,14 +118,20 @@ extension WorkOrderService {
             try await KefuNotification(recipientWorkId: o.ownerWorkId, recipientRole: nil, workOrderID: o.id,
                                        message: "\(s.department.name)已回单工单 \(o.number)，请回访客户", createdAt: now).create(on: db)
             s.status = "answered"; s.receiptText = body; s.answeredAt = now; s.answeredByWorkId = actor.workId
-            return SupervisionOrderDTO(s, workOrderNumber: o.number, departmentName: s.department.name)
+            return SupervisionOrderDTO(s, workOrderNumber: o.number, departmentName: s.department.name, companyCode: companyCode)
         }
     }
 
     func supervisionDTOs(_ orders: [SupervisionOrder]) async throws -> [SupervisionOrderDTO] {
-        let deps = Dictionary(uniqueKeysWithValues: try await Department.query(on: db).all().map { ($0.id!, $0.name) })
+        let tenant = try await tenant()
+        let depIDs = Set(orders.map { $0.$department.id })
+        let deps = Dictionary(uniqueKeysWithValues: try await tenant.query(Department.self).filter(\.$id ~~ depIDs).all().compactMap { d in d.id.map { ($0, d.name) } })
         let ids = Set(orders.map { $0.$workOrder.id })
-        let numbers = Dictionary(uniqueKeysWithValues: try await WorkOrder.query(on: db).filter(\.$id ~~ ids).all().map { ($0.id!, $0.number) })
-        return orders.map { SupervisionOrderDTO($0, workOrderNumber: numbers[$0.$workOrder.id] ?? "", departmentName: deps[$0.$department.id] ?? "") }
+        let numbers = Dictionary(uniqueKeysWithValues: try await tenant.query(WorkOrder.self).filter(\.$id ~~ ids).all().compactMap { o in o.id.map { ($0, o.number) } })
+        let labels = try await tenant.labels()
+        return orders.map {
+            SupervisionOrderDTO($0, workOrderNumber: numbers[$0.$workOrder.id] ?? "", departmentName: deps[$0.$department.id] ?? "",
+                                companyCode: labels.companyCode($0.companyID))
+        }
     }
 }

@@ -8,16 +8,58 @@ import KefuCore
 /// refuse and record exactly the same things.
 struct WorkOrderService {
     let req: Request
+    /// Work done for no signed-in person (a voicemail's order) names its scope here;
+    /// otherwise the request's `TenantData` applies.
+    var tenantOverride: TenantData?
     var db: Database { req.db }
     var now: Date { req.now }
     var sla: SLAService { SLAService(db: db, timeZone: req.kefu.settings.timeZone) }
+
+    init(req: Request, tenant: TenantData? = nil) {
+        self.req = req
+        self.tenantOverride = tenant
+    }
+
+    func tenant() async throws -> TenantData {
+        if let tenantOverride { return tenantOverride }
+        return try await req.tenant()
+    }
+
+    /// What the signed-in person may see of orders, inside their companies.
+    func scope() async throws -> OrderScope {
+        if let tenantOverride { return OrderScope(visibility: .all, tenant: tenantOverride) }
+        return try await req.orderScope()
+    }
 
     // MARK: lookup
 
     /// Finds an order by UUID or by its readable number (GD20261123-0001), within what the
     /// signed-in person may see: every route that acts on one order starts here.
     func find(_ key: String) async throws -> WorkOrder {
-        try await req.orderScope.find(key)
+        try await scope().find(key)
+    }
+
+    /// Codes and names of the companies and branches in scope, for DTOs and rows.
+    func labels() async throws -> TenantLabels {
+        try await tenant().labels()
+    }
+
+    /// The branch a new order goes to: the one named by `branchCode` (inside the scope, else
+    /// 404), or the person's own (`TenantData.defaultBranch`).
+    func branch(for input: WorkOrderCreateInput) async throws -> Branch {
+        let tenant = try await tenant()
+        if let code = input.branchCode?.trimmingCharacters(in: .whitespaces), !code.isEmpty {
+            if let p = TenantCode.problem(code) { throw KefuError.invalid([.init(field: "branchCode", message: p)]) }
+            return try await tenant.branch(code: code, company: tenant.scope.single)
+        }
+        return try await tenant.defaultBranch()
+    }
+
+    /// Whether `user` may own an order of `company`: their own company, or one granted to them.
+    static func mayWork(_ user: User, for company: UUID, on db: Database) async throws -> Bool {
+        if user.companyID == company { return true }
+        guard let id = user.id else { return false }
+        return try await CompanyGrant.query(on: db).filter(\.$user.$id == id).filter(\.$company.$id == company).first() != nil
     }
 
     // MARK: create
@@ -30,7 +72,7 @@ struct WorkOrderService {
 
     struct MasterRef: Sendable { var id: UUID; var number: String }
 
-    func validate(_ input: WorkOrderCreateInput) -> [FieldProblem] {
+    func validate(_ input: WorkOrderCreateInput, customers: CustomerService) -> [FieldProblem] {
         var problems: [FieldProblem] = []
         if input.type.map({ WorkOrderType(rawValue: $0) == nil }) ?? true {
             problems.append(.init(field: "type", message: input.type == nil ? "请选择工单类型" : "未知的工单类型：\(input.type!)"))
@@ -47,7 +89,7 @@ struct WorkOrderService {
         if hasCustomerId {
             if UUID(uuidString: input.customerId!) == nil { problems.append(.init(field: "customerId", message: "客户编号格式不正确")) }
         } else if let c = input.customer {
-            problems += CustomerService(db: db, now: now).validate(c, prefix: "customer.")
+            problems += customers.validate(c, prefix: "customer.")
         } else {
             problems.append(.init(field: "customer", message: "请选择已有客户或填写新客户（姓名、电话）"))
         }
@@ -71,10 +113,18 @@ struct WorkOrderService {
     /// once-per-voicemail key); throwing from it rolls the order back.
     func create(_ input: WorkOrderCreateInput, actor: User,
                 inSameTransaction: (@Sendable (any Database, UUID) async throws -> Void)? = nil) async throws -> Created {
-        let problems = validate(input)
-        guard problems.isEmpty else { throw KefuError.invalid(problems.map(FieldProblemDTO.init)) }
-        let type = WorkOrderType(rawValue: input.type!)!
-        let channel = KefuCore.Channel(rawValue: input.channel!)!
+        let tenant = try await tenant()
+        let customers = CustomerService(tenant: tenant, now: now)
+        let problems = validate(input, customers: customers)
+        guard problems.isEmpty, let type = input.type.flatMap(WorkOrderType.init(rawValue:)),
+              let channel = input.channel.flatMap(KefuCore.Channel.init(rawValue:)) else {
+            throw KefuError.invalid(problems.map(FieldProblemDTO.init))
+        }
+        let branch = try await branch(for: input)
+        let branchID = try branch.requireID()
+        let companyID = branch.$company.id
+        // The first-contact owner works for the order's company (R11.2).
+        guard try await Self.mayWork(actor, for: companyID, on: db) else { throw KefuError.notFound("分公司 \(branch.code)") }
         let now = self.now
         let tz = req.kefu.settings.timeZone
         let ip = req.remoteAddress?.ipAddress
@@ -83,19 +133,25 @@ struct WorkOrderService {
         // single writer is held only for the writes.
         var existing: Customer?
         if let cid = input.customerId, !cid.isEmpty {
-            guard let c = try await Customer.find(UUID(uuidString: cid), on: db) else {
+            guard let c = try await tenant.find(Customer.self, UUID(uuidString: cid)) else {
                 throw KefuError(.unprocessableEntity, "validation_failed", "客户不存在：\(cid)",
                                 fields: [.init(field: "customerId", message: "客户不存在")])
+            }
+            // Customers belong to one company: the same person calling another company's
+            // hotline is that company's customer.
+            guard c.companyID == companyID else {
+                throw KefuError(.unprocessableEntity, "validation_failed", "客户不属于分公司 \(branch.code) 所在的公司",
+                                fields: [.init(field: "customerId", message: "客户不属于该公司")])
             }
             existing = c
         } else {
             // A number on file is that customer, whatever name was typed (one number, one customer).
-            existing = try await CustomerService(db: db, now: now).find(phone: input.customer?.phone ?? "").first
+            existing = try await customers.find(phone: input.customer?.phone ?? "", company: companyID).first
         }
         let tier = existing?.tierValue ?? input.customer?.tier.flatMap(CustomerTier.init(rawValue:)) ?? .normal
         let asked = input.priority.flatMap(Priority.init(rawValue:))
         let priority = asked ?? tier.raise(.normal)
-        let policy = try await sla.policy(type: type, priority: priority)
+        let policy = try await sla.policy(type: type, priority: priority, company: companyID, branch: branchID)
         let calendar = try await sla.calendar(policy.calendar)
         let found = existing
 
@@ -104,20 +160,23 @@ struct WorkOrderService {
             let customer: Customer
             if let found { customer = found } else {
                 // Looked up again inside the transaction: a parallel submit may have just filed it.
-                customer = try await CustomerService(db: db, now: now).findOrCreate(input.customer!, history: history).customer
+                guard let newCustomer = input.customer else { throw KefuError.invalid([.init(field: "customer", message: "请填写客户")]) }
+                customer = try await CustomerService(tenant: tenant.on(db), now: now)
+                    .findOrCreate(newCustomer, company: companyID, branch: branchID, history: history).customer
             }
-            let service = WorkOrderService(req: req)
-            let master = try await service.duplicateMaster(db, customerID: customer.id!, type: type)
+            let customerID = try customer.requireID()
+            let master = try await duplicateMaster(db, customerID: customerID, type: type, company: companyID)
 
             let o = WorkOrder()
             o.id = UUID()
+            o.companyID = companyID; o.branchID = branchID
             o.number = try await Self.nextNumber(db: db, now: now, timeZone: tz)
             o.type = type.rawValue; o.channel = channel.rawValue; o.status = WorkOrderStatus.open.rawValue
             o.priority = priority.rawValue
             o.subject = input.subject!.trimmingCharacters(in: .whitespacesAndNewlines)
             o.description = input.description!.trimmingCharacters(in: .whitespacesAndNewlines)
             o.ownerWorkId = actor.workId; o.createdByWorkId = actor.workId
-            o.$customer.id = customer.id!
+            o.$customer.id = customerID
             o.address = input.address.flatMap { $0.isEmpty ? nil : $0 } ?? (Address.visitNeeded(type: type, channel: channel, requested: input.needsVisit ?? false) ? customer.address : nil)
             o.needsVisit = Address.visitNeeded(type: type, channel: channel, requested: input.needsVisit ?? false)
             o.firstResponseDueAt = calendar.adding(seconds: policy.firstResponseSeconds, to: now)
@@ -147,19 +206,22 @@ struct WorkOrderService {
 
     /// The open order of this customer and type inside the duplicate window that a new order
     /// would duplicate (R1.6); the earliest one is the master.
-    func duplicateMasterOn(_ db: Database, customerID: UUID, type: WorkOrderType) async throws -> WorkOrder? {
-        guard let ref = try await duplicateMaster(db, customerID: customerID, type: type) else { return nil }
-        return try await WorkOrder.find(ref.id, on: db)
+    func duplicateMasterOn(_ db: Database, customerID: UUID, type: WorkOrderType, company: UUID) async throws -> WorkOrder? {
+        guard let ref = try await duplicateMaster(db, customerID: customerID, type: type, company: company) else { return nil }
+        return try await tenant().on(db).find(WorkOrder.self, ref.id)
     }
 
     /// The rule needs only the earliest open candidate (or its master, if it is itself a
     /// duplicate); read as one small SQLKit row, since this runs inside every create.
-    func duplicateMaster(_ db: Database, customerID: UUID, type: WorkOrderType) async throws -> MasterRef? {
+    /// Customers are per company, so is the duplicate rule; `company` keeps the raw SQL
+    /// inside it as well.
+    func duplicateMaster(_ db: Database, customerID: UUID, type: WorkOrderType, company: UUID) async throws -> MasterRef? {
         let rule = DuplicateRule(windowSeconds: req.kefu.settings.duplicateWindowSeconds)
         struct Candidate: Decodable { var id: UUID; var number: String; var created_at: Date; var status: String; var duplicate_of: UUID? }
         let sql = try db.sql()
         let earliest = try await sql.select()
             .columns("id", "number", "created_at", "status", "duplicate_of").from(WorkOrder.schema)
+            .where("company_id", .equal, company)
             .where("customer_id", .equal, customerID).where("type", .equal, type.rawValue)
             .where("status", .notEqual, WorkOrderStatus.closed.rawValue)
             .where("created_at", .greaterThanOrEqual, rule.windowStart(now: now))
@@ -169,12 +231,15 @@ struct WorkOrderService {
         else { return nil }
         if id == e.id { return MasterRef(id: id, number: e.number) }
         struct Number: Decodable { var number: String }
-        let n = try await sql.select().column("number").from(WorkOrder.schema).where("id", .equal, id).first(decoding: Number.self)
+        let n = try await sql.select().column("number").from(WorkOrder.schema).where("id", .equal, id)
+            .where("company_id", .equal, company).first(decoding: Number.self)
         return MasterRef(id: id, number: n?.number ?? "")
     }
 
     /// Draws the next per-day sequence number atomically (one UPSERT), so two processes
-    /// never hand out the same number.
+    /// never hand out the same number. The sequence is the center's, not a company's: the
+    /// number is unique across the center (one number names one order), and each company
+    /// sees only its own orders by it.
     static func nextNumber(db: Database, now: Date, timeZone: TimeZone) async throws -> String {
         let day = LocalDay(now, in: timeZone)
         let sql = try db.sql()

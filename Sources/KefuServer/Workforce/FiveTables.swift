@@ -6,9 +6,10 @@ import KefuCore
 /// daily average, ② this month's forecast traffic against what the roster can carry,
 /// ③ last month's actual traffic and handled per agent, ④ last month's actual against the
 /// forecast, ⑤ last month's actual against forecast handled per agent. Each is a table for
-/// the page and for CSV, most with an SVG chart.
+/// the page and for CSV, most with an SVG chart. Built for one company from its own
+/// traffic, forecasts, rosters and calls.
 struct FiveTables {
-    let db: Database
+    let company: WorkforceCompany
     let timeZone: TimeZone
 
     struct Table: Encodable, Sendable {
@@ -25,8 +26,8 @@ struct FiveTables {
               let lm = WorkforceSettings.month(last) else {
             throw KefuError.invalid([.init(field: "month", message: "月份须为 YYYY-MM 格式")])
         }
-        let forecasts = ForecastService(db: db, timeZone: timeZone)
-        let rosters = RosterService(db: db, timeZone: timeZone)
+        let forecasts = ForecastService(company: company, timeZone: timeZone)
+        let rosters = RosterService(company: company, timeZone: timeZone)
         let forecast = try await forecasts.latest(month: month)
         let roster = try await rosters.load(month: month)
         let lastForecast = try await forecasts.latest(month: last)
@@ -118,14 +119,15 @@ struct FiveTables {
                        bySlot: Array(repeating: 0, count: clock.slotsPerDay))
         guard let first = days.first, let last = days.last else { return a }
         let from = first.start(in: timeZone), to = last.adding(days: 1).start(in: timeZone)
-        for v in try await TrafficHistory(db: db).volumes(intervalMinutes: clock.intervalMinutes, from: from, to: to) {
+        let history = TrafficHistory(company: company)
+        for v in try await history.volumes(intervalMinutes: clock.intervalMinutes, from: from, to: to) {
             let (day, slot) = clock.locate(v.start)
             guard let d = index[day] else { continue }
             a.offered[d] += Double(v.offered); a.answered[d] += Double(v.answered); a.abandoned[d] += Double(v.abandoned)
             if slot < a.bySlot.count { a.bySlot[slot] += Double(v.offered) / Double(days.count) }
         }
         var agentsByDay = Array(repeating: Set<String>(), count: days.count)
-        for e in try await CTIEventStore(db: db).events(from: from, to: to) where e.type == .contact(.answered) {
+        for e in try await history.ctiEvents(from: from, to: to) where e.type == .contact(.answered) {
             guard let w = e.agentWorkId, let d = index[LocalDay(e.at, in: timeZone)] else { continue }
             agentsByDay[d].insert(w)
             a.perAgent[w, default: 0] += 1

@@ -9,7 +9,9 @@ struct FiveTablesPages {
         read.get("workforce", "tables", ":number", use: csv)
     }
 
-    struct Context: Encodable { var page: PageContext; var month: String; var previous: String; var next: String; var tables: [FiveTables.Table] }
+    struct Context: Encodable {
+        var page: PageContext; var company: WorkforceCompanyPicker; var month: String; var previous: String; var next: String; var tables: [FiveTables.Table]
+    }
 
     func month(_ req: Request) throws -> String {
         if let m = req.query[String.self, at: "month"] {
@@ -21,8 +23,12 @@ struct FiveTablesPages {
 
     func page(req: Request) async throws -> View {
         let m = try month(req)
-        let tables = try await FiveTables(db: req.db, timeZone: req.kefu.settings.timeZone).build(month: m)
-        return try await req.view.render("workforce_tables", Context(page: PageContext(req, user: try req.user(), title: "五表 \(m)"), month: m,
+        let company = try await req.workforceCompany(.read)
+        let tables = try await FiveTables(company: company, timeZone: req.kefu.settings.timeZone).build(month: m)
+        var picker = try await WorkforceCompanyPicker.make(company, tenant: try await req.tenant())
+        picker.month = m
+        return try await req.view.render("workforce_tables", Context(page: PageContext(req, user: try req.user(), title: "五表 \(m)"),
+                                                                     company: picker, month: m,
                                                                      previous: WorkforceSettings.previousMonth(m) ?? m, next: WorkforceSettings.nextMonth(m) ?? m,
                                                                      tables: tables))
     }
@@ -32,8 +38,9 @@ struct FiveTablesPages {
         let name = req.parameters.get("number") ?? ""
         guard name.hasSuffix(".csv"), let n = Int(name.dropLast(4)), (1...5).contains(n) else { throw KefuError.notFound("表") }
         let m = try month(req)
-        let tables = try await FiveTables(db: req.db, timeZone: req.kefu.settings.timeZone).build(month: m)
+        let company = try await req.workforceCompany(.read)
+        let tables = try await FiveTables(company: company, timeZone: req.kefu.settings.timeZone).build(month: m)
         return CSVDownload.response(CSVDownload.document(headers: tables[n - 1].headers, rows: tables[n - 1].rows),
-                                    filename: "five-tables-\(n)-\(m).csv")
+                                    filename: "five-tables-\(company.code)-\(n)-\(m).csv")
     }
 }

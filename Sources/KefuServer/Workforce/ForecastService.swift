@@ -3,9 +3,11 @@ import Vapor
 import KefuCore
 
 /// Runs a month's forecast from the stored history and the staffing it implies, and keeps
-/// both as a `ForecastRun`, so rosters and the five tables refer to what was shown.
+/// both as a `ForecastRun`, so rosters and the five tables refer to what was shown. Each
+/// company forecasts from its own history only.
 struct ForecastService {
-    let db: Database
+    let company: WorkforceCompany
+    var db: Database { company.db }
     let timeZone: TimeZone
 
     struct Loaded: Sendable {
@@ -25,15 +27,16 @@ struct ForecastService {
         let clock = try Self.clock(timeZone, intervalMinutes)
         // Only what was known before the month starts: a re-run of a past month is the
         // forecast it would have been, which is what tables ④ and ⑤ compare against.
-        let history = try await TrafficHistory(db: db).volumes(intervalMinutes: intervalMinutes, to: m.first.start(in: timeZone))
+        let history = try await TrafficHistory(company: company).volumes(intervalMinutes: intervalMinutes, to: m.first.start(in: timeZone))
         let result: ForecastResult
         do {
             result = try Forecaster.forecast(ForecastRequest(history: history, clock: clock, firstDay: m.first, horizonDays: m.days.count,
                                                              method: method, holidays: try await Self.holidays(on: db)))
         } catch let e as WorkforceError { throw KefuError(e) }
-        let params = try await WorkforceSettings.staffing(on: db)
+        let params = try await WorkforceSettings.staffing(company)
         let staffing = try Self.staffing(result, params: params, intervalMinutes: intervalMinutes)
         let record = ForecastRun()
+        record.companyID = company.id
         record.month = month
         record.intervalMinutes = intervalMinutes
         record.method = result.method.rawValue
@@ -70,13 +73,12 @@ struct ForecastService {
     }
 
     func load(_ id: UUID) async throws -> Loaded {
-        guard let run = try await ForecastRun.find(id, on: db) else { throw KefuError.notFound("预测") }
-        return try decode(run)
+        try decode(try await company.data.require(ForecastRun.self, id, "预测"))
     }
 
     /// The newest forecast of a month, if any.
     func latest(month: String) async throws -> Loaded? {
-        guard let run = try await ForecastRun.query(on: db).filter(\.$month == month).sort(\.$createdAt, .descending).first() else { return nil }
+        guard let run = try await company.data.query(ForecastRun.self).filter(\.$month == month).sort(\.$createdAt, .descending).first() else { return nil }
         return try decode(run)
     }
 

@@ -11,7 +11,7 @@ enum ForecastView {
     }
     struct DayError: Encodable { var day: String; var actual: String; var forecast: String; var ape: String }
     struct Context: Encodable {
-        var page: PageContext; var id: String; var month: String; var method: String; var requested: String
+        var page: PageContext; var company: WorkforceCompanyPicker; var id: String; var month: String; var method: String; var requested: String
         var backtests: [Backtest]; @NilIfEmpty var backtestDays: [DayError]; var slotChart: String; var dailyChart: String; var intradayChart: String
         var days: [DayRow]; var params: StaffingParameters; var monthStart: String; var canPlan: Bool; var patience: String
         var error: String? = nil
@@ -19,7 +19,7 @@ enum ForecastView {
 
     static let weekdays = ["", "一", "二", "三", "四", "五", "六", "日"]
 
-    static func context(_ f: ForecastService.Loaded, page: PageContext, canPlan: Bool) -> Context {
+    static func context(_ f: ForecastService.Loaded, page: PageContext, canPlan: Bool, company: WorkforceCompanyPicker) -> Context {
         let slots = f.clock.slotsPerDay
         let perHour = max(1, 60 / f.clock.intervalMinutes)
         var rows: [DayRow] = []
@@ -55,7 +55,7 @@ enum ForecastView {
                      ape: $0.ape.map { String(format: "%.1f%%", $0 * 100) } ?? "—")
         }
         return Context(
-            page: page, id: f.run.id!.uuidString, month: f.run.month, method: f.result.method.label, requested: f.run.requestedMethod,
+            page: page, company: company, id: f.run.id?.uuidString ?? "", month: f.run.month, method: f.result.method.label, requested: f.run.requestedMethod,
             backtests: f.result.backtests.map { Backtest(method: $0.method.label, mape: String(format: "%.1f%%", $0.mape * 100),
                                                          wape: String(format: "%.1f%%", $0.wape * 100), chosen: $0.method == f.result.method) },
             backtestDays: backtestDays,

@@ -20,16 +20,17 @@ struct RosterPages {
     struct Problem: Encodable { var text: String }
     struct Template: Encodable { var code: String; var label: String }
     struct Context: Encodable {
-        var page: PageContext; var month: String; var status: String; var published: Bool; var days: [DayHead]; var agents: [AgentRow]
+        var page: PageContext; var company: WorkforceCompanyPicker; var month: String; var status: String; var published: Bool; var days: [DayHead]; var agents: [AgentRow]
         var coverage: [Coverage]; @NilIfEmpty var shortfalls: [Problem]; @NilIfEmpty var violations: [Problem]; var templates: [Template]
         var canPlan: Bool; var error: String?; var totals: String
     }
 
-    func page(req: Request) async throws -> Response { try await render(req, error: nil) }
+    func page(req: Request) async throws -> Response { try await render(req, company: try await req.workforceCompany(.read), error: nil) }
 
-    func render(_ req: Request, error: KefuError?) async throws -> Response {
+    /// The month's roster of `company`; another company's roster of that month is not there.
+    func render(_ req: Request, company: WorkforceCompany, error: KefuError?) async throws -> Response {
         let month = req.parameters.get("month") ?? ""
-        let service = RosterService(db: req.db, timeZone: req.kefu.settings.timeZone)
+        let service = RosterService(company: company, timeZone: req.kefu.settings.timeZone)
         let r = try await service.require(month: month)
         let agents = try await service.agents()
         let user = try req.user()
@@ -69,7 +70,8 @@ struct RosterPages {
         let violations = RosterValidator.violations(of: r.assignments, templates: r.templates, agents: agents, rules: r.rules, days: r.days)
             .map { Problem(text: "\($0.workId) \($0.day?.description ?? "")：\($0.message)") }
         let heads = r.days.map { DayHead(day: $0.description, label: String($0.day), weekday: ForecastView.weekdays[$0.weekday()], holiday: r.demand.holidays[$0] != nil) }
-        let ctx = Context(page: PageContext(req, user: user, title: "\(month) 排班表"), month: month,
+        let ctx = Context(page: PageContext(req, user: user, title: "\(month) 排班表"),
+                          company: try await WorkforceCompanyPicker.make(company, tenant: try await req.tenant()), month: month,
                           status: r.record.status == "published" ? "已发布" : "草稿", published: r.record.status == "published",
                           days: heads, agents: rows, coverage: coverage, shortfalls: shortfalls, violations: violations,
                           templates: r.templates.map { Template(code: $0.code, label: "\($0.code) \($0.name) \(Self.time($0.startMinute))–\(Self.time(($0.startMinute + $0.lengthMinutes) % 1440))") },
@@ -86,24 +88,26 @@ struct RosterPages {
         struct Form: Content { var workId: String?; var day: String?; var shift: String?; var role: String? }
         let form = try req.content.decode(Form.self)
         let month = req.parameters.get("month") ?? ""
+        let company = try await req.workforceCompany(.write)
         do {
             guard let workId = form.workId, !workId.isEmpty else { throw KefuError.invalid([.init(field: "workId", message: "请填写工号")]) }
             guard let day = form.day.flatMap(LocalDay.init) else { throw KefuError.invalid([.init(field: "day", message: "日期须为 YYYY-MM-DD")]) }
             let code = (form.shift ?? "").isEmpty ? nil : form.shift
             guard let role = RosterRole(rawValue: form.role ?? "regular") else { throw KefuError.invalid([.init(field: "role", message: "未知的班次类型")]) }
-            try await RosterService(db: req.db, timeZone: req.kefu.settings.timeZone)
+            try await RosterService(company: company, timeZone: req.kefu.settings.timeZone)
                 .setCell(month: month, workId: workId, day: day, shiftCode: code, role: role, history: req.history(on: req.db))
             if req.asksForJSON { return try await ["status": "ok"].encodeResponse(for: req) }
-            return req.redirect(to: "/workforce/rosters/\(month)", notice: "已修改 \(workId) \(day)")
+            return req.redirect(to: "/workforce/rosters/\(month)?\(company.query)", notice: "已修改 \(workId) \(day)")
         } catch let e as KefuError {
             if req.asksForJSON { throw e }
-            return try await render(req, error: e)
+            return try await render(req, company: company, error: e)
         }
     }
 
     func publish(req: Request) async throws -> Response {
         let month = req.parameters.get("month") ?? ""
-        try await RosterService(db: req.db, timeZone: req.kefu.settings.timeZone).publish(month: month, history: req.history(on: req.db))
-        return req.redirect(to: "/workforce/rosters/\(month)", notice: "排班表已发布，话务员可在“我的排班”查看")
+        let company = try await req.workforceCompany(.write)
+        try await RosterService(company: company, timeZone: req.kefu.settings.timeZone).publish(month: month, history: req.history(on: req.db))
+        return req.redirect(to: "/workforce/rosters/\(month)?\(company.query)", notice: "排班表已发布，话务员可在“我的排班”查看")
     }
 }

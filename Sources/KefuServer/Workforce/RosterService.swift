@@ -5,9 +5,12 @@ import KefuCore
 
 /// Month rosters: generated from a forecast run (Erlang seats per interval → the shift
 /// scheduler's people per shift and day → named assignments by the roster builder), edited
-/// cell by cell by the lead with every rule re-checked, and published to the agents.
+/// cell by cell by the lead with every rule re-checked, and published to the agents. One
+/// roster per company and month; it names only that company's people and those granted to it.
+/// Audit rows name a roster as `COMPANY/month`, since every company has its own December.
 struct RosterService {
-    let db: Database
+    let company: WorkforceCompany
+    var db: Database { company.db }
     let timeZone: TimeZone
 
     /// Phone staff are the people rostered onto the hotline.
@@ -24,11 +27,21 @@ struct RosterService {
         var clock: WorkforceClock
     }
 
-    /// The rostered people with their profiles (defaults for anyone without one).
+    /// The rostered people with their profiles (defaults for anyone without one): the
+    /// company's own phone staff and those of another company granted to it (an outsourced
+    /// seat). The granted ones are outside this company's scope by their own company, so
+    /// they are read by id under the system scope, next to an explicit company filter.
     func agents() async throws -> [RosterAgent] {
-        let users = try await User.query(on: db).filter(\.$role ~~ Self.rosteredRoles.map(\.rawValue)).filter(\.$active == true)
+        let granted = try await CompanyGrant.query(on: db).filter(\.$company.$id == company.id).all().map(\.$user.id)
+        let query = TenantData.system(db).query(User.self)
+        if granted.isEmpty {
+            query.filter(\.$companyID == company.id)
+        } else {
+            query.group(.or) { $0.filter(\.$companyID == company.id).filter(\.$id ~~ granted) }
+        }
+        let users = try await query.filter(\.$role ~~ Self.rosteredRoles.map(\.rawValue)).filter(\.$active == true)
             .sort(\.$workId).all()
-        let profiles = Dictionary(try await WorkforceProfile.query(on: db).all().map { ($0.workId, $0) }, uniquingKeysWith: { a, _ in a })
+        let profiles = Dictionary(try await company.data.query(WorkforceProfile.self).all().map { ($0.workId, $0) }, uniquingKeysWith: { a, _ in a })
         return users.map { u in
             let p = profiles[u.workId]
             return RosterAgent(workId: u.workId, name: u.name, skills: Self.list(p?.skills ?? u.role),
@@ -47,8 +60,9 @@ struct RosterService {
     /// as a draft again; the previous one is replaced, and the replacement is audited.
     func generate(from forecast: ForecastService.Loaded, objective: ScheduleObjective = .minResources, maxPerShift: Int? = nil,
                   maxPerPeriod: Int? = nil, history: History) async throws -> RosterRecord {
-        let templates = try await WorkforceSettings.templates(on: db)
-        let rules = try await WorkforceSettings.rules(on: db)
+        guard forecast.run.companyID == company.id else { throw KefuError.notFound("预测") }
+        let templates = try await WorkforceSettings.templates(company)
+        let rules = try await WorkforceSettings.rules(company)
         let clock = forecast.clock
         let slots = clock.slotsPerDay
         let days = forecast.days
@@ -85,6 +99,7 @@ struct RosterService {
         let month = forecast.run.month
         let now = history.now
         let record = RosterRecord()
+        record.companyID = company.id
         record.month = month
         record.status = "draft"
         record.forecastRunId = forecast.run.id
@@ -97,14 +112,15 @@ struct RosterService {
         record.updatedAt = now
         record.updatedBy = history.actorWorkId
         try await db.writeTransaction { tx in
-            if let old = try await RosterRecord.query(on: tx).filter(\.$month == month).first() {
-                try await RosterAssignmentRecord.query(on: tx).filter(\.$rosterId == old.id!).delete()
-                try await ShiftSwapRecord.query(on: tx).filter(\.$rosterId == old.id!).delete()
+            let scoped = company.data.on(tx)
+            if let old = try await scoped.query(RosterRecord.self).filter(\.$month == month).first(), let oldID = old.id {
+                try await RosterAssignmentRecord.query(on: tx).filter(\.$rosterId == oldID).delete()
+                try await scoped.query(ShiftSwapRecord.self).filter(\.$rosterId == oldID).delete()
                 try await old.delete(on: tx)
             }
             try await record.create(on: tx)
-            try await Self.insert(roster.assignments, rosterId: record.id!, on: tx)
-            try await history.on(tx).audit(action: "roster.generated", objectType: "roster", objectId: month,
+            try await Self.insert(roster.assignments, rosterId: try record.requireID(), on: tx)
+            try await history.on(tx).audit(action: "roster.generated", objectType: "roster", objectId: "\(company.code)/\(month)",
                                            after: "\(roster.assignments.count) assignments, \(roster.shortfalls.count) shortfalls")
         }
         return record
@@ -123,8 +139,8 @@ struct RosterService {
     }
 
     func load(month: String) async throws -> Loaded? {
-        guard let record = try await RosterRecord.query(on: db).filter(\.$month == month).first() else { return nil }
-        let rows = try await RosterAssignmentRecord.query(on: db).filter(\.$rosterId == record.id!).all()
+        guard let record = try await company.data.query(RosterRecord.self).filter(\.$month == month).first(), let id = record.id else { return nil }
+        let rows = try await RosterAssignmentRecord.query(on: db).filter(\.$rosterId == id).all()
         let assignments = rows.compactMap { r -> RosterAssignment? in
             guard let day = LocalDay(r.day), let role = RosterRole(rawValue: r.role) else { return nil }
             return RosterAssignment(workId: r.workId, day: day, shiftCode: r.shiftCode, role: role)
@@ -165,16 +181,16 @@ struct RosterService {
             throw KefuError(.unprocessableEntity, "roster_rule", "修改未保存：" + violations.map(\.message).joined(separator: "；"),
                             fields: violations.map { .init(field: $0.code, message: $0.message) })
         }
-        let rosterId = loaded.record.id!
+        let rosterId = try loaded.record.requireID()
         try await db.writeTransaction { tx in
             try await RosterAssignmentRecord.query(on: tx).filter(\.$rosterId == rosterId).filter(\.$workId == workId)
                 .filter(\.$day == day.description).delete()
             if let code = shiftCode {
                 try await Self.insert([RosterAssignment(workId: workId, day: day, shiftCode: code, role: role)], rosterId: rosterId, on: tx)
             }
-            try await RosterRecord.query(on: tx).filter(\.$id == rosterId).set(\.$updatedAt, to: history.now)
+            try await company.data.on(tx).query(RosterRecord.self).filter(\.$id == rosterId).set(\.$updatedAt, to: history.now)
                 .set(\.$updatedBy, to: history.actorWorkId).update()
-            try await history.on(tx).audit(action: "roster.cell_changed", objectType: "roster", objectId: "\(month)/\(workId)/\(day)",
+            try await history.on(tx).audit(action: "roster.cell_changed", objectType: "roster", objectId: "\(company.code)/\(month)/\(workId)/\(day)",
                                            before: before.map { "\($0.shiftCode) \($0.role.rawValue)" } ?? "休",
                                            after: shiftCode.map { "\($0) \(role.rawValue)" } ?? "休")
         }
@@ -182,15 +198,15 @@ struct RosterService {
 
     func publish(month: String, history: History) async throws {
         let loaded = try await require(month: month)
-        let id = loaded.record.id!
+        let id = try loaded.record.requireID()
         let agents = Set(loaded.assignments.map(\.workId))
         try await db.writeTransaction { tx in
-            try await RosterRecord.query(on: tx).filter(\.$id == id).set(\.$status, to: "published").set(\.$updatedAt, to: history.now).update()
+            try await company.data.on(tx).query(RosterRecord.self).filter(\.$id == id).set(\.$status, to: "published").set(\.$updatedAt, to: history.now).update()
             for workId in agents.sorted() {
                 try await KefuNotification(recipientWorkId: workId, recipientRole: nil, workOrderID: nil,
                                            message: "\(month) 排班表已发布，请在“我的排班”查看。", createdAt: history.now).create(on: tx)
             }
-            try await history.on(tx).audit(action: "roster.published", objectType: "roster", objectId: month)
+            try await history.on(tx).audit(action: "roster.published", objectType: "roster", objectId: "\(company.code)/\(month)")
         }
     }
 }

@@ -5,9 +5,12 @@ import KefuCore
 /// Shift swaps (R4.5): an agent asks, the other agent consents, the lead approves, and only
 /// then does the roster change — re-checked against every rule for both people. The state
 /// machine is KefuCore's `ShiftSwap`; this keeps it in `shift_swaps` and audits each step.
+/// A swap lives in its roster's company.
 struct ShiftSwapService {
-    let db: Database
+    let company: WorkforceCompany
     let timeZone: TimeZone
+    var db: Database { company.db }
+    var rosters: RosterService { RosterService(company: company, timeZone: timeZone) }
 
     enum Action: String { case accept, decline, cancel, approve, reject }
 
@@ -33,13 +36,13 @@ struct ShiftSwapService {
 
     /// The requester gives their shift on `day` to `peer`, optionally taking the peer's shift on `peerDay`.
     func request(month: String, requester: String, day: LocalDay, peer: String, peerDay: LocalDay?, note: String, history: History) async throws -> ShiftSwapRecord {
-        let roster = try await RosterService(db: db, timeZone: timeZone).require(month: month)
+        let roster = try await rosters.require(month: month)
         guard roster.record.status == "published" else { throw KefuError.conflict("roster_draft", "排班表尚未发布，不能换班。") }
         guard peer != requester else { throw KefuError.invalid([.init(field: "peer", message: "不能与自己换班")]) }
         guard let mine = roster.assignments.first(where: { $0.workId == requester && $0.day == day }) else {
             throw KefuError.invalid([.init(field: "day", message: "您在 \(day) 没有班次")])
         }
-        let agents = try await RosterService(db: db, timeZone: timeZone).agents()
+        let agents = try await rosters.agents()
         guard agents.contains(where: { $0.workId == peer }) else { throw KefuError.invalid([.init(field: "peer", message: "工号 \(peer) 不在排班人员中")]) }
         var theirs: RosterAssignment?
         if let peerDay {
@@ -53,7 +56,8 @@ struct ShiftSwapService {
             _ = try swap.applied(to: roster.assignments)
         } catch let e as WorkforceError { throw KefuError(e) }
         let r = ShiftSwapRecord()
-        r.rosterId = roster.record.id!
+        r.companyID = company.id
+        r.rosterId = try roster.record.requireID()
         r.requester = requester; r.peer = peer
         r.requesterDay = day.description; r.requesterShift = mine.shiftCode
         r.peerDay = theirs?.day.description; r.peerShift = theirs?.shiftCode
@@ -72,7 +76,7 @@ struct ShiftSwapService {
 
     /// One step of the swap by `actor`; approval applies it to the roster.
     func act(_ id: UUID, action: Action, actor: String, history: History) async throws {
-        guard let r = try await ShiftSwapRecord.find(id, on: db) else { throw KefuError.notFound("换班申请") }
+        let r = try await company.data.require(ShiftSwapRecord.self, id, "换班申请")
         var swap = try Self.swap(r)
         let before = swap.state
         do {
@@ -90,9 +94,9 @@ struct ShiftSwapService {
         var applied: [RosterAssignment]?
         var rosterId = r.rosterId
         if action == .approve {
-            guard let roster = try await RosterRecord.find(r.rosterId, on: db) else { throw KefuError.notFound("排班表") }
-            let loaded = try await RosterService(db: db, timeZone: timeZone).require(month: roster.month)
-            rosterId = loaded.record.id!
+            let roster = try await company.data.require(RosterRecord.self, r.rosterId, "排班表")
+            let loaded = try await rosters.require(month: roster.month)
+            rosterId = try loaded.record.requireID()
             let next: [RosterAssignment]
             do {
                 var withRoles = try Self.swap(r, roster: loaded.assignments)
@@ -101,7 +105,7 @@ struct ShiftSwapService {
                 swap = withRoles
                 next = try swap.applied(to: loaded.assignments)
             } catch let e as WorkforceError { throw KefuError(e) }
-            let agents = try await RosterService(db: db, timeZone: timeZone).agents()
+            let agents = try await rosters.agents()
             var problems: [RosterViolation] = []
             for person in [swap.requester, swap.peer] {
                 problems += RosterValidator.violations(of: next, templates: loaded.templates, agents: agents, rules: loaded.rules,

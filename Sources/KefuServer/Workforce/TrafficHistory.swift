@@ -5,11 +5,13 @@ import KefuCore
 
 /// The stored interval history: imports from CSV, folds from Kefu's own CTI events, and
 /// reads for the forecast and the five tables. A re-imported interval replaces the old row,
-/// so correcting a file and importing it again is safe.
+/// so correcting a file and importing it again is safe. All of it per company (R11.2): one
+/// company's calls never shape another's forecast.
 struct TrafficHistory {
-    let db: Database
+    let company: WorkforceCompany
+    var db: Database { company.db }
 
-    struct ImportResult: Content { var imported: Int; var errors: [LineError] }
+    struct ImportResult: Content { var companyCode: String; var imported: Int; var errors: [LineError] }
     struct LineError: Content { var line: Int; var reason: String }
 
     /// Imports every good row; bad rows come back with their line numbers and are not stored.
@@ -20,15 +22,25 @@ struct TrafficHistory {
             return LineError(line: 0, reason: e.description)
         }
         try await store(parsed.volumes, intervalMinutes: clock.intervalMinutes, source: "csv", now: now)
-        return ImportResult(imported: parsed.volumes.count, errors: errors)
+        return ImportResult(companyCode: company.code, imported: parsed.volumes.count, errors: errors)
     }
 
     /// Folds the CTI events of [from, to) into intervals and stores them (source `cti`).
     func aggregateCTI(from: Date, to: Date, clock: WorkforceClock, now: Date) async throws -> Int {
-        let events = try await CTIEventStore(db: db).events(from: from, to: to)
+        let events = try await ctiEvents(from: from, to: to)
         let volumes = TrafficAggregator.intervals(of: Self.calls(events), clock: clock, from: from, to: to)
         try await store(volumes, intervalMinutes: clock.intervalMinutes, source: "cti", now: now)
         return volumes.count
+    }
+
+    /// This company's CTI events timed in [from, to), in time order. Raw SQL on a scoped
+    /// table, so the company condition is added here.
+    func ctiEvents(from: Date, to: Date) async throws -> [CTIEvent] {
+        let rows = try await (try db.sql()).select().column("*").from("cti_events")
+            .where("company_id", .equal, SQLBind(company.id))
+            .where("at", .greaterThanOrEqual, SQLBind(from)).where("at", .lessThan, SQLBind(to))
+            .orderBy("at").orderBy("seq").all(decoding: CTIEventStore.Row.self)
+        return rows.compactMap(CTIEventStore.event)
     }
 
     /// One record per call id: when it joined the queue, was answered and ended.
@@ -59,13 +71,14 @@ struct TrafficHistory {
             for chunk in stride(from: 0, to: volumes.count, by: 400) {
                 let part = volumes[chunk..<min(chunk + 400, volumes.count)]
                 try await sql.delete(from: TrafficIntervalRecord.schema)
+                    .where("company_id", .equal, SQLBind(company.id))
                     .where("interval_minutes", .equal, SQLBind(intervalMinutes))
                     .where("start", .in, SQLBind.group(part.map(\.start)))
                     .run()
                 var insert = sql.insert(into: TrafficIntervalRecord.schema)
-                    .columns("id", "start", "interval_minutes", "offered", "answered", "abandoned", "aht_seconds", "source", "updated_at")
+                    .columns("id", "company_id", "start", "interval_minutes", "offered", "answered", "abandoned", "aht_seconds", "source", "updated_at")
                 for v in part {
-                    insert = insert.values(SQLBind(UUID()), SQLBind(v.start), SQLBind(intervalMinutes), SQLBind(v.offered), SQLBind(v.answered),
+                    insert = insert.values(SQLBind(UUID()), SQLBind(company.id), SQLBind(v.start), SQLBind(intervalMinutes), SQLBind(v.offered), SQLBind(v.answered),
                                            SQLBind(v.abandoned), SQLBind(v.ahtSeconds), SQLBind(source), SQLBind(now))
                 }
                 try await insert.run()
@@ -75,7 +88,7 @@ struct TrafficHistory {
 
     /// History of one interval length in [from, to) (all of it when nil), in time order.
     func volumes(intervalMinutes: Int, from: Date? = nil, to: Date? = nil) async throws -> [IntervalVolume] {
-        var q = TrafficIntervalRecord.query(on: db).filter(\.$intervalMinutes == intervalMinutes)
+        var q = company.data.query(TrafficIntervalRecord.self).filter(\.$intervalMinutes == intervalMinutes)
         if let from { q = q.filter(\.$start >= from) }
         if let to { q = q.filter(\.$start < to) }
         return try await q.sort(\.$start).all().map {
@@ -90,7 +103,7 @@ struct TrafficHistory {
         struct Row: Decodable { var interval_minutes: Int; var n: Int; var first: Date; var last: Date; var offered: Int? }
         let rows = try await (try db.sql()).raw("""
             SELECT interval_minutes, COUNT(*) AS n, MIN(start) AS first, MAX(start) AS last, CAST(SUM(offered) AS BIGINT) AS offered
-            FROM traffic_intervals GROUP BY interval_minutes ORDER BY interval_minutes
+            FROM traffic_intervals WHERE company_id = \(bind: company.id) GROUP BY interval_minutes ORDER BY interval_minutes
             """).all(decoding: Row.self)
         return rows.map { Summary(intervalMinutes: $0.interval_minutes, count: $0.n, first: PageFormat.dateTime($0.first, timeZone),
                                   last: PageFormat.dateTime($0.last, timeZone), offered: $0.offered ?? 0) }

@@ -3,7 +3,9 @@ import Vapor
 import KefuCore
 
 /// The workforce API: Erlang staffing and the shift scheduler (the same answers as
-/// `kefu erlang` and `kefu schedule`), traffic import as CSV, and a month's roster.
+/// `kefu erlang` and `kefu schedule`), traffic import as CSV, and a month's roster. Erlang and
+/// the scheduler are stateless; traffic and rosters are per company (`?company=CODE`, or the
+/// `X-Kefu-Company` header, or the caller's only company).
 struct WorkforceAPI {
     func register(_ api: RoutesBuilder) {
         let read = api.requiring(.workforceRead)
@@ -71,21 +73,23 @@ struct WorkforceAPI {
         guard TrafficCSV.hasHeader(String(buffer: buffer)) else {
             throw KefuError.invalid([.init(field: "csv", message: "第一行须为表头 \(TrafficCSV.header)")])
         }
+        let company = try await req.workforceCompany(.write)
         let clock = try ForecastService.clock(req.kefu.settings.timeZone, q.interval ?? 30)
-        let result = try await TrafficHistory(db: req.db).importCSV(String(buffer: buffer), clock: clock, now: req.now)
-        try await req.history(on: req.db).audit(action: "traffic.imported", objectType: "traffic", objectId: nil,
+        let result = try await TrafficHistory(company: company).importCSV(String(buffer: buffer), clock: clock, now: req.now)
+        try await req.history(on: req.db).audit(action: "traffic.imported", objectType: "traffic", objectId: company.code,
                                                 after: "\(result.imported) intervals, \(result.errors.count) bad lines")
         return result
     }
 
-    struct RosterDTO: Content { var month: String; var status: String; var assignments: [Assignment] }
+    struct RosterDTO: Content { var companyCode: String; var month: String; var status: String; var assignments: [Assignment] }
     struct Assignment: Content { var workId: String; var day: String; var shift: String; var role: String }
 
     func roster(req: Request) async throws -> RosterDTO {
         let month = req.parameters.get("month") ?? ""
         guard WorkforceSettings.month(month) != nil else { throw KefuError.invalid([.init(field: "month", message: "月份须为 YYYY-MM 格式")]) }
-        let r = try await RosterService(db: req.db, timeZone: req.kefu.settings.timeZone).require(month: month)
-        return RosterDTO(month: month, status: r.record.status, assignments: r.assignments.map {
+        let company = try await req.workforceCompany(.read)
+        let r = try await RosterService(company: company, timeZone: req.kefu.settings.timeZone).require(month: month)
+        return RosterDTO(companyCode: company.code, month: month, status: r.record.status, assignments: r.assignments.map {
             Assignment(workId: $0.workId, day: $0.day.description, shift: $0.shiftCode, role: $0.role.rawValue)
         })
     }

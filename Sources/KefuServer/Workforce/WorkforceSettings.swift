@@ -3,35 +3,38 @@ import Vapor
 import KefuCore
 
 /// The planner's small documents in `app_settings`: shift templates, rostering rules and
-/// staffing targets. Defaults apply until someone saves their own.
+/// staffing targets, one set per company (`CompanySettings`). Defaults apply until someone
+/// saves their own.
 enum WorkforceSettings {
     static let templatesKey = "workforce.templates"
     static let rulesKey = "workforce.rules"
     static let staffingKey = "workforce.staffing"
 
-    static func templates(on db: Database) async throws -> [ShiftTemplate] {
-        try await load(templatesKey, on: db) ?? ShiftTemplate.defaults
+    static func templates(_ company: WorkforceCompany) async throws -> [ShiftTemplate] {
+        try await load(templatesKey, company) ?? ShiftTemplate.defaults
     }
 
-    static func rules(on db: Database) async throws -> RosterRules {
-        try await load(rulesKey, on: db) ?? RosterRules()
+    static func rules(_ company: WorkforceCompany) async throws -> RosterRules {
+        try await load(rulesKey, company) ?? RosterRules()
     }
 
-    static func staffing(on db: Database) async throws -> StaffingParameters {
-        try await load(staffingKey, on: db) ?? StaffingParameters()
+    static func staffing(_ company: WorkforceCompany) async throws -> StaffingParameters {
+        try await load(staffingKey, company) ?? StaffingParameters()
     }
 
-    /// Saves one document and audits the change with its before and after, in one transaction.
-    static func save(_ req: Request, key: String, json: String, action: String) async throws {
+    /// Saves one company's document and audits the change with its before and after, in one
+    /// transaction.
+    static func save(_ req: Request, company: WorkforceCompany, key: String, json: String, action: String) async throws {
         try await req.db.writeTransaction { tx in
-            let before = try await AppSettings.get(key, on: tx)
-            try await AppSettings.set(key, json, on: tx)
-            try await req.history(on: tx).audit(action: action, objectType: "workforce_settings", objectId: key, before: before, after: json)
+            let before = try await CompanySettings.get(key, company: company.id, on: tx)
+            try await CompanySettings.set(key, json, company: company.id, on: tx)
+            try await req.history(on: tx).audit(action: action, objectType: "workforce_settings", objectId: company.code + "/" + key,
+                                                before: before, after: json)
         }
     }
 
-    static func load<T: Decodable>(_ key: String, on db: Database) async throws -> T? {
-        guard let text = try await AppSettings.get(key, on: db) else { return nil }
+    static func load<T: Decodable>(_ key: String, _ company: WorkforceCompany) async throws -> T? {
+        guard let text = try await CompanySettings.get(key, company: company.id, on: company.db) else { return nil }
         return try? JSONDecoder().decode(T.self, from: Data(text.utf8))
     }
 

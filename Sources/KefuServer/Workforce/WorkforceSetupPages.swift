@@ -3,7 +3,8 @@ import Vapor
 import KefuCore
 
 /// Shift templates and rostering rules (forms in Chinese, validated by KefuCore, stored as JSON) and each person's
-/// rostering profile: contract hours, night shifts, preferred shifts, leave days.
+/// rostering profile: contract hours, night shifts, preferred shifts, leave days. Templates and
+/// rules are the center's; profiles belong to the company whose roster the person is on.
 struct WorkforceSetupPages {
     func register(_ routes: RoutesBuilder) {
         let plan = routes.requiring(.workforcePlan)
@@ -21,7 +22,7 @@ struct WorkforceSetupPages {
     }
     struct Option: Encodable { var value: String; var label: String; var selected: Bool }
     struct Context: Encodable {
-        var page: PageContext; var templates: [WorkforceSetupForms.TemplateRow]; var templatesError: String?
+        var page: PageContext; var company: WorkforceCompanyPicker; var templates: [WorkforceSetupForms.TemplateRow]; var templatesError: String?
         var rules: [WorkforceSetupForms.RuleField]; var rulesError: String?
         /// The stored documents, read-only, for export ("高级：JSON").
         var templatesJSON: String; var rulesJSON: String
@@ -34,9 +35,10 @@ struct WorkforceSetupPages {
     func page(req: Request) async throws -> Response { try await render(req, draft: nil, error: nil) }
 
     func render(_ req: Request, draft: Draft?, error: KefuError?) async throws -> Response {
-        let agents = try await RosterService(db: req.db, timeZone: req.kefu.settings.timeZone).agents()
-        let savedTemplates = try await WorkforceSettings.templates(on: req.db)
-        let savedRules = try await WorkforceSettings.rules(on: req.db)
+        let company = try await req.workforceCompany(.read)
+        let agents = try await RosterService(company: company, timeZone: req.kefu.settings.timeZone).agents()
+        let savedTemplates = try await WorkforceSettings.templates(company)
+        let savedRules = try await WorkforceSettings.rules(company)
         let problems = error?.fields ?? []
         var templateRows = WorkforceSetupForms.rows(savedTemplates)
         var typedRules: [String: String]?
@@ -51,6 +53,7 @@ struct WorkforceSetupPages {
         case nil: break
         }
         let ctx = Context(page: PageContext(req, user: try req.user(), title: "班次、规则与人员"),
+                          company: try await WorkforceCompanyPicker.make(company, tenant: try await req.tenant()),
                           templates: templateRows, templatesError: templatesError?.isEmpty == false ? templatesError : nil,
                           rules: WorkforceSetupForms.ruleFields(savedRules, typed: typedRules, problems: problems), rulesError: rulesError,
                           templatesJSON: WorkforceSettings.json(savedTemplates, pretty: true), rulesJSON: WorkforceSettings.json(savedRules, pretty: true),
@@ -72,7 +75,8 @@ struct WorkforceSetupPages {
         case .failure(let e):
             return try await render(req, draft: .templates(form), error: e)
         case .success(let templates):
-            try await WorkforceSettings.save(req, key: WorkforceSettings.templatesKey, json: WorkforceSettings.json(templates), action: "workforce.templates_saved")
+            let company = try await req.workforceCompany(.write)
+            try await WorkforceSettings.save(req, company: company, key: WorkforceSettings.templatesKey, json: WorkforceSettings.json(templates), action: "workforce.templates_saved")
             return req.redirect(to: "/workforce/setup", notice: "班次已保存，新生成的排班表起生效")
         }
     }
@@ -83,7 +87,8 @@ struct WorkforceSetupPages {
         case .failure(let e):
             return try await render(req, draft: .rules(form), error: e)
         case .success(let rules):
-            try await WorkforceSettings.save(req, key: WorkforceSettings.rulesKey, json: WorkforceSettings.json(rules), action: "workforce.rules_saved")
+            let company = try await req.workforceCompany(.write)
+            try await WorkforceSettings.save(req, company: company, key: WorkforceSettings.rulesKey, json: WorkforceSettings.json(rules), action: "workforce.rules_saved")
             return req.redirect(to: "/workforce/setup", notice: "排班规则已保存")
         }
     }
@@ -95,7 +100,8 @@ struct WorkforceSetupPages {
         }
         let form = try req.content.decode(Form.self)
         do {
-            let agents = try await RosterService(db: req.db, timeZone: req.kefu.settings.timeZone).agents()
+            let company = try await req.workforceCompany(.write)
+            let agents = try await RosterService(company: company, timeZone: req.kefu.settings.timeZone).agents()
             guard let workId = form.workId, agents.contains(where: { $0.workId == workId }) else {
                 throw KefuError.invalid([.init(field: "workId", message: "工号不在排班人员中")])
             }
@@ -106,14 +112,22 @@ struct WorkforceSetupPages {
             if let bad = skills.first(where: { AgentGroup(rawValue: $0) == nil }) {
                 throw KefuError.invalid([.init(field: "skills", message: "未知的技能组：\(bad)")])
             }
-            let templates = try await WorkforceSettings.templates(on: req.db)
+            let templates = try await WorkforceSettings.templates(company)
             let preferred = form.preferred ?? []
             if let bad = preferred.first(where: { code in !templates.contains { $0.code == code } }) {
                 throw KefuError.invalid([.init(field: "preferred", message: "没有这个班次：\(bad)")])
             }
             let days = RosterService.list(form.unavailable ?? "")
             if let bad = days.first(where: { LocalDay($0) == nil }) { throw KefuError.invalid([.init(field: "unavailable", message: "日期 \(bad) 须为 YYYY-MM-DD")]) }
-            let profile = try await WorkforceProfile.query(on: req.db).filter(\.$workId == workId).first() ?? WorkforceProfile()
+            let profile = try await company.data.query(WorkforceProfile.self).filter(\.$workId == workId).first() ?? WorkforceProfile()
+            if profile.id == nil {
+                // One profile per person (unique work_id): someone granted to this company whose
+                // profile another company keeps is not overwritten from here.
+                guard try await TenantData.system(req.db).query(WorkforceProfile.self).filter(\.$workId == workId).count() == 0 else {
+                    throw KefuError.conflict("profile_elsewhere", "工号 \(workId) 的排班资料由其所属公司维护，不能在 \(company.name) 修改。")
+                }
+                profile.companyID = company.id
+            }
             profile.workId = workId
             profile.weeklyHours = hours
             profile.nightAllowed = form.nightAllowed == "on" || form.nightAllowed == "true"
@@ -127,7 +141,7 @@ struct WorkforceSetupPages {
                 try await req.history(on: tx).audit(action: "workforce.profile_saved", objectType: "workforce_profile", objectId: workId,
                                                     after: "\(hours)h night=\(profile.nightAllowed) pref=\(profile.preferredShifts) off=\(profile.unavailable)")
             }
-            return req.redirect(to: "/workforce/setup", notice: "已保存 \(workId) 的排班资料")
+            return req.redirect(to: "/workforce/setup?\(company.query)", notice: "已保存 \(workId) 的排班资料")
         } catch let e as KefuError {
             return try await render(req, draft: nil, error: e)
         }

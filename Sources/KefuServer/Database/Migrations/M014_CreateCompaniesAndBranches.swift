@@ -11,6 +11,10 @@ struct M014_CreateCompaniesAndBranches: AsyncMigration {
     static let defaultCompanyCode = "HQ"
     static let defaultBranchCode = "MAIN"
 
+    /// The name the center already answered with (`KEFU_COMPANY`): it becomes the default
+    /// company's, so the IVR welcome of an upgraded center says what it said before.
+    var centerName = "本公司"
+
     /// Tables whose uniqueness changes: rebuilt on SQLite (it cannot drop a table
     /// constraint), altered in place on PostgreSQL.
     static let rebuilt: [TableChange] = [
@@ -88,13 +92,27 @@ struct M014_CreateCompaniesAndBranches: AsyncMigration {
         let sql = try db.sql()
         try await sql.insert(into: "companies")
             .columns("id", "code", "name", "hotline", "is_operator", "created_at")
-            .values(SQLBind(company), SQLBind(Self.defaultCompanyCode), SQLBind("本公司"), SQLBind(""), SQLBind(true), SQLBind(now))
+            .values(SQLBind(company), SQLBind(Self.defaultCompanyCode), SQLBind(centerName.isEmpty ? "本公司" : centerName), SQLBind(""), SQLBind(true), SQLBind(now))
             .run()
         try await sql.insert(into: "branches")
             .columns("id", "company_id", "code", "name", "hotline", "welcome", "created_at")
             .values(SQLBind(branch), SQLBind(company), SQLBind(Self.defaultBranchCode), SQLBind("本部"), SQLBind(""),
                     SQLBind("欢迎致电{company}{branch}客服热线{hotline}"), SQLBind(now))
             .run()
+
+        // The voice menu held the center's hotline and welcome; they are the branch's now.
+        struct MenuRow: Decodable { var body: String }
+        struct MenuBody: Decodable { var hotline: String?; var welcome: String? }
+        if let latest = try await sql.raw("SELECT body FROM ivr_menus ORDER BY version DESC LIMIT 1").first(decoding: MenuRow.self),
+           let menu = try? JSONDecoder().decode(MenuBody.self, from: Data(latest.body.utf8)) {
+            var update = sql.update("branches")
+            if let h = menu.hotline { update = update.set("hotline", to: SQLBind(h)) }
+            if let w = menu.welcome, !w.isEmpty { update = update.set("welcome", to: SQLBind(w)) }
+            if menu.hotline != nil || menu.welcome?.isEmpty == false { try await update.where("id", .equal, SQLBind(branch)).run() }
+            if let h = menu.hotline {
+                try await sql.update("companies").set("hotline", to: SQLBind(h)).where("id", .equal, SQLBind(company)).run()
+            }
+        }
 
         let postgres = sql.dialect.name != "sqlite"
         for change in Self.rebuilt {
@@ -111,7 +129,8 @@ struct M014_CreateCompaniesAndBranches: AsyncMigration {
             var update = sql.update(table).set("company_id", to: SQLBind(company))
             if hasBranch { update = update.set("branch_id", to: SQLBind(branch)) }
             try await update.run()
-            if postgres {
+            // A notice to one person needs no company; every other scoped row has one.
+            if postgres, table != "notifications" {
                 try await sql.raw("ALTER TABLE \(ident: table) ALTER COLUMN company_id SET NOT NULL").run()
             }
         }

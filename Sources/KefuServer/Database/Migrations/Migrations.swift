@@ -18,6 +18,6 @@ enum KefuMigrations {
         app.migrations.add(M011_CreateSubmissionRecords())
         app.migrations.add(M012_CreateCTIOutbox())
         app.migrations.add(M013_AddFindingEntry())
-        app.migrations.add(M014_CreateCompaniesAndBranches())
+        app.migrations.add(M014_CreateCompaniesAndBranches(centerName: app.kefu.settings.companyName))
     }
 }
