@@ -63,21 +63,7 @@ struct UserAdmin {
     /// The company and branch a new person joins: the named ones, or the only one when
     /// there is one; several without a name is an error that lists them.
     func placement(company code: String?, branch branchCode: String?) async throws -> (UUID, UUID?) {
-        let company: Company
-        if let code = code?.trimmingCharacters(in: .whitespaces), !code.isEmpty {
-            guard let c = try await Company.query(on: db).filter(\.$code == code).first() else {
-                throw KefuError(.unprocessableEntity, "unknown_company", "公司「\(code)」不存在。", fields: [.init(field: "company", message: "公司不存在")])
-            }
-            company = c
-        } else {
-            let all = try await Company.query(on: db).sort(\.$code).all()
-            guard all.count == 1, let only = all.first else {
-                throw KefuError(.unprocessableEntity, "company_required",
-                                "有多家公司（\(all.map(\.code).joined(separator: "、"))），请用 --company 指明。",
-                                fields: [.init(field: "company", message: "请指明公司")])
-            }
-            company = only
-        }
+        let company = try await TenantData.system(db).company(named: code)
         let companyID = try company.requireID()
         let branches = try await Branch.query(on: db).filter(\.$company.$id == companyID).sort(\.$code).all()
         if let code = branchCode?.trimmingCharacters(in: .whitespaces), !code.isEmpty {

@@ -74,12 +74,7 @@ struct SimulateCommand: AsyncCommand {
         try await app.autoMigrate()
         try await DatabaseSetup.prepare(app)
         // The simulated calls are one company's (R11.2): its wallboard shows them.
-        let company: UUID
-        if let code = signature.company?.trimmingCharacters(in: .whitespaces), !code.isEmpty {
-            company = try await TenantData.system(app.db).company(code: code).requireID()
-        } else {
-            company = try await CTIToken.onlyCompany(on: app.db)
-        }
+        let company = try await TenantData.system(app.db).company(named: signature.company).requireID()
         let offsetClock = app.kefu.simulatedClock
         let startAt: Date
         if let offsetClock {

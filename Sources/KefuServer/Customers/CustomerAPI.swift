@@ -17,6 +17,7 @@ struct CustomerAPI {
     }
 
     func list(req: Request) async throws -> CustomerListDTO {
+        try req.refuseEmptyQuery("company", "branch")
         let q = try req.query.decode(ListQuery.self)
         let window = try PageWindow(limit: q.limit, offset: q.offset)
         let scope = try await req.orderScope()

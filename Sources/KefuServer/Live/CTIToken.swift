@@ -23,7 +23,7 @@ final class CTIToken: Model, CompanyScoped, @unchecked Sendable {
             throw KefuError.invalid([.init(field: "name", message: "交换机名称须为 1 到 60 个字符。")])
         }
         let companyID: UUID
-        if let company { companyID = company } else { companyID = try await Self.onlyCompany(on: db) }
+        if let company { companyID = company } else { companyID = try await TenantData.system(db).company(named: nil).requireID() }
         // Names are unique across the center (the table's constraint): a switch is one machine.
         if try await TenantData.system(db).query(CTIToken.self).filter(\.$name == name).count() > 0 {
             throw KefuError.conflict("cti_token_exists", "名为「\(name)」的交换机令牌已存在。")
@@ -35,16 +35,6 @@ final class CTIToken: Model, CompanyScoped, @unchecked Sendable {
         try await History(db: db, actorWorkId: "cli", ip: nil, now: now)
             .audit(action: "cti.token_added", objectType: "cti_token", objectId: name)
         return token
-    }
-
-    /// The company a token goes to when none is named: the only one, else an error naming the codes.
-    static func onlyCompany(on db: Database) async throws -> UUID {
-        let all = try await TenantData.system(db).companies()
-        guard all.count == 1, let id = all.first?.id else {
-            let message = "有多家公司（\(all.map(\.code).joined(separator: "、"))），请用 --company 指明交换机属于哪家公司。"
-            throw KefuError(.unprocessableEntity, "company_required", message, fields: [.init(field: "company", message: message)])
-        }
-        return id
     }
 
     /// An active token, whichever company it belongs to: the token is what names the company.

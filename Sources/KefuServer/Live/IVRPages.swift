@@ -111,6 +111,7 @@ struct IVRPages {
     /// text the caller hears (company, branch and hotline put in; `{workId}` left for the
     /// switch), `welcomeTemplate` the branch's template; `companyCode`/`branchCode` say whose.
     func export(req: Request) async throws -> Response {
+        try req.refuseEmptyQuery("branch")
         let tenant = try await req.tenant()
         let branch = try await IVRService.branch(code: req.query[String.self, at: "branch"], tenant: tenant)
         let company = try await tenant.company(branch.$company.id)

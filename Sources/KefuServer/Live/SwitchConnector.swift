@@ -100,12 +100,7 @@ struct CTIConnectCommand: AsyncCommand {
         }
         let app = context.application
         try await DatabaseSetup.prepare(app)
-        let company: UUID
-        if let code = signature.company?.trimmingCharacters(in: .whitespaces), !code.isEmpty {
-            company = try await TenantData.system(app.db).company(code: code).requireID()
-        } else {
-            company = try await CTIToken.onlyCompany(on: app.db)
-        }
+        let company = try await TenantData.system(app.db).company(named: signature.company).requireID()
         let connector = SwitchConnector(app: app, company: company, kind: kind, host: host, port: signature.port ?? (kind == .ami ? 5038 : 8021),
                                         username: signature.username, secret: secret, limit: signature.limit)
         var total = 0

@@ -28,6 +28,7 @@ struct WallboardPages {
     /// added up across companies: each has its own service level and emergency state.
     /// `?branch=CODE` narrows the calls to those that came in on that branch's hotline.
     func live(req: Request) async throws -> LiveSnapshot {
+        try req.refuseEmptyQuery("company", "branch")
         let code = req.query[String.self, at: "company"], branchCode = req.query[String.self, at: "branch"]
         let (shown, branch, all) = try await Self.floor(req, company: code, branch: branchCode)
         var top = try await LiveSnapshot.current(req.application, company: shown, branch: branch, db: req.db, now: req.now)

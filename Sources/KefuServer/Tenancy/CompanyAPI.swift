@@ -37,6 +37,7 @@ struct CompanyAPI {
 
     /// `?company=CODE` narrows to one company's branches.
     func branches(req: Request) async throws -> ItemsDTO<BranchDTO> {
+        try req.refuseEmptyQuery("company")
         let tenant = try await req.tenant()
         var only: UUID?
         if let code = try? req.query.get(String.self, at: "company"), !code.isEmpty {

@@ -82,6 +82,24 @@ struct TenantData: Sendable {
         return c
     }
 
+    /// The company a command or form names (`--company CODE`), or the only one in scope when
+    /// it names none; several without a name is an error listing their codes. One rule for
+    /// every CLI command and tool that places rows.
+    func company(named code: String?) async throws -> Company {
+        if let code = code?.trimmingCharacters(in: .whitespaces), !code.isEmpty {
+            guard let c = try await Company.query(on: db).filter(\.$code == code).first(), let id = c.id, scope.includes(id) else {
+                throw KefuError(.unprocessableEntity, "unknown_company", "公司「\(code)」不存在。", fields: [.init(field: "company", message: "公司不存在")])
+            }
+            return c
+        }
+        let all = try await companies()
+        guard all.count == 1, let only = all.first else {
+            throw KefuError(.unprocessableEntity, "company_required", "有多家公司（\(all.map(\.code).joined(separator: "、"))），请用 --company 指明。",
+                            fields: [.init(field: "company", message: "请指明公司")])
+        }
+        return only
+    }
+
     func company(_ id: UUID) async throws -> Company {
         guard scope.includes(id), let c = try await Company.find(id, on: db) else { throw KefuError.notFound("公司") }
         return c

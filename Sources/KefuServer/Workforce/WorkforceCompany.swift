@@ -35,16 +35,7 @@ struct WorkforceCompany: Sendable {
 
     /// For the CLI and the demo: `code`, or the only company when there is one.
     static func named(_ code: String?, on db: Database) async throws -> WorkforceCompany {
-        let system = TenantData.system(db)
-        if let code = code?.trimmingCharacters(in: .whitespaces), !code.isEmpty {
-            return try WorkforceCompany(try await system.company(code: code), db: db)
-        }
-        let all = try await system.companies()
-        guard all.count == 1, let only = all.first else {
-            throw KefuError(.unprocessableEntity, "company_required", "有多家公司（\(all.map(\.code).joined(separator: "、"))），请用 --company 指明。",
-                            fields: [.init(field: "company", message: "请指明公司")])
-        }
-        return try WorkforceCompany(only, db: db)
+        try WorkforceCompany(try await TenantData.system(db).company(named: code), db: db)
     }
 
     /// The same company on another connection (a transaction).
