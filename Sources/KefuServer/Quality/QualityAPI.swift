@@ -6,10 +6,11 @@ import KefuCore
 struct QualityAPI {
     func register(_ api: RoutesBuilder) {
         let qa = api.grouped("qa")
-        qa.requiring(.qaCheck).post("check", use: check)
+        // A transcript may hold 5,000 segments: more than the default 1 MB body.
+        qa.requiring(.qaCheck).on(.POST, "check", body: .collect(maxSize: "20mb"), use: check)
         qa.requiring(.qaCheck).get("lexicon", use: lexicon)
         qa.requiring(.qaAdmin).put("lexicon", use: replaceLexicon)
-        qa.requiring(.contactImport).idempotent().post("contacts", use: importContact)
+        qa.requiring(.contactImport).idempotent().on(.POST, "contacts", body: .collect(maxSize: "20mb"), use: importContact)
         qa.requiring(.qaRead).get("contacts", use: list)
         qa.requiring(.qaRead).get("contacts", ":id", use: show)
     }
