@@ -17,8 +17,7 @@ struct IVRService {
     /// caller's default branch.
     static func branch(code: String?, tenant: TenantData) async throws -> Branch {
         if let code = code?.trimmingCharacters(in: .whitespaces), !code.isEmpty {
-            // A malformed code is a malformed query (400), like any other parameter.
-            if let p = TenantCode.problem(code) { throw KefuError.badRequest("查询参数 branch：" + p + "。") }
+            // Any code that names no branch in scope, malformed or not, is simply not found.
             return try await tenant.branch(code: code, company: tenant.scope.single)
         }
         return try await tenant.defaultBranch()
