@@ -34,7 +34,7 @@ struct CustomerAPI {
         let items = try await query.sort(\.$createdAt, .descending).range(window.range).all()
         // Lists mask phone numbers; the full number is read one archive at a time, registered (R5.5).
         let labels = try await scope.tenant.labels()
-        return CustomerListDTO(items: items.map { CustomerDTO($0, labels: labels, masked: true) }, total: total, limit: window.limit, offset: window.offset)
+        return CustomerListDTO(items: try items.map { try CustomerDTO($0, labels: labels, masked: true) }, total: total, limit: window.limit, offset: window.offset)
     }
 
     func show(req: Request) async throws -> CustomerDTO {
@@ -42,7 +42,7 @@ struct CustomerAPI {
         let scope = try await req.orderScope()
         let c = try await scope.customer(id)
         try await req.logArchiveRead(c, channel: "api")
-        return CustomerDTO(c, labels: try await scope.tenant.labels())
+        return try CustomerDTO(c, labels: try await scope.tenant.labels())
     }
 
     func create(req: Request) async throws -> Response {
@@ -57,7 +57,7 @@ struct CustomerAPI {
             try await CustomerService(tenant: tenant.on(tx), now: now).findOrCreate(input, company: company, branch: branchID, history: history.on(tx))
         }
         let res = Response(status: created ? .created : .ok)
-        try res.content.encode(CustomerDTO(c, labels: try await tenant.labels()))
+        try res.content.encode(try CustomerDTO(c, labels: try await tenant.labels()))
         return res
     }
 }

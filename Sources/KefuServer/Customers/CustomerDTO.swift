@@ -24,9 +24,9 @@ struct CustomerDTO: Content {
     var updatedAt: Date
 
     /// `masked`: for lists, where a full number would be a read nobody registered (R5.5).
-    init(_ c: Customer, labels: TenantLabels, masked: Bool = false) {
+    init(_ c: Customer, labels: TenantLabels, masked: Bool = false) throws {
         companyCode = labels.companyCode(c.companyID); branchCode = c.branchID.map { labels.branchCode($0) }
-        id = c.id!; name = c.name; tier = c.tier
+        id = try c.requireID(); name = c.name; tier = c.tier
         phone = masked ? Masking.phone(c.phone) : c.phone
         phone2 = masked ? c.phone2.map(Masking.phone) : c.phone2
         address = c.address; createdAt = c.createdAt; updatedAt = c.updatedAt

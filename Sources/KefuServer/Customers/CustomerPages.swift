@@ -34,7 +34,7 @@ struct CustomerPages {
         let tz = req.kefu.settings.timeZone
         return try await req.view.render("customers", ListContext(
             page: PageContext(req, user: try req.user(), title: "客户档案"),
-            customers: rows.map { Row(id: $0.id!.uuidString, name: $0.name, phone: Masking.phone($0.phone), tier: $0.tierValue.label,
+            customers: try rows.map { Row(id: try $0.requireID().uuidString, name: $0.name, phone: Masking.phone($0.phone), tier: $0.tierValue.label,
                                       createdAt: PageFormat.dateTime($0.createdAt, tz), company: labels.companyName($0.companyID),
                                       branch: labels.branchName($0.branchID)) },
             q: q, total: total, tenantFilter: try await TenantFilterForm.make(scope.tenant, labels: labels, filter: filter),

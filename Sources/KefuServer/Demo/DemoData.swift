@@ -113,7 +113,7 @@ struct DemoData {
             if stage == 1 || (stage >= 3 && type != .consultation && rng.next(2) == 0) {
                 let dep = deps[rng.next(deps.count)]
                 let s = SupervisionOrder()
-                s.id = UUID(); s.companyID = companyID; s.$workOrder.id = o.id!; s.$department.id = dep.id!; s.status = "open"
+                s.id = UUID(); s.companyID = companyID; s.$workOrder.id = try o.requireID(); s.$department.id = try dep.requireID(); s.status = "open"
                 s.deadline = t1.addingTimeInterval(24 * 3600); s.note = "请协助核查处理：\(o.subject)"; s.escalated = false
                 s.createdByWorkId = owner; s.createdAt = t1
                 try await History(db: db, actorWorkId: owner, ip: nil, now: t1).workOrder(o.id!, kind: "transferred", summary: "派发督办单至\(dep.name)：\(s.note)")

@@ -13,7 +13,7 @@ extension WorkOrder {
                      "resolution_due_at", "paused_seconds", "paused_since", "escalation_level", "next_escalation_at",
                      "duplicate_of", "promised_reply_at", "callback_done", "open_supervision_count",
                      "resolved_at", "closed_at", "created_at", "updated_at")
-            .values(SQLBind(id!), SQLBind(companyID), SQLBind(branchID), SQLBind(number), SQLBind(type), SQLBind(channel), SQLBind(status), SQLBind(priority),
+            .values(SQLBind(try requireID()), SQLBind(companyID), SQLBind(branchID), SQLBind(number), SQLBind(type), SQLBind(channel), SQLBind(status), SQLBind(priority),
                     SQLBind(subject), SQLBind(description), SQLBind(ownerWorkId), SQLBind(createdByWorkId),
                     SQLBind($customer.id), SQLBind(address), SQLBind(needsVisit),
                     SQLBind(firstResponseDueAt), SQLBind(firstRespondedAt), SQLBind(resolutionTargetSeconds), SQLBind(calendarKind),

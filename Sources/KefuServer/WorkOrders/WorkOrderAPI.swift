@@ -45,7 +45,7 @@ struct WorkOrderAPI {
 
     func show(req: Request) async throws -> WorkOrderDTO {
         let service = WorkOrderService(req: req)
-        return WorkOrderDTO(try await service.find(req.parameters.get("id")!), labels: try await service.labels())
+        return WorkOrderDTO(try await service.find(try req.parameters.require("id")), labels: try await service.labels())
     }
 
     func create(req: Request) async throws -> Response {
@@ -59,14 +59,14 @@ struct WorkOrderAPI {
 
     func patch(req: Request) async throws -> WorkOrderDTO {
         let service = WorkOrderService(req: req)
-        let order = try await service.find(req.parameters.get("id")!)
+        let order = try await service.find(try req.parameters.require("id"))
         let input = try req.content.decode(WorkOrderPatchInput.self)
         return WorkOrderDTO(try await service.update(order, input, actor: try req.user()), labels: try await service.labels())
     }
 
     func transfer(req: Request) async throws -> Response {
         let service = WorkOrderService(req: req)
-        let order = try await service.find(req.parameters.get("id")!)
+        let order = try await service.find(try req.parameters.require("id"))
         let input = try req.content.decode(TransferInput.self)
         let res = Response(status: .created)
         switch try await service.transfer(order, input, actor: try req.user()) {
@@ -78,7 +78,7 @@ struct WorkOrderAPI {
 
     func supervisionOfOrder(req: Request) async throws -> ItemsDTO<SupervisionOrderDTO> {
         let service = WorkOrderService(req: req)
-        let order = try await service.find(req.parameters.get("id")!)
+        let order = try await service.find(try req.parameters.require("id"))
         return ItemsDTO(items: try await service.supervisionDTOs(try await service.scope().supervisionOrders(of: order)))
     }
 
@@ -115,7 +115,7 @@ struct WorkOrderAPI {
 
     func callback(req: Request) async throws -> Response {
         let service = WorkOrderService(req: req)
-        let order = try await service.find(req.parameters.get("id")!)
+        let order = try await service.find(try req.parameters.require("id"))
         let input = try req.content.decode(CallbackInput.self)
         let dto = try await service.callback(order, input, actor: try req.user())
         let res = Response(status: .created)
@@ -125,13 +125,13 @@ struct WorkOrderAPI {
 
     func close(req: Request) async throws -> WorkOrderDTO {
         let service = WorkOrderService(req: req)
-        let order = try await service.find(req.parameters.get("id")!)
+        let order = try await service.find(try req.parameters.require("id"))
         return WorkOrderDTO(try await service.close(order, actor: try req.user()), labels: try await service.labels())
     }
 
     func reopen(req: Request) async throws -> WorkOrderDTO {
         let service = WorkOrderService(req: req)
-        let order = try await service.find(req.parameters.get("id")!)
+        let order = try await service.find(try req.parameters.require("id"))
         // The body is optional; one that is sent must be the documented object, not ignored.
         let input = (req.body.data?.readableBytes ?? 0) > 0 ? try req.content.decode(ReopenInput.self) : ReopenInput()
         return WorkOrderDTO(try await service.reopen(order, reason: input.reason, actor: try req.user()), labels: try await service.labels())
@@ -139,7 +139,7 @@ struct WorkOrderAPI {
 
     func timeline(req: Request) async throws -> ItemsDTO<TimelineEventDTO> {
         let service = WorkOrderService(req: req)
-        let order = try await service.find(req.parameters.get("id")!)
+        let order = try await service.find(try req.parameters.require("id"))
         return ItemsDTO(items: try await service.scope().timeline(of: order).map(TimelineEventDTO.init))
     }
 }

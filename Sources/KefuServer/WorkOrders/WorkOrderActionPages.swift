@@ -20,15 +20,16 @@ struct WorkOrderActionPages {
     func perform(_ req: Request, notice: String, once: String? = nil,
                  _ action: (WorkOrderService, WorkOrder, User, [String: String]) async throws -> Void) async throws -> Response {
         let service = WorkOrderService(req: req)
-        let order = try await service.find(req.parameters.get("id")!)
+        let order = try await service.find(try req.parameters.require("id"))
         let form = (try? req.content.decode([String: String].self)) ?? [:]
-        let location = "/work-orders/\(order.id!.uuidString)"
+        let orderID = try order.requireID().uuidString
+        let location = "/work-orders/\(orderID)"
         func run() async throws -> OnceToken.Outcome {
             do {
                 try await action(service, order, try req.user(), form)
                 return .created(location, req.redirect(to: location, notice: notice))
             } catch let e as KefuError {
-                let fresh = try await service.find(order.id!.uuidString)
+                let fresh = try await service.find(orderID)
                 var kept = form; kept.removeValue(forKey: CSRFMiddleware.field); kept.removeValue(forKey: OnceToken.field)
                 return .refused(try await WorkOrderDetailContext.render(req, order: fresh, error: e, form: kept))
             }

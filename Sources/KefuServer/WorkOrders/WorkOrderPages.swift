@@ -90,7 +90,7 @@ struct WorkOrderPages {
     }
 
     func detail(req: Request) async throws -> Response {
-        let order = try await WorkOrderService(req: req).find(req.parameters.get("id")!)
+        let order = try await WorkOrderService(req: req).find(try req.parameters.require("id"))
         return try await WorkOrderDetailContext.render(req, order: order)
     }
 
@@ -177,7 +177,7 @@ struct WorkOrderPages {
         }
         if let p = phone, !p.isEmpty {
             matches = try await CustomerService(tenant: tenant, now: req.now).find(phone: p, company: company).map {
-                CustomerMatch(id: $0.id!.uuidString, name: labels.mixed ? "\($0.name)（\(labels.companyName($0.companyID))）" : $0.name,
+                CustomerMatch(id: try $0.requireID().uuidString, name: labels.mixed ? "\($0.name)（\(labels.companyName($0.companyID))）" : $0.name,
                               phone: $0.phone, tier: $0.tierValue.label, selected: $0.id?.uuidString == form.customerId)
             }
         }

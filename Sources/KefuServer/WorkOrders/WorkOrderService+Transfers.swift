@@ -63,7 +63,7 @@ extension WorkOrderService {
         return try await db.writeTransaction { db in
             let history = base.on(db)
             let s = SupervisionOrder()
-            s.id = UUID(); s.companyID = o.companyID; s.$workOrder.id = o.id!; s.$department.id = department.id!
+            s.id = UUID(); s.companyID = o.companyID; s.$workOrder.id = try o.requireID(); s.$department.id = try department.requireID()
             s.status = "open"; s.deadline = deadline; s.note = note; s.escalated = false
             s.createdByWorkId = actor.workId; s.createdAt = now
             try await s.create(on: db)
