@@ -15,7 +15,7 @@ struct UserAuthenticator: AsyncMiddleware {
                   let user = try await User.find(id, on: request.db), user.active {
             request.auth.login(user)
             // Pages show the company switcher to people who may work for several companies.
-            request.companySwitcher = try await CompanySwitcher.load(for: request, user: user)
+            request.companySwitcher = try await CompanySwitcher.load(for: request)
         }
         return try await next.respond(to: request)
     }

@@ -48,10 +48,7 @@ struct CompanyPages {
     /// concern the operating company's people, who are out of view while a client company is
     /// chosen.
     static func unswitched(_ req: Request) async throws -> TenantData {
-        let user = try req.user()
-        let granted = try await CompanySwitcher.companies(of: user, on: req.db).compactMap(\.id)
-        return TenantData(scope: .of(home: user.companyID, granted: Set(granted), chosen: nil), db: req.db,
-                          homeCompanyID: user.companyID, homeBranchID: user.branchID)
+        try await req.tenant().unswitched()
     }
 
     /// Whether the signed-in admin belongs to the operating company.

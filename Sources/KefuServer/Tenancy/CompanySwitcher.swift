@@ -16,19 +16,19 @@ struct CompanySwitcher: Encodable {
 
     static let all = "all"
 
-    /// The companies `user` may work for: their own first, then the granted ones by code.
-    static func companies(of user: User, on db: Database) async throws -> [Company] {
-        guard let userID = user.id else { return [] }
-        let granted = try await CompanyGrant.query(on: db).filter(\.$user.$id == userID).all().map(\.$company.id)
-        guard !granted.isEmpty else { return [] }
-        let ids = Array(Set(granted + [user.companyID]))
-        let rows = try await Company.query(on: db).filter(\.$id ~~ ids).sort(\.$code).all()
-        return rows.filter { $0.id == user.companyID } + rows.filter { $0.id != user.companyID }
+    /// The companies the signed-in person may work for, their own first, then the granted
+    /// ones by code; empty when that is only their own. Read from the request's data layer,
+    /// which has already looked up the grants once for this request.
+    static func companies(for req: Request) async throws -> [Company] {
+        let tenant = try await req.tenant()
+        guard tenant.available.count > 1, let home = tenant.homeCompanyID else { return [] }
+        let rows = try await Company.query(on: req.db).filter(\.$id ~~ Array(tenant.available)).sort(\.$code).all()
+        return rows.filter { $0.id == home } + rows.filter { $0.id != home }
     }
 
     /// Built for a signed-in page request; nil for someone with only their own company.
-    static func load(for req: Request, user: User) async throws -> CompanySwitcher? {
-        let companies = try await companies(of: user, on: req.db)
+    static func load(for req: Request) async throws -> CompanySwitcher? {
+        let companies = try await companies(for: req)
         guard companies.count > 1 else { return nil }
         let chosen = req.sessionAvailable ? req.session.data[Request.companyChoiceKey].flatMap(UUID.init(uuidString:)) : nil
         let valid = companies.contains { $0.id == chosen } ? chosen : nil
@@ -72,7 +72,7 @@ struct CompanySwitchPage {
             try await req.history().audit(action: "company.switch", objectType: "user", objectId: user.workId, after: CompanySwitcher.all)
             return req.redirect(to: back, notice: "已切换到全部公司")
         }
-        let mine = try await CompanySwitcher.companies(of: user, on: req.db)
+        let mine = try await CompanySwitcher.companies(for: req)
         let own = try await Company.find(user.companyID, on: req.db)
         let allowed = mine.isEmpty ? [own].compactMap { $0 } : mine
         // A company the person may not work for does not exist for them.

@@ -23,15 +23,27 @@ struct TenantData: Sendable {
     let homeCompanyID: UUID?
     let homeBranchID: UUID?
 
-    init(scope: TenantScope, db: Database, homeCompanyID: UUID? = nil, homeBranchID: UUID? = nil) {
+    /// Every company the person may work for (own + granted), before the switcher narrowed
+    /// `scope`: what the switcher offers. Empty for jobs and the CLI.
+    let available: Set<UUID>
+
+    init(scope: TenantScope, db: Database, homeCompanyID: UUID? = nil, homeBranchID: UUID? = nil, available: Set<UUID> = []) {
         self.scope = scope; self.db = db; self.homeCompanyID = homeCompanyID; self.homeBranchID = homeBranchID
+        self.available = available
     }
 
     static func system(_ db: Database) -> TenantData { TenantData(scope: .system, db: db) }
 
     /// The same scope on another connection (a transaction).
     func on(_ db: Database) -> TenantData {
-        TenantData(scope: scope, db: db, homeCompanyID: homeCompanyID, homeBranchID: homeBranchID)
+        TenantData(scope: scope, db: db, homeCompanyID: homeCompanyID, homeBranchID: homeBranchID, available: available)
+    }
+
+    /// The same person's data layer with every company they may work for, whatever the
+    /// switcher chose (grant pages concern people who are out of view while a client is chosen).
+    func unswitched() -> TenantData {
+        guard !available.isEmpty else { return self }
+        return TenantData(scope: .companies(available), db: db, homeCompanyID: homeCompanyID, homeBranchID: homeBranchID, available: available)
     }
 
     /// Every query of a scoped table starts here.

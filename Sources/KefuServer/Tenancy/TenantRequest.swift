@@ -32,7 +32,8 @@ extension Request {
             chosen = UUID(uuidString: raw)
         }
         return TenantData(scope: .of(home: user.companyID, granted: Set(granted), chosen: chosen), db: db,
-                          homeCompanyID: user.companyID, homeBranchID: user.branchID)
+                          homeCompanyID: user.companyID, homeBranchID: user.branchID,
+                          available: Set(granted).union([user.companyID]))
     }
 }
 
