@@ -9,11 +9,12 @@ which company is asked from the API (as XH's agent 7001 and HQ's agent 1001, who
 granted nothing), so the test does not copy the demo's subjects.
 """
 import requests
-from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.select import Select
 from selenium.webdriver.support.ui import WebDriverWait
+
+from waits import wait_until
 
 PASSWORD = "demo1234"
 CLIENT_CODE = "XH"
@@ -47,8 +48,6 @@ def wait_for(driver, css, timeout=15):
     return WebDriverWait(driver, timeout).until(EC.presence_of_element_located((By.CSS_SELECTOR, css)))
 
 
-def wait_until(driver, check, timeout=15):
-    return WebDriverWait(driver, timeout, ignored_exceptions=(NoSuchElementException, StaleElementReferenceException)).until(check)
 
 
 def listed_numbers(driver, base_url):

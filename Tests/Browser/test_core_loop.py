@@ -4,11 +4,12 @@ agent records the callback → closes; plus a refused close and the shift board.
 import time
 import uuid
 
-from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.select import Select
 from selenium.webdriver.support.ui import WebDriverWait
+
+from waits import wait_until
 
 PASSWORD = "demo1234"
 
@@ -17,9 +18,6 @@ def wait_for(driver, css, timeout=15):
     return WebDriverWait(driver, timeout).until(EC.presence_of_element_located((By.CSS_SELECTOR, css)))
 
 
-def wait_until(driver, check, timeout=15):
-    """Waits through page reloads: an element read just before a form's page is replaced goes stale."""
-    return WebDriverWait(driver, timeout, ignored_exceptions=(NoSuchElementException, StaleElementReferenceException)).until(check)
 
 
 def wait_text(driver, css, text, timeout=15):

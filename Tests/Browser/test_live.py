@@ -5,16 +5,14 @@ import urllib.request
 import uuid
 from datetime import datetime, timezone
 
-from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support.ui import WebDriverWait
+
+from waits import wait_until
 
 PASSWORD = "demo1234"
 DEMO_SWITCH_TOKEN = "cti_demo_switch_token_local_only"
 
 
-def wait_until(driver, check, timeout=15):
-    return WebDriverWait(driver, timeout, ignored_exceptions=(NoSuchElementException, StaleElementReferenceException)).until(check)
 
 
 def push(base_url, events):

@@ -4,18 +4,16 @@ and the lexicon page's test box."""
 import time
 import uuid
 
-from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as EC
-from selenium.webdriver.support.ui import WebDriverWait
+
+from waits import wait_until
 
 from conftest import make_driver
 
 PASSWORD = "demo1234"
 
 
-def wait_until(driver, check, timeout=15):
-    return WebDriverWait(driver, timeout, ignored_exceptions=(NoSuchElementException, StaleElementReferenceException)).until(check)
 
 
 def test_chat_box_warns_then_sends_on_confirmation(driver, base_url, login, screenshot):
