@@ -101,8 +101,11 @@ struct AgentDesk {
                 panel.customerId = customerID.uuidString
                 panel.customerName = customer.name
                 panel.customerTier = customer.tierValue.label
+                // Active statuses as a list, not "<> closed": SQLite (never ANALYZEd) then takes
+                // the (company, status, owner) index (M015) instead of reading the company's
+                // whole year of orders through another company-first index.
                 let orders = try await tenant.query(WorkOrder.self).filter(\.$companyID == companyID).filter(\.$customer.$id == customerID)
-                    .filter(\.$status != WorkOrderStatus.closed.rawValue).limit(20).all()
+                    .filter(\.$status ~~ WorkOrderStatus.active.map(\.rawValue)).limit(20).all()
                 panel.openOrders = WorkOrderRow.sortForWorkspace(orders).map { WorkOrderRow($0, now: req.now, timeZone: tz) }
             }
             call = panel

@@ -49,14 +49,23 @@ struct OrderScope {
         case .none:
             return SQLBinaryExpression(SQLLiteral.numeric("1"), .equal, SQLLiteral.numeric("0"))
         case .department(let department):
+            // EXISTS (a supervision order of this department for this order), probed per
+            // order through the (company, work order) index, rather than IN (every order the
+            // department was ever sent): that list, tens of thousands after a year, was built
+            // on each request, also to show one order. Not closed = the active statuses as a
+            // list, which the (company, status, …) index (M015) answers.
             var sent = SQLSelect()
-            sent.columns = [SQLColumn("work_order_id", table: SupervisionOrder.schema)]
+            sent.columns = [SQLLiteral.numeric("1")]
             sent.tables = [SQLIdentifier(SupervisionOrder.schema)]
-            sent.predicate = SQLBinaryExpression(SQLColumn("department_id", table: SupervisionOrder.schema), .equal, SQLBind(department))
-            return SQLBinaryExpression(
-                SQLBinaryExpression(SQLColumn("id", table: WorkOrder.schema), .in, SQLSubquery(sent)),
+            sent.predicate = SQLBinaryExpression(
+                SQLBinaryExpression(SQLColumn("work_order_id", table: SupervisionOrder.schema), .equal, SQLColumn("id", table: WorkOrder.schema)),
                 .and,
-                SQLBinaryExpression(SQLColumn("status", table: WorkOrder.schema), .notEqual, SQLBind(WorkOrderStatus.closed.rawValue)))
+                SQLBinaryExpression(SQLColumn("department_id", table: SupervisionOrder.schema), .equal, SQLBind(department)))
+            return SQLBinaryExpression(
+                SQLExists(query: sent),
+                .and,
+                SQLBinaryExpression(SQLColumn("status", table: WorkOrder.schema), .in,
+                                    SQLBind.group(WorkOrderStatus.active.map(\.rawValue))))
         }
     }
 
@@ -129,6 +138,16 @@ struct OrderScope {
     func customer(_ id: UUID) async throws -> Customer {
         guard let c = try await customers().filter(\.$id == id).first() else { throw KefuError.notFound("客户") }
         return c
+    }
+}
+
+/// `EXISTS (SELECT …)`: true when the subquery has a row.
+struct SQLExists: SQLExpression {
+    let query: SQLSelect
+
+    func serialize(to serializer: inout SQLSerializer) {
+        serializer.write("EXISTS ")
+        SQLSubquery(query).serialize(to: &serializer)
     }
 }
 

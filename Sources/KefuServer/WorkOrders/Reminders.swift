@@ -30,7 +30,7 @@ struct Reminders {
 
     /// The person's reminders, unread first, newest first within each.
     static func rows(_ req: Request, user: User) async throws -> (rows: [Row], unread: Int) {
-        let notes = try await addressed(to: user, on: req).sort(\.$createdAt, .descending).limit(100).all()
+        let notes = try await newest(100, to: user, on: req)
         let ids = notes.compactMap(\.id)
         let read = ids.isEmpty ? Set<UUID>() : Set(try await NotificationRead.query(on: req.db)
             .filter(\.$workId == user.workId).filter(\.$notificationID ~~ ids).all().map(\.notificationID))
@@ -42,6 +42,22 @@ struct Reminders {
         }
         let unread = rows.filter { !$0.read }
         return (Array((unread + rows.filter(\.read)).prefix(shown)), unread.count)
+    }
+
+    /// The newest `limit` notices of `addressed`, read as its two halves (to the person; to
+    /// their role in the companies in scope), each newest-first off its own index (M015),
+    /// then merged. As one OR query SQLite gathered and sorted every notice the agent ever
+    /// had — thousands after a year — on each workspace view.
+    static func newest(_ limit: Int, to user: User, on req: Request) async throws -> [KefuNotification] {
+        let scope = try await req.tenant().scope
+        let own = try await KefuNotification.query(on: req.db).filter(\.$recipientWorkId == user.workId)
+            .sort(\.$createdAt, .descending).limit(limit).all()
+        let roleQuery = KefuNotification.query(on: req.db).filter(\.$recipientRole == user.role)
+        if let ids = scope.companyIDs { roleQuery.filter(\.$companyID ~~ ids.map { Optional($0) }) }
+        let role = try await roleQuery.sort(\.$createdAt, .descending).limit(limit).all()
+        var seen = Set<UUID>()
+        let both = (own + role).filter { n in n.id.map { seen.insert($0).inserted } ?? true }
+        return Array(both.sorted { $0.createdAt > $1.createdAt }.prefix(limit))
     }
 
     /// Role notices only for the companies the person works for now (KefuNotification.addressed).

@@ -45,7 +45,7 @@ struct SupervisionPages {
         let scope = try await req.orderScope()
         let filter = try await TenantFilter.resolve(req, tenant: scope.tenant)
         let labels = try await scope.tenant.labels()
-        let query = scope.supervisionOrders().with(\.$department).with(\.$workOrder)
+        let query = scope.supervisionOrders().with(\.$department)
         Self.apply(filter, to: query)
         var depName: String?
         if user.roleValue == .liaison {
@@ -56,20 +56,40 @@ struct SupervisionPages {
             depName = try await scope.tenant.find(Department.self, dep)?.name
         }
         let rows = try await query.sort(\.$deadline).limit(500).all()
+        let orders = try await Self.orderLines(rows.map { $0.$workOrder.id }, tenant: scope.tenant)
         let now = req.now
-        func row(_ s: SupervisionOrder) -> Row {
-            Row(id: s.id!.uuidString, workOrderId: s.$workOrder.id.uuidString, number: s.workOrder.number, subject: s.workOrder.subject,
+        func row(_ s: SupervisionOrder) -> Row? {
+            guard let o = orders[s.$workOrder.id], let id = s.id else { return nil }
+            return Row(id: id.uuidString, workOrderId: s.$workOrder.id.uuidString, number: o.number, subject: o.subject,
                 department: s.department.name, deadline: PageFormat.dateTime(s.deadline, tz), note: s.note, status: s.status,
                 overdue: s.status == "open" && s.deadline <= now, receipt: s.receiptText, answeredAt: PageFormat.dateTime(s.answeredAt, tz),
-                canOpenOrder: scope.visibility.includes(status: s.workOrder.statusValue, supervisedBy: [s.$department.id]),
-                company: labels.companyName(s.companyID), branch: labels.branchName(s.workOrder.branchID))
+                canOpenOrder: scope.visibility.includes(status: WorkOrderStatus(rawValue: o.status) ?? .open, supervisedBy: [s.$department.id]),
+                company: labels.companyName(s.companyID), branch: labels.branchName(o.branch_id))
         }
         let ctx = Context(page: PageContext(req, user: user, title: "督办单"),
-                          open: rows.filter { $0.status == "open" }.map(row),
-                          answered: rows.filter { $0.status != "open" }.sorted { ($0.answeredAt ?? .distantPast) > ($1.answeredAt ?? .distantPast) }.prefix(50).map(row),
+                          open: rows.filter { $0.status == "open" }.compactMap(row),
+                          answered: rows.filter { $0.status != "open" }.sorted { ($0.answeredAt ?? .distantPast) > ($1.answeredAt ?? .distantPast) }.prefix(50).compactMap(row),
                           department: depName, error: error?.reason, errorFor: errorFor, draft: draft,
                           tenantFilter: try await TenantFilterForm.make(scope.tenant, labels: labels, filter: filter), tenantColumns: labels.mixed)
         return (try await req.view.render("supervision", ctx), error?.status ?? .ok)
+    }
+
+    /// What the page shows of each supervision order's work order, read as plain rows: up to
+    /// 500 orders, and loading each as a full Fluent model (`with(\.$workOrder)`, a
+    /// reflection pass per field of 33) was most of the page's time. Same rows as the eager
+    /// load. The company scope is checked on the rows, not in the WHERE: next to
+    /// "id IN (…)" SQLite (without statistics) would take "company_id IN (…)" for the more
+    /// selective condition and walk the company's orders (1.2 s at 1,000,000).
+    struct OrderLine: Decodable { var id: UUID; var company_id: UUID; var number: String; var subject: String; var status: String; var branch_id: UUID? }
+
+    static func orderLines(_ ids: [UUID], tenant: TenantData) async throws -> [UUID: OrderLine] {
+        let unique = Array(Set(ids))
+        guard !unique.isEmpty else { return [:] }
+        let lines = try await (try tenant.db.sql()).select()
+            .column("id").column("company_id").column("number").column("subject").column("status").column("branch_id")
+            .from(WorkOrder.schema).where(SQLColumn("id", table: WorkOrder.schema), .in, SQLBind.group(unique))
+            .all(decoding: OrderLine.self)
+        return Dictionary(lines.filter { tenant.scope.includes($0.company_id) }.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
     }
 
     func receipt(req: Request) async throws -> Response {

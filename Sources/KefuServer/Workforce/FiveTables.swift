@@ -28,9 +28,9 @@ struct FiveTables {
         }
         let forecasts = ForecastService(company: company, timeZone: timeZone)
         let rosters = RosterService(company: company, timeZone: timeZone)
-        let forecast = try await forecasts.latest(month: month)
+        let forecast = try await forecasts.latest(month: month, withStaffing: false)
         let roster = try await rosters.load(month: month)
-        let lastForecast = try await forecasts.latest(month: last)
+        let lastForecast = try await forecasts.latest(month: last, withStaffing: false)
         let lastRoster = try await rosters.load(month: last)
         let minutes = roster?.clock.intervalMinutes ?? forecast?.clock.intervalMinutes ?? lastForecast?.clock.intervalMinutes ?? 30
         let clock = try ForecastService.clock(timeZone, minutes)

@@ -87,13 +87,20 @@ struct TrafficHistory {
     }
 
     /// History of one interval length in [from, to) (all of it when nil), in time order.
+    /// Read with SQLKit straight into `IntervalVolume`: a month is ~1,500 rows, and hydrating
+    /// each as a Fluent model (reflection per field) was a fifth of the five tables' time.
+    /// Raw SQL on a scoped table, so the company condition is added here (`data` is this
+    /// one company).
     func volumes(intervalMinutes: Int, from: Date? = nil, to: Date? = nil) async throws -> [IntervalVolume] {
-        var q = company.data.query(TrafficIntervalRecord.self).filter(\.$intervalMinutes == intervalMinutes)
-        if let from { q = q.filter(\.$start >= from) }
-        if let to { q = q.filter(\.$start < to) }
-        return try await q.sort(\.$start).all().map {
-            IntervalVolume(start: $0.start, offered: $0.offered, answered: $0.answered, abandoned: $0.abandoned, ahtSeconds: $0.ahtSeconds)
-        }
+        var q = (try db.sql()).select()
+            .column("start").column("offered").column("answered").column("abandoned")
+            .column(SQLAlias(SQLIdentifier("aht_seconds"), as: SQLIdentifier("ahtSeconds")))
+            .from(TrafficIntervalRecord.schema)
+            .where("company_id", .equal, SQLBind(company.id))
+            .where("interval_minutes", .equal, SQLBind(intervalMinutes))
+        if let from { q = q.where("start", .greaterThanOrEqual, SQLBind(from)) }
+        if let to { q = q.where("start", .lessThan, SQLBind(to)) }
+        return try await q.orderBy("start").all(decoding: IntervalVolume.self)
     }
 
     struct Summary: Encodable { var intervalMinutes: Int; var count: Int; var first: String; var last: String; var offered: Int }

@@ -19,5 +19,6 @@ enum KefuMigrations {
         app.migrations.add(M012_CreateCTIOutbox())
         app.migrations.add(M013_AddFindingEntry())
         app.migrations.add(M014_CreateCompaniesAndBranches(centerName: app.kefu.settings.companyName))
+        app.migrations.add(M015_AddPageIndexes())
     }
 }
