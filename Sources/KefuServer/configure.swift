@@ -29,7 +29,7 @@ public func configure(_ app: Application, settings: Settings, clock: (any KefuCl
 
     app.views.use(.leaf)
     app.passwords.use(.bcrypt)
-    app.sessions.use(.fluent)
+    app.sessions.use { app in QuietSessions(base: app.fluent.sessions.driver()) }
     app.sessions.configuration.cookieName = "kefu_session"
     app.sessions.configuration.cookieFactory = { id in
         HTTPCookies.Value(string: id.string, maxAge: 12 * 3600, isHTTPOnly: true, sameSite: .lax)

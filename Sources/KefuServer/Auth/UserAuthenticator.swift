@@ -9,7 +9,10 @@ struct UserAuthenticator: AsyncMiddleware {
 
     func respond(to request: Request, chainingTo next: AsyncResponder) async throws -> Response {
         if let bearer = request.headers.bearerAuthorization {
-            if let user = try await Self.user(forToken: bearer.token, on: request.db) { request.auth.login(user) }
+            if let (user, grants) = try await Self.user(forToken: bearer.token, reads: request.leanReads) {
+                request.auth.login(user)
+                request.knownGrants = grants
+            }
         } else if !request.url.path.hasPrefix("/api/"),
                   let raw = request.session.data[Self.sessionKey], let id = UUID(uuidString: raw),
                   let user = try await User.find(id, on: request.db), user.active {
@@ -20,23 +23,23 @@ struct UserAuthenticator: AsyncMiddleware {
         return try await next.respond(to: request)
     }
 
-    /// The active user behind an unexpired token: one joined SQLKit query on every API
-    /// request, instead of two Fluent queries with model hydration.
-    static func user(forToken token: String, on db: Database) async throws -> User? {
-        struct Row: Decodable {
+    /// The active user behind an unexpired token, and the companies granted to them: one
+    /// joined SQLKit query on every API request (a row per grant), instead of three Fluent
+    /// queries with model hydration.
+    static func user(forToken token: String, reads: LeanReads) async throws -> (User, [UUID])? {
+        struct Row: Decodable, Sendable {
             var id: UUID; var work_id: String; var name: String; var role: String
             var password_hash: String; var department_id: UUID?; var active: Bool; var created_at: Date
-            var company_id: UUID; var branch_id: UUID?
+            var company_id: UUID; var branch_id: UUID?; var granted_company_id: UUID?
         }
-        let row = try await (try db.sql()).select()
-            .column(SQLColumn(SQLLiteral.all, table: SQLIdentifier(User.schema)))
-            .from(UserToken.schema)
-            .join(User.schema, on: SQLColumn("user_id", table: UserToken.schema), .equal, SQLColumn("id", table: User.schema))
-            .where(SQLColumn("token_hash", table: UserToken.schema), .equal, SQLBind(UserToken.hash(token)))
-            .where(SQLColumn("expires_at", table: UserToken.schema), .greaterThan, SQLBind(Date()))
-            .where(SQLColumn("active", table: User.schema), .equal, SQLBind(true))
-            .first(decoding: Row.self)
-        guard let row else { return nil }
+        let rows = try await reads.all(SQLText(sql: """
+            SELECT u.id, u.work_id, u.name, u.role, u.password_hash, u.department_id, u.active, u.created_at,
+                   u.company_id, u.branch_id, g.company_id AS granted_company_id
+            FROM "\(UserToken.schema)" t JOIN "\(User.schema)" u ON u.id = t.user_id
+            LEFT JOIN "\(CompanyGrant.schema)" g ON g.user_id = u.id
+            WHERE t.token_hash = ? AND t.expires_at > ? AND u.active = ?
+            """, binds: [.text(UserToken.hash(token)), .date(Date()), .bool(true)]), as: Row.self)
+        guard let row = rows.first else { return nil }
         // A role this build does not know signs nobody in: no silent downgrade to "agent".
         guard let role = Role(rawValue: row.role) else { return nil }
         let user = User(workId: row.work_id, name: row.name, role: role,
@@ -45,6 +48,6 @@ struct UserAuthenticator: AsyncMiddleware {
         user.id = row.id
         user.active = row.active
         user.$id.exists = true
-        return user
+        return (user, rows.compactMap(\.granted_company_id))
     }
 }

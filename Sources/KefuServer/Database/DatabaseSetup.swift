@@ -13,10 +13,13 @@ enum DatabaseSetup {
             try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
             // WAL lets readers (pages, reports) run while a writer commits.
             app.databases.use(.sqlite(.file(path), maxConnectionsPerEventLoop: 1, connectionPoolTimeout: .seconds(30)), as: .sqlite)
+            app.sqliteWriter = SQLiteWriter(path: path, gate: .sqlite, logger: app.logger)
+            app.sqliteReader = SQLiteWriter(path: path, gate: .sqlite, logger: app.logger, transactional: false)
         case .postgres(let url):
             var config = try SQLPostgresConfiguration(url: url)
             config.searchPath = nil
             app.databases.use(.postgres(configuration: config, maxConnectionsPerEventLoop: 4, connectionPoolTimeout: .seconds(30), sqlLogLevel: .debug), as: .psql)
+            app.orderBatcher = OrderBatcher(db: app.db)
         }
     }
 

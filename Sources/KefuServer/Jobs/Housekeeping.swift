@@ -68,4 +68,5 @@ struct Housekeeping {
 /// Stamps each existing session with the time of its last request, so idle ones can be purged.
 enum SessionActivity {
     static let key = "seen"
+    static let resolutionSeconds = 60
 }

@@ -10,8 +10,14 @@ struct SessionAvailabilityMarker: AsyncMiddleware {
         let response = try await next.respond(to: request)
         // Only sessions that exist (a cookie matched, or this request started one): a
         // cookie-less request for a stylesheet must not create a session.
+        // The stamp moves at most once a minute (purging works in hours), so a polling page
+        // leaves its session unchanged and unwritten (QuietSessions).
         if request.hasSession {
-            request.session.data[SessionActivity.key] = String(Int(Date().timeIntervalSince1970))
+            let now = Int(Date().timeIntervalSince1970)
+            let last = request.session.data[SessionActivity.key].flatMap(Int.init) ?? 0
+            if now - last >= SessionActivity.resolutionSeconds {
+                request.session.data[SessionActivity.key] = String(now)
+            }
         }
         return response
     }

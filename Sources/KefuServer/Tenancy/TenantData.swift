@@ -1,5 +1,6 @@
 import Vapor
 import Fluent
+import SQLKit
 import KefuCore
 
 /// A table whose rows belong to one client company. Every read and write of such a table
@@ -154,10 +155,28 @@ struct TenantData: Sendable {
     }
 
     /// Code and name of every company and branch, for the column shown when lists mix them.
+    /// Every list and order answer carries them: one lean statement (companies joined with
+    /// their branches) rather than two model reads.
     func labels() async throws -> TenantLabels {
+        struct Row: Decodable {
+            var company_id: UUID; var company_code: String; var company_name: String
+            var branch_id: UUID?; var branch_code: String?; var branch_name: String?
+        }
+        var query: SQLQueryString = """
+            SELECT c.id AS company_id, c.code AS company_code, c.name AS company_name,
+                   b.id AS branch_id, b.code AS branch_code, b.name AS branch_name
+            FROM \(ident: Company.schema) c LEFT JOIN \(ident: Branch.schema) b ON b.company_id = c.id
+            """
+        if let ids = scope.companyIDs {
+            guard !ids.isEmpty else { return TenantLabels(mixed: scope.isMixed) }
+            let only: SQLQueryString = " WHERE c.id IN (\(binds: Array(ids)))"
+            query = query + only
+        }
         var l = TenantLabels()
-        for c in try await companies() { if let id = c.id { l.companies[id] = (c.code, c.name) } }
-        for b in try await branches() { if let id = b.id { l.branches[id] = (b.code, b.name) } }
+        for r in try await (try db.sql()).raw(query).all(decoding: Row.self) {
+            l.companies[r.company_id] = (r.company_code, r.company_name)
+            if let id = r.branch_id, let code = r.branch_code, let name = r.branch_name { l.branches[id] = (code, name) }
+        }
         l.mixed = scope.isMixed
         return l
     }

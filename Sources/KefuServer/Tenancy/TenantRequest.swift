@@ -21,14 +21,19 @@ extension Request {
         guard let user = auth.get(User.self), let userID = user.id else {
             return TenantData(scope: .companies([]), db: db)
         }
-        let granted = try await CompanyGrant.query(on: db).filter(\.$user.$id == userID).all().map(\.$company.id)
+        let granted: [UUID]
+        if let known = knownGrants { granted = known } else {
+            granted = try await CompanyGrant.query(on: db).filter(\.$user.$id == userID).all().map(\.$company.id)
+        }
         var chosen: UUID?
         if let code = headers.first(name: Self.companyHeader), !code.isEmpty {
             // An API client names the company it works for; an unknown or foreign code is a 404.
             guard let c = try await Company.query(on: db).filter(\.$code == code).first(), let id = c.id,
                   id == user.companyID || granted.contains(id) else { throw KefuError.notFound("公司 \(code)") }
             chosen = id
-        } else if sessionAvailable, let raw = session.data[Self.companyChoiceKey] {
+        } else if sessionAvailable, headers.bearerAuthorization == nil, let raw = session.data[Self.companyChoiceKey] {
+            // Only a page has a switcher choice; reading the session of a token request
+            // would start (and store) an empty session on every API call.
             chosen = UUID(uuidString: raw)
         }
         return TenantData(scope: .of(home: user.companyID, granted: Set(granted), chosen: chosen), db: db,
@@ -38,3 +43,13 @@ extension Request {
 }
 
 private struct TenantDataKey: StorageKey { typealias Value = TenantData }
+private struct KnownGrantsKey: StorageKey { typealias Value = [UUID] }
+
+extension Request {
+    /// The signed-in person's granted companies, when sign-in already read them (a bearer
+    /// token's query joins them), so the scope needs no query of its own.
+    var knownGrants: [UUID]? {
+        get { storage[KnownGrantsKey.self] }
+        set { storage[KnownGrantsKey.self] = newValue }
+    }
+}

@@ -7,6 +7,8 @@ import KefuCore
 struct SLAService {
     let db: Database
     let timeZone: TimeZone
+    /// Where `policy` reads (the lean-read thread on SQLite); nil: through `db`.
+    var reads: LeanReads? = nil
 
     /// The company's policy: its saved row, else KefuCore's default.
     func companyPolicy(type: WorkOrderType, priority: Priority, company: UUID) async throws -> SLAPolicy {
@@ -26,11 +28,30 @@ struct SLAService {
     }
 
     /// What applies to an order of `company` and `branch`: the company's policy, tightened by
-    /// the branch's own targets (`BranchRules.tighter`).
+    /// the branch's own targets (`BranchRules.tighter`). Both rows are read in one statement:
+    /// this runs in every create.
     func policy(type: WorkOrderType, priority: Priority, company: UUID, branch: UUID?) async throws -> SLAPolicy {
-        let base = try await companyPolicy(type: type, priority: priority, company: company)
-        guard let branch, let t = try await branchTarget(type: type, priority: priority, branch: branch) else { return base }
-        return BranchRules.tighter(base, branchFirstResponse: t.firstResponseSeconds, branchResolution: t.resolutionSeconds)
+        struct Row: Decodable, Sendable {
+            var first_response_seconds: Int?; var resolution_seconds: Int?; var calendar: String?
+            var branch_first_response_seconds: Int?; var branch_resolution_seconds: Int?
+        }
+        let row = try await (reads ?? LeanReads(reader: nil, db: db)).first(SQLText(sql: """
+            SELECT p.first_response_seconds, p.resolution_seconds, p.calendar,
+                   t.first_response_seconds AS branch_first_response_seconds, t.resolution_seconds AS branch_resolution_seconds
+            FROM (SELECT 1 AS one) AS base
+            LEFT JOIN "\(SLAPolicyRecord.schema)" p ON p.company_id = ? AND p.type = ? AND p.priority = ?
+            LEFT JOIN "\(BranchSLATarget.schema)" t ON t.branch_id = ? AND t.type = ? AND t.priority = ?
+            """, binds: [.uuid(company), .text(type.rawValue), .text(priority.rawValue),
+                         .uuid(branch), .text(type.rawValue), .text(priority.rawValue)]), as: Row.self)
+        var base = SLAPolicy.defaultPolicy(type: type, priority: priority)
+        if let first = row?.first_response_seconds, let resolution = row?.resolution_seconds, let stored = row?.calendar {
+            guard let calendar = ServiceCalendar.Kind(rawValue: stored) else {
+                throw KefuError(.internalServerError, "invalid_stored_value", "时限策略的日历无法识别：\(stored)")
+            }
+            base = SLAPolicy(type: type, priority: priority, firstResponseSeconds: first, resolutionSeconds: resolution, calendar: calendar)
+        }
+        guard let first = row?.branch_first_response_seconds, let resolution = row?.branch_resolution_seconds else { return base }
+        return BranchRules.tighter(base, branchFirstResponse: first, branchResolution: resolution)
     }
 
     func calendar(_ kind: ServiceCalendar.Kind) async throws -> ServiceCalendar {

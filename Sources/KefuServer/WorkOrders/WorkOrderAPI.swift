@@ -34,27 +34,27 @@ struct WorkOrderAPI {
         var branch: String?
     }
 
-    func list(req: Request) async throws -> WorkOrderListDTO {
+    func list(req: Request) async throws -> Response {
         try req.refuseEmptyQuery("status", "type", "customerId", "company", "branch")
         let q = try req.query.decode(ListQuery.self)
         let scope = try await req.orderScope()
         let filter = try await TenantFilter.resolve(company: q.company, branch: q.branch, tenant: scope.tenant)
         let result = try await WorkOrderListQuery(filter: q, scope: scope, tenantFilter: filter).run(on: req.db)
-        return WorkOrderListDTO(items: result.items, total: result.total, limit: result.limit, offset: result.offset)
+        return try WorkOrderListDTO(items: result.items, total: result.total, limit: result.limit, offset: result.offset)
+            .response(timeZone: req.kefu.settings.timeZone)
     }
 
-    func show(req: Request) async throws -> WorkOrderDTO {
+    func show(req: Request) async throws -> Response {
         let service = WorkOrderService(req: req)
-        return WorkOrderDTO(try await service.find(try req.parameters.require("id")), labels: try await service.labels())
+        return try WorkOrderDTO(try await service.find(try req.parameters.require("id")), labels: try await service.labels())
+            .response(timeZone: req.kefu.settings.timeZone)
     }
 
     func create(req: Request) async throws -> Response {
         let input = try req.content.decode(WorkOrderCreateInput.self)
         let service = WorkOrderService(req: req)
         let created = try await service.create(input, actor: try req.user())
-        let res = Response(status: .created)
-        try res.content.encode(WorkOrderDTO(created.order, labels: try await service.labels()))
-        return res
+        return try WorkOrderDTO(created.order, labels: created.labels).response(.created, timeZone: req.kefu.settings.timeZone)
     }
 
     func patch(req: Request) async throws -> WorkOrderDTO {

@@ -214,3 +214,73 @@ struct TimelineEventDTO: Content {
 struct ItemsDTO<T: Content>: Content {
     var items: [T]
 }
+
+// MARK: hand-written JSON (JSONWriter): the same fields, in the order `encode(to:)` writes them
+
+extension WorkOrderDTO {
+    func write(to w: inout JSONWriter) throws {
+        w.beginObject()
+        w.key("id"); w.uuid(id)
+        w.key("number"); w.string(number)
+        w.key("type"); w.string(type)
+        w.key("companyCode"); w.string(companyCode ?? "")
+        w.key("branchCode"); w.string(branchCode)
+        w.key("channel"); w.string(channel)
+        w.key("status"); w.string(status)
+        w.key("priority"); w.string(priority)
+        w.key("subject"); w.string(subject)
+        w.key("description"); w.string(description)
+        w.key("ownerWorkId"); w.string(ownerWorkId)
+        w.key("customerId"); w.uuid(customerId)
+        w.key("address")
+        if let address { w.raw(Array(try JSONCoding.encoder(timeZone: w.timeZone).encode(address))) } else { w.null() }
+        w.key("needsVisit"); w.bool(needsVisit)
+        w.key("firstResponseDueAt"); w.date(firstResponseDueAt)
+        w.key("firstRespondedAt"); w.date(firstRespondedAt)
+        w.key("resolutionDueAt"); w.date(resolutionDueAt)
+        w.key("resolvedAt"); w.date(resolvedAt)
+        w.key("closedAt"); w.date(closedAt)
+        w.key("escalationLevel"); w.int(escalationLevel)
+        w.key("duplicateOf"); w.uuid(duplicateOf)
+        w.key("promisedReplyAt"); w.date(promisedReplyAt)
+        w.key("callbackDone"); w.bool(callbackDone)
+        w.key("openSupervisionOrders"); w.int(openSupervisionOrders)
+        w.key("createdAt"); w.date(createdAt)
+        w.key("updatedAt"); w.date(updatedAt)
+        w.endObject()
+    }
+
+    /// The order as an HTTP answer.
+    func response(_ status: HTTPStatus = .ok, timeZone: TimeZone) throws -> Response {
+        var w = JSONWriter(timeZone: timeZone)
+        try write(to: &w)
+        return JSONWriter.response(status, w)
+    }
+}
+
+extension WorkOrderListDTO {
+    func write(to w: inout JSONWriter) throws {
+        w.beginObject()
+        w.key("items"); w.beginArray()
+        for item in items { try item.write(to: &w) }
+        w.endArray()
+        w.key("total"); w.int(total)
+        w.key("limit"); w.int(limit)
+        w.key("offset"); w.int(offset)
+        w.endObject()
+    }
+
+    func response(timeZone: TimeZone) throws -> Response {
+        var w = JSONWriter(timeZone: timeZone, capacity: 1024 * (items.count + 1))
+        try write(to: &w)
+        return JSONWriter.response(.ok, w)
+    }
+}
+
+extension JSONWriter {
+    static func response(_ status: HTTPStatus, _ w: JSONWriter) -> Response {
+        var headers = HTTPHeaders()
+        headers.contentType = .json
+        return Response(status: status, headers: headers, body: .init(buffer: ByteBuffer(bytes: w.bytes)))
+    }
+}

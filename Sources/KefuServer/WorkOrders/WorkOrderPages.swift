@@ -263,7 +263,7 @@ struct WorkOrderPages {
             // "new" customer's number is already on file (that customer is who it will be),
             // inside the company of the order's branch.
             let company: UUID
-            do { company = try await service.branch(for: input).$company.id } catch let e as KefuError {
+            do { company = try await service.branch(for: input).companyID } catch let e as KefuError {
                 let res = try await renderNew(req, form: form, errors: e.fields.isEmpty ? [.init(field: "branchCode", message: e.reason)] : e.fields, duplicate: nil)
                 res.status = e.status
                 return .refused(res)

@@ -13,7 +13,7 @@ struct WorkOrderService {
     var tenantOverride: TenantData?
     var db: Database { req.db }
     var now: Date { req.now }
-    var sla: SLAService { SLAService(db: db, timeZone: req.kefu.settings.timeZone) }
+    var sla: SLAService { SLAService(db: db, timeZone: req.kefu.settings.timeZone, reads: req.leanReads) }
 
     init(req: Request, tenant: TenantData? = nil) {
         self.req = req
@@ -46,13 +46,14 @@ struct WorkOrderService {
 
     /// The branch a new order goes to: the one named by `branchCode` (inside the scope, else
     /// 404), or the person's own (`TenantData.defaultBranch`).
-    func branch(for input: WorkOrderCreateInput) async throws -> Branch {
+    func branch(for input: WorkOrderCreateInput) async throws -> BranchPlace {
         let tenant = try await tenant()
         if let code = input.branchCode?.trimmingCharacters(in: .whitespaces), !code.isEmpty {
             if let p = TenantCode.problem(code) { throw KefuError.invalid([.init(field: "branchCode", message: p)]) }
-            return try await tenant.branch(code: code, company: tenant.scope.single)
+            return try await tenant.place(of: try await tenant.branch(code: code, company: tenant.scope.single), reads: req.leanReads)
         }
-        return try await tenant.defaultBranch()
+        if let home = try await tenant.homeBranchPlace(reads: req.leanReads) { return home }
+        return try await tenant.place(of: try await tenant.defaultBranch(), reads: req.leanReads)
     }
 
     /// Whether `user` may own an order of `company`: their own company, or one granted to them.
@@ -68,9 +69,11 @@ struct WorkOrderService {
         var order: WorkOrder
         /// The earlier order this one duplicates, if any.
         var master: MasterRef?
+        /// The code and name of the order's company and branch, for its JSON.
+        var labels: TenantLabels
     }
 
-    struct MasterRef: Sendable { var id: UUID; var number: String }
+    typealias MasterRef = NewOrderWrite.MasterRef
 
     func validate(_ input: WorkOrderCreateInput, customers: CustomerService) -> [FieldProblem] {
         var problems: [FieldProblem] = []
@@ -121,8 +124,8 @@ struct WorkOrderService {
             throw KefuError.invalid(problems.map(FieldProblemDTO.init))
         }
         let branch = try await branch(for: input)
-        let branchID = try branch.requireID()
-        let companyID = branch.$company.id
+        let branchID = branch.id
+        let companyID = branch.companyID
         // The first-contact owner works for the order's company (R11.2).
         guard try await Self.mayWork(actor, for: companyID, on: db) else { throw KefuError.notFound("分公司 \(branch.code)") }
         let now = self.now
@@ -131,9 +134,9 @@ struct WorkOrderService {
 
         // Reads that decide the deadlines happen before the write transaction, so SQLite's
         // single writer is held only for the writes.
-        var existing: Customer?
+        var existing: CustomerRef?
         if let cid = input.customerId, !cid.isEmpty {
-            guard let c = try await tenant.find(Customer.self, UUID(uuidString: cid)) else {
+            guard let id = UUID(uuidString: cid), let c = try await tenant.customerRef(id, reads: req.leanReads) else {
                 throw KefuError(.unprocessableEntity, "validation_failed", "客户不存在：\(cid)",
                                 fields: [.init(field: "customerId", message: "客户不存在")])
             }
@@ -144,63 +147,82 @@ struct WorkOrderService {
                                 fields: [.init(field: "customerId", message: "客户不属于该公司")])
             }
             existing = c
-        } else {
+        } else if let c = try await customers.find(phone: input.customer?.phone ?? "", company: companyID).first {
             // A number on file is that customer, whatever name was typed (one number, one customer).
-            existing = try await customers.find(phone: input.customer?.phone ?? "", company: companyID).first
+            existing = try CustomerRef(c)
         }
-        let tier = existing?.tierValue ?? input.customer?.tier.flatMap(CustomerTier.init(rawValue:)) ?? .normal
+        let tier = existing?.tier ?? input.customer?.tier.flatMap(CustomerTier.init(rawValue:)) ?? .normal
         let asked = input.priority.flatMap(Priority.init(rawValue:))
         let priority = asked ?? tier.raise(.normal)
         let policy = try await sla.policy(type: type, priority: priority, company: companyID, branch: branchID)
         let calendar = try await sla.calendar(policy.calendar)
         let found = existing
+        let labels = TenantLabels(companies: [companyID: branch.labels.company], branches: [branchID: branch.labels.branch],
+                                  mixed: tenant.scope.isMixed)
+        let duplicateRule = DuplicateRule(windowSeconds: req.kefu.settings.duplicateWindowSeconds)
+        let day = LocalDay(now, in: tz)
+        let history = History(db: db, actorWorkId: actor.workId, ip: ip, now: now)
 
-        return try await db.writeTransaction { db in
-            let history = History(db: db, actorWorkId: actor.workId, ip: ip, now: now)
-            let customer: Customer
-            if let found { customer = found } else {
-                // Looked up again inside the transaction: a parallel submit may have just filed it.
-                guard let newCustomer = input.customer else { throw KefuError.invalid([.init(field: "customer", message: "请填写客户")]) }
-                customer = try await CustomerService(tenant: tenant.on(db), now: now)
-                    .findOrCreate(newCustomer, company: companyID, branch: branchID, history: history).customer
-            }
-            let customerID = try customer.requireID()
-            let master = try await duplicateMaster(db, customerID: customerID, type: type, company: companyID)
-
+        /// The order as the rules build it, on the customer it belongs to.
+        @Sendable func draft(customer: CustomerRef) throws -> WorkOrder {
             let o = WorkOrder()
             o.id = UUID()
             o.companyID = companyID; o.branchID = branchID
-            o.number = try await Self.nextNumber(db: db, now: now, timeZone: tz)
             o.type = type.rawValue; o.channel = channel.rawValue; o.status = WorkOrderStatus.open.rawValue
             o.priority = priority.rawValue
-            o.subject = input.subject!.trimmingCharacters(in: .whitespacesAndNewlines)
-            o.description = input.description!.trimmingCharacters(in: .whitespacesAndNewlines)
+            o.subject = (input.subject ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+            o.description = (input.description ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
             o.ownerWorkId = actor.workId; o.createdByWorkId = actor.workId
-            o.$customer.id = customerID
-            o.address = input.address.flatMap { $0.isEmpty ? nil : $0 } ?? (Address.visitNeeded(type: type, channel: channel, requested: input.needsVisit ?? false) ? customer.address : nil)
-            o.needsVisit = Address.visitNeeded(type: type, channel: channel, requested: input.needsVisit ?? false)
+            o.$customer.id = customer.id
+            let visit = Address.visitNeeded(type: type, channel: channel, requested: input.needsVisit ?? false)
+            o.address = input.address.flatMap { $0.isEmpty ? nil : $0 } ?? (visit ? customer.address : nil)
+            o.needsVisit = visit
             o.firstResponseDueAt = calendar.adding(seconds: policy.firstResponseSeconds, to: now)
             // On a live channel the agent is answering the customer while creating the order.
             o.firstRespondedAt = [.phone, .counter, .field, .chat].contains(channel) ? now : nil
             o.resolutionTargetSeconds = policy.resolutionSeconds
             o.calendarKind = policy.calendar.rawValue
             o.pausedSeconds = 0; o.escalationLevel = 0
-            o.duplicateOf = master?.id
             o.promisedReplyAt = input.promisedReplyAt
             o.callbackDone = false; o.openSupervisionCount = 0
             o.createdAt = now; o.updatedAt = now
-            let timer = SLATimer(start: now, targetSeconds: policy.resolutionSeconds, calendar: calendar)
-            SLAService.apply(timer, to: o)
-            try await o.insert(on: db)
-            try await history.workOrder(o.id!, kind: "created", summary: "创建\(type.label)工单（\(channel.label)），首问负责人 \(actor.workId)",
-                                        changes: ["status": .init(from: nil, to: o.status), "ownerWorkId": .init(from: nil, to: actor.workId)])
-            if let master {
-                try await history.workOrder(o.id!, kind: "duplicate_linked", summary: "与工单 \(master.number) 重复，以先受理的工单为准",
-                                            changes: ["duplicateOf": .init(from: nil, to: master.id.uuidString)])
-                try await history.workOrder(master.id, kind: "duplicate_linked", summary: "重单 \(o.number) 已关联到本工单")
+            SLAService.apply(SLATimer(start: now, targetSeconds: policy.resolutionSeconds, calendar: calendar), to: o)
+            return o
+        }
+        @Sendable func write(_ order: WorkOrder, history: History, claim: OnceClaim?) -> NewOrderWrite {
+            NewOrderWrite(order: order, type: type, channel: channel, history: history, duplicateRule: duplicateRule, day: day, claim: claim)
+        }
+
+        // The common case — a known customer, nothing else in the transaction — goes to the
+        // SQLite writer thread, committed together with the creates running beside it.
+        if let writer = req.application.sqliteWriter, let found, inSameTransaction == nil, !db.inTransaction {
+            let claim = OnceClaim.current.flatMap { $0.isClaimed ? nil : $0 }
+            let plan = write(try draft(customer: found), history: history, claim: claim)
+            let master = try await writer.perform { connection in try plan.run(on: connection) }
+            claim?.markClaimed()
+            return Created(order: plan.order, master: master, labels: labels)
+        }
+        // On PostgreSQL the same case is batched with the creates beside it (`OrderBatcher`).
+        if let batcher = req.application.orderBatcher, let found, inSameTransaction == nil, !db.inTransaction,
+           OnceClaim.current.map(\.isClaimed) ?? true {
+            let plan = write(try draft(customer: found), history: history, claim: nil)
+            let master = try await batcher.write(plan)
+            return Created(order: plan.order, master: master, labels: labels)
+        }
+
+        return try await db.writeTransaction { db in
+            let history = history.on(db)
+            let customer: CustomerRef
+            if let found { customer = found } else {
+                // Looked up again inside the transaction: a parallel submit may have just filed it.
+                guard let newCustomer = input.customer else { throw KefuError.invalid([.init(field: "customer", message: "请填写客户")]) }
+                customer = try CustomerRef(try await CustomerService(tenant: tenant.on(db), now: now)
+                    .findOrCreate(newCustomer, company: companyID, branch: branchID, history: history).customer)
             }
-            if let inSameTransaction, let id = o.id { try await inSameTransaction(db, id) }
-            return Created(order: o, master: master)
+            let plan = write(try draft(customer: customer), history: history, claim: nil)
+            let master = try await plan.run(on: db)
+            if let inSameTransaction { try await inSameTransaction(db, try plan.order.requireID()) }
+            return Created(order: plan.order, master: master, labels: labels)
         }
     }
 
@@ -211,43 +233,16 @@ struct WorkOrderService {
         return try await tenant().on(db).find(WorkOrder.self, ref.id)
     }
 
-    /// The rule needs only the earliest open candidate (or its master, if it is itself a
-    /// duplicate); read as one small SQLKit row, since this runs inside every create.
-    /// Customers are per company, so is the duplicate rule; `company` keeps the raw SQL
-    /// inside it as well.
+    /// The master a new order of this customer and type would be linked to (R1.6), read with
+    /// the statement the create itself uses.
     func duplicateMaster(_ db: Database, customerID: UUID, type: WorkOrderType, company: UUID) async throws -> MasterRef? {
-        let rule = DuplicateRule(windowSeconds: req.kefu.settings.duplicateWindowSeconds)
-        struct Candidate: Decodable { var id: UUID; var number: String; var created_at: Date; var status: String; var duplicate_of: UUID? }
-        let sql = try db.sql()
-        let earliest = try await sql.select()
-            .columns("id", "number", "created_at", "status", "duplicate_of").from(WorkOrder.schema)
-            .where("company_id", .equal, company)
-            .where("customer_id", .equal, customerID).where("type", .equal, type.rawValue)
-            .where("status", .notEqual, WorkOrderStatus.closed.rawValue)
-            .where("created_at", .greaterThanOrEqual, rule.windowStart(now: now))
-            .orderBy("created_at").limit(1).first(decoding: Candidate.self)
-        guard let e = earliest,
-              let id = rule.master(among: [.init(id: e.id, createdAt: e.created_at, status: WorkOrderStatus(rawValue: e.status) ?? .open, duplicateOf: e.duplicate_of)], now: now)
-        else { return nil }
-        if id == e.id { return MasterRef(id: id, number: e.number) }
-        struct Number: Decodable { var number: String }
-        let n = try await sql.select().column("number").from(WorkOrder.schema).where("id", .equal, id)
-            .where("company_id", .equal, company).first(decoding: Number.self)
-        return MasterRef(id: id, number: n?.number ?? "")
+        try await NewOrderWrite.duplicateMaster(company: company, customer: customerID, type: type,
+                                                rule: DuplicateRule(windowSeconds: req.kefu.settings.duplicateWindowSeconds),
+                                                now: now, on: try db.sql())
     }
 
-    /// Draws the next per-day sequence number atomically (one UPSERT), so two processes
-    /// never hand out the same number. The sequence is the center's, not a company's: the
-    /// number is unique across the center (one number names one order), and each company
-    /// sees only its own orders by it.
+    /// Draws the next per-day sequence number atomically (see `NewOrderWrite.nextNumber`).
     static func nextNumber(db: Database, now: Date, timeZone: TimeZone) async throws -> String {
-        let day = LocalDay(now, in: timeZone)
-        let sql = try db.sql()
-        struct Row: Decodable { var value: Int }
-        let row = try await sql.raw("""
-            INSERT INTO counters (key, value) VALUES (\(bind: OrderNumber.counterKey(day: day)), 1)
-            ON CONFLICT (key) DO UPDATE SET value = counters.value + 1 RETURNING value
-            """).first(decoding: Row.self)
-        return OrderNumber.make(day: day, sequence: row?.value ?? 1)
+        try await NewOrderWrite.drawNumber(day: LocalDay(now, in: timeZone), on: try db.sql())
     }
 }
