@@ -1,22 +1,33 @@
 #!/usr/bin/env bash
-# Load benchmark of the kefu server (release build) on SQLite and PostgreSQL.
+# Load benchmark of the kefu server (release build) on SQLite and PostgreSQL, beside a
+# plain-database reference that writes the same rows without Kefu (Benchmarks/reference/).
 # See Benchmarks/README.md. All traffic goes to 127.0.0.1 only.
 #
 #   bash Benchmarks/run.sh
 #
 # Environment knobs (defaults in brackets):
-#   BENCH_DBS           databases to run            ["sqlite postgres"]
-#   BENCH_DURATION      wrk duration                [15s]
-#   BENCH_THREADS       wrk threads                 [2]
-#   BENCH_CONNECTIONS   wrk connections             [16]
-#   BENCH_FIXED_RATE    fixed_rate.py req/s         [500]
-#   BENCH_FIXED_SECONDS fixed_rate.py seconds       [10]
-#   BENCH_RAW_COUNT     rows for `kefu bench insert` [5000]
-#   BENCH_PORT          kefu serve port             [18090]
-#   BENCH_PG_PORT       throwaway PostgreSQL port   [55433]
-#   BENCH_LOG_LEVEL     LOG_LEVEL for the server    [warning]
-#   KEFU_BIN            use this kefu binary instead of building one
-#   SKIP_BUILD=1        don't build; use the existing .build-release binary
+#   BENCH_DBS             databases to run                       ["sqlite postgres"]
+#   BENCH_DURATION        wrk duration                           [15s]
+#   BENCH_THREADS         wrk threads                            [2]
+#   BENCH_CONNECTIONS     wrk connections                        [16]
+#   BENCH_FIXED_RATE      fixed_rate.py req/s                    [500]
+#   BENCH_FIXED_SECONDS   fixed_rate.py seconds                  [10]
+#   BENCH_RAW_COUNT       rows for `kefu bench insert`           [5000]
+#   BENCH_REF_SECONDS     plain reference duration (s)           [10]
+#   BENCH_REF_COUNT       plain SQLite reference: at most rows   [100000]
+#   BENCH_REF_CLIENTS     plain PostgreSQL reference: clients    [16]
+#   BENCH_TWO             PostgreSQL: two `kefu serve` processes [1]
+#   BENCH_DEMO            measure `kefu demo` ready time         [1]
+#   BENCH_DEMO_GOAL       demo ready goal, seconds               [10]
+#   BENCH_PORT            kefu serve port                        [18090]
+#   BENCH_PORT2           second kefu serve port (PostgreSQL)    [BENCH_PORT+1]
+#   BENCH_DEMO_PORT       kefu demo port                         [BENCH_PORT+2]
+#   BENCH_PG_PORT         throwaway PostgreSQL port              [55433]
+#   BENCH_LOG_LEVEL       LOG_LEVEL for the server               [warning]
+#   BENCH_HISTORY         append a row to BENCH_HISTORY_FILE     [1]
+#   BENCH_HISTORY_FILE    the history table's file               [Benchmarks/README.md]
+#   KEFU_BIN              use this kefu binary instead of building one
+#   SKIP_BUILD=1          don't build; use the existing .build-release binary
 set -euo pipefail
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -31,10 +42,29 @@ BENCH_CONNECTIONS=${BENCH_CONNECTIONS:-16}
 BENCH_FIXED_RATE=${BENCH_FIXED_RATE:-500}
 BENCH_FIXED_SECONDS=${BENCH_FIXED_SECONDS:-10}
 BENCH_RAW_COUNT=${BENCH_RAW_COUNT:-5000}
+BENCH_REF_SECONDS=${BENCH_REF_SECONDS:-10}
+BENCH_REF_COUNT=${BENCH_REF_COUNT:-100000}
+BENCH_REF_CLIENTS=${BENCH_REF_CLIENTS:-16}
+BENCH_TWO=${BENCH_TWO:-1}
+BENCH_DEMO=${BENCH_DEMO:-1}
+BENCH_DEMO_GOAL=${BENCH_DEMO_GOAL:-10}
 BENCH_PORT=${BENCH_PORT:-18090}
+BENCH_PORT2=${BENCH_PORT2:-$((BENCH_PORT + 1))}
+BENCH_DEMO_PORT=${BENCH_DEMO_PORT:-$((BENCH_PORT + 2))}
 BENCH_PG_PORT=${BENCH_PG_PORT:-55433}
 BENCH_LOG_LEVEL=${BENCH_LOG_LEVEL:-warning}
+BENCH_HISTORY=${BENCH_HISTORY:-1}
+BENCH_HISTORY_FILE=${BENCH_HISTORY_FILE:-$BENCH_DIR/README.md}
 BASE="http://127.0.0.1:$BENCH_PORT"
+BASE2="http://127.0.0.1:$BENCH_PORT2"
+
+# The goals of issue 12 (a missed goal is reported, not a script failure).
+GOAL_SQLITE_CREATE=2000     # req/s, wrk -c16
+GOAL_SQLITE_P99=20          # ms, create and list at BENCH_FIXED_RATE
+GOAL_SQLITE_REF_RATIO=0.25  # create req/s ÷ plain SQLite reference
+GOAL_PG_CREATE=1000         # req/s
+GOAL_PG_P99=50              # ms, create and list at BENCH_FIXED_RATE
+GOAL_PG_TWO=1.5             # two processes ÷ one
 
 section() { printf '\n==================== %s ====================\n' "$*"; }
 die() { echo "BENCHMARK FAILURE: $*" >&2; exit 1; }
@@ -45,17 +75,24 @@ tmp=$(mktemp -d)
 pgdir=""
 server_pid=""
 server_log=""
+server2_pid=""
+server2_log=""
+demo_pid=""
 
-stop_server() {
-    if [[ -n $server_pid ]]; then
-        if kill -0 "$server_pid" 2>/dev/null; then
-            kill "$server_pid" 2>/dev/null || true
-            for _ in $(seq 1 50); do kill -0 "$server_pid" 2>/dev/null || break; sleep 0.2; done
-            kill -9 "$server_pid" 2>/dev/null || true
-        fi
-        wait "$server_pid" 2>/dev/null || true
-        server_pid=""
+# stop_pid PID: TERM, wait up to 10 s, then KILL.
+stop_pid() {
+    local pid=$1
+    [[ -n $pid ]] || return 0
+    if kill -0 "$pid" 2>/dev/null; then
+        kill "$pid" 2>/dev/null || true
+        for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.2; done
+        kill -9 "$pid" 2>/dev/null || true
     fi
+    wait "$pid" 2>/dev/null || true
+}
+stop_server() {
+    stop_pid "$server2_pid"; server2_pid=""
+    stop_pid "$server_pid"; server_pid=""
 }
 stop_pg() {
     if [[ -n $pgdir ]]; then
@@ -75,6 +112,7 @@ cleanup() {
     local status=$?
     set +e
     if [[ $status -ne 0 ]]; then print_server_log; fi
+    stop_pid "$demo_pid"
     stop_server
     stop_pg
     rm -rf "$tmp"
@@ -90,7 +128,7 @@ section "Prerequisites"
 for db in $BENCH_DBS; do
     [[ $db == sqlite || $db == postgres ]] || die "unknown database in BENCH_DBS: $db (want sqlite and/or postgres)"
 done
-for tool in wrk curl python3 psql; do
+for tool in wrk curl python3 psql pgbench; do
     command -v "$tool" >/dev/null 2>&1 || die "$tool not found (apt-get install -y wrk curl python3 postgresql)"
 done
 wrk --version 2>&1 | head -1 || true
@@ -108,6 +146,7 @@ else
     KEFU="$(swift build -c release --scratch-path .build-release --show-bin-path)/kefu"
 fi
 [[ -x $KEFU ]] || die "kefu binary not found at $KEFU"
+KEFU=$(cd "$(dirname "$KEFU")" && pwd -P)/$(basename "$KEFU")
 
 # ---------------------------------------------------------------------------
 # helpers
@@ -120,24 +159,38 @@ field() { sed -n "s/.*[[:space:]]$2=\([^[:space:]]*\).*/\1/p" <<<" $1" | head -1
 
 server_alive() {
     kill -0 "$server_pid" 2>/dev/null || { print_server_log; die "kefu server died ($1)"; }
+    if [[ -n $server2_pid ]]; then
+        kill -0 "$server2_pid" 2>/dev/null || { server_log=$server2_log; print_server_log; die "second kefu server died ($1)"; }
+    fi
 }
 
-start_server() {
-    server_log="$RESULTS_DIR/raw/$DB-server.log"
-    if curl -fsS --max-time 2 -o /dev/null "$BASE/health" 2>/dev/null; then
-        die "something is already answering on $BASE"
+# launch_server PORT LOG -> pid in LAUNCHED_PID once /health answers
+launch_server() {
+    local port=$1 log=$2 pid
+    if curl -fsS --max-time 2 -o /dev/null "http://127.0.0.1:$port/health" 2>/dev/null; then
+        die "something is already answering on port $port"
     fi
-    DATABASE_URL="$DB_URL" LOG_LEVEL="$BENCH_LOG_LEVEL" "$KEFU" serve --port "$BENCH_PORT" >"$server_log" 2>&1 </dev/null &
-    server_pid=$!
+    DATABASE_URL="$DB_URL" LOG_LEVEL="$BENCH_LOG_LEVEL" "$KEFU" serve --port "$port" >"$log" 2>&1 </dev/null &
+    pid=$!
     for _ in $(seq 1 120); do
-        server_alive "before /health answered"
-        if curl -fsS --max-time 2 -o /dev/null "$BASE/health" 2>/dev/null; then
-            echo "server up (pid $server_pid, log $server_log)"
+        if ! kill -0 "$pid" 2>/dev/null; then
+            server_log=$log; print_server_log; die "kefu server on port $port exited before /health answered"
+        fi
+        if curl -fsS --max-time 2 -o /dev/null "http://127.0.0.1:$port/health" 2>/dev/null; then
+            echo "server up on port $port (pid $pid, log $log)"
+            LAUNCHED_PID=$pid
             return 0
         fi
         sleep 0.5
     done
-    die "server did not answer $BASE/health within 60 s"
+    kill "$pid" 2>/dev/null || true
+    die "server did not answer http://127.0.0.1:$port/health within 60 s"
+}
+
+start_server() {
+    server_log="$RESULTS_DIR/raw/$DB-server.log"
+    launch_server "$BENCH_PORT" "$server_log"
+    server_pid=$LAUNCHED_PID
 }
 
 # curl_json METHOD PATH [BODY] -> response body on stdout; dies on HTTP error
@@ -157,6 +210,15 @@ curl_json() {
 
 json_get() { python3 -c 'import json,sys; v=json.load(sys.stdin)[sys.argv[1]]; print(v)' "$1"; }
 
+# wrk_errors LINE -> total of the error counters of a wrk_result line
+wrk_errors() {
+    local e total=0
+    for e in errors_connect errors_read errors_write errors_status errors_timeout; do
+        total=$(( total + $(field "$1" "$e") ))
+    done
+    echo "$total"
+}
+
 # run_wrk NAME SCRIPT URL -> prints the wrk output, stores its wrk_result line in WRK_LINE
 run_wrk() {
     local name=$1 script=$2 url=$3 out="$RESULTS_DIR/raw/$DB-wrk-$1.txt"
@@ -166,15 +228,43 @@ run_wrk() {
     server_alive "during wrk $name"
     WRK_LINE=$(grep '^wrk_result ' "$out" | tail -1) || true
     [[ -n $WRK_LINE ]] || die "wrk $name printed no wrk_result line (see $out)"
-    local e total=0
-    for e in errors_connect errors_read errors_write errors_status errors_timeout; do
-        total=$(( total + $(field "$WRK_LINE" "$e") ))
-    done
+    local total
+    total=$(wrk_errors "$WRK_LINE")
     if (( total > 0 )); then
         echo "!!! wrk $name: $total errors (non-2xx/3xx or socket errors): $WRK_LINE" >&2
         FAILURES+=("$DB wrk $name: $total errors")
     fi
     (( $(field "$WRK_LINE" requests) > 0 )) || die "wrk $name completed no requests"
+}
+
+# run_wrk_pair: two wrk runs at once, one per server (half the connections each);
+# stores the summed rps in PAIR_RPS and the higher p99 in PAIR_P99.
+run_wrk_pair() {
+    local half=$(( BENCH_CONNECTIONS / 2 )) out1="$RESULTS_DIR/raw/$DB-wrk-create-two-a.txt" out2="$RESULTS_DIR/raw/$DB-wrk-create-two-b.txt"
+    (( half >= 1 )) || half=1
+    echo "--- wrk create on two servers at once: 2 × (-t1 -c$half -d$BENCH_DURATION), ports $BENCH_PORT and $BENCH_PORT2"
+    local p1 p2 rc1=0 rc2=0
+    wrk -t1 -c"$half" -d"$BENCH_DURATION" --timeout 10s --latency -s "$BENCH_DIR/create.lua" "$BASE/api/v1/work-orders" >"$out1" 2>&1 &
+    p1=$!
+    wrk -t1 -c"$half" -d"$BENCH_DURATION" --timeout 10s --latency -s "$BENCH_DIR/create.lua" "$BASE2/api/v1/work-orders" >"$out2" 2>&1 &
+    p2=$!
+    wait "$p1" || rc1=$?
+    wait "$p2" || rc2=$?
+    cat "$out1" "$out2"
+    (( rc1 == 0 && rc2 == 0 )) || die "wrk on two servers failed (exit $rc1 / $rc2; see $out1 $out2)"
+    server_alive "during wrk on two servers"
+    local l1 l2 total
+    l1=$(grep '^wrk_result ' "$out1" | tail -1) || true
+    l2=$(grep '^wrk_result ' "$out2" | tail -1) || true
+    [[ -n $l1 && -n $l2 ]] || die "wrk on two servers printed no wrk_result line (see $out1 $out2)"
+    total=$(( $(wrk_errors "$l1") + $(wrk_errors "$l2") ))
+    if (( total > 0 )); then
+        echo "!!! wrk create on two servers: $total errors: $l1 / $l2" >&2
+        FAILURES+=("$DB wrk create on two servers: $total errors")
+    fi
+    PAIR_RPS=$(awk -v a="$(field "$l1" rps)" -v b="$(field "$l2" rps)" 'BEGIN { printf "%.2f", a + b }')
+    PAIR_P99=$(awk -v a="$(field "$l1" p99_ms)" -v b="$(field "$l2" p99_ms)" 'BEGIN { printf "%.3f", (a > b ? a : b) }')
+    echo "two_servers rps=$PAIR_RPS p99_ms=$PAIR_P99 a_rps=$(field "$l1" rps) b_rps=$(field "$l2" rps)"
 }
 
 # run_fixed NAME METHOD PATH [BODY] -> stores its fixed_rate line in FIXED_LINE
@@ -194,10 +284,32 @@ run_fixed() {
     fi
 }
 
-ms() { local v=${1%ms}; [[ -n $v ]] && printf '%.1f ms' "$v" || printf 'n/a'; }
+ms() { local v=${1:-}; v=${v%ms}; [[ -n $v && $v != n/a ]] && printf '%.1f ms' "$v" || printf 'n/a'; }
+num() { [[ -n ${1:-} && $1 != n/a ]] && printf '%.0f' "$1" || printf 'n/a'; }
+ratio() { awk -v a="${1:-}" -v b="${2:-}" 'BEGIN { if (a != "" && b + 0 > 0) printf "%.3f", a / b; else print "n/a" }'; }
 
 FAILURES=()
 declare -A R
+
+# reference DB: the plain-database rate of the same rows, on its own freshly migrated database
+run_reference() {
+    local out="$RESULTS_DIR/raw/$DB-reference.txt" line
+    section "[$DB] plain $DB reference (same rows, one transaction per order, no Kefu)"
+    kefu_cli migrate --yes >/dev/null
+    case $DB in
+        sqlite)
+            python3 "$BENCH_DIR/reference/plain_sqlite.py" --db "${DB_URL#sqlite://}" \
+                --count "$BENCH_REF_COUNT" --seconds "$BENCH_REF_SECONDS" | tee "$out" ;;
+        postgres)
+            DATABASE_URL="$DB_URL" bash "$BENCH_DIR/reference/plain_postgres.sh" "$BENCH_REF_SECONDS" "$BENCH_REF_CLIENTS" | tee "$out"
+            # its WAL is written out now, not during Kefu's runs
+            psql "$DB_URL" -qc CHECKPOINT ;;
+    esac
+    line=$(grep '^reference ' "$out" | tail -1) || true
+    [[ -n $line ]] || die "the $DB reference printed no 'reference db=... rate=...' line (see $out)"
+    R[$DB,ref]=$(field "$line" rate)
+    [[ -n ${R[$DB,ref]} ]] || die "could not parse rate= from: $line"
+}
 
 bench_db() {
     DB=$1 DB_URL=$2
@@ -248,23 +360,72 @@ bench_db() {
     R[$DB,fixed_list_p99]=$(field "$FIXED_LINE" p99); R[$DB,fixed_list_ach]=$(field "$FIXED_LINE" achieved)
     R[$DB,fixed_list_err]=$(field "$FIXED_LINE" errors)
 
-    R[$DB,ratio]=$(awk -v a="${R[$DB,create_rps]}" -v b="${R[$DB,raw]}" 'BEGIN { if (b > 0) printf "%.3f", a / b; else print "n/a" }')
+    if [[ $DB == postgres && $BENCH_TWO == 1 ]]; then
+        section "[$DB] two kefu serve processes on one database: create"
+        server2_log="$RESULTS_DIR/raw/$DB-server2.log"
+        launch_server "$BENCH_PORT2" "$server2_log"
+        server2_pid=$LAUNCHED_PID
+        run_wrk_pair
+        R[$DB,two_rps]=$PAIR_RPS; R[$DB,two_p99]=$PAIR_P99
+        R[$DB,two_ratio]=$(ratio "$PAIR_RPS" "${R[$DB,create_rps]}")
+    fi
+
+    R[$DB,ratio_raw]=$(ratio "${R[$DB,create_rps]}" "${R[$DB,raw]}")
+    R[$DB,ratio]=$(ratio "${R[$DB,create_rps]}" "${R[$DB,ref]:-}")
     unset KEFU_BENCH_TOKEN KEFU_BENCH_CUSTOMER_ID
     stop_server
 }
 
+# `kefu demo` as on a fresh checkout: an empty temp dir, no DATABASE_URL; seconds from
+# start until /health answers (it migrates, loads the demo data, then serves).
+measure_demo() {
+    section "kefu demo: seconds until /health answers (fresh SQLite file in a temp dir)"
+    local dir="$tmp/demo" log="$RESULTS_DIR/raw/demo.log" start end url="http://127.0.0.1:$BENCH_DEMO_PORT/health"
+    mkdir -p "$dir"
+    if curl -fsS --max-time 2 -o /dev/null "$url" 2>/dev/null; then die "something is already answering on $url"; fi
+    start=$(date +%s.%N)
+    (cd "$dir" && exec env -u DATABASE_URL LOG_LEVEL="$BENCH_LOG_LEVEL" "$KEFU" demo --port "$BENCH_DEMO_PORT" >"$log" 2>&1 </dev/null) &
+    demo_pid=$!
+    while ! curl -fsS --max-time 1 -o /dev/null "$url" 2>/dev/null; do
+        kill -0 "$demo_pid" 2>/dev/null || { server_log=$log; print_server_log; die "kefu demo exited before /health answered"; }
+        if (( $(awk -v s="$start" -v n="$(date +%s.%N)" 'BEGIN { print (n - s > 120) }') )); then
+            die "kefu demo did not answer /health within 120 s (log $log)"
+        fi
+        sleep 0.05
+    done
+    end=$(date +%s.%N)
+    R[demo]=$(awk -v s="$start" -v e="$end" 'BEGIN { printf "%.2f", e - s }')
+    echo "demo_ready seconds=${R[demo]}"
+    stop_pid "$demo_pid"; demo_pid=""
+}
+
 # ---------------------------------------------------------------------------
+if [[ $BENCH_DEMO == 1 ]]; then measure_demo; fi
+
 DONE_DBS=()
 for db in $BENCH_DBS; do
     case $db in
         sqlite)
+            DB=sqlite DB_URL="sqlite://$tmp/reference.sqlite"
+            run_reference
             bench_db sqlite "sqlite://$tmp/bench.sqlite"
             ;;
         postgres)
-            section "[postgres] start PostgreSQL on 127.0.0.1:$BENCH_PG_PORT"
+            section "[postgres] start PostgreSQL on 127.0.0.1:$BENCH_PG_PORT (durable: fsync on)"
             pgdir=$(mktemp -d)
-            pg_admin_url=$(bash "$ROOT/scripts/pg-start" "$pgdir" "$BENCH_PG_PORT")
-            psql "$pg_admin_url" -v ON_ERROR_STOP=1 -qc 'CREATE DATABASE kefu_bench'
+            # The port lies in Linux's ephemeral range, so a client socket of the runs before
+            # can hold it for a moment: try a few times.
+            pg_admin_url=""
+            for attempt in 1 2 3; do
+                if pg_admin_url=$(env -u PG_START_FAST bash "$ROOT/scripts/pg-start" "$pgdir" "$BENCH_PG_PORT"); then break; fi
+                pg_admin_url=""
+                echo "pg-start failed (attempt $attempt); retrying in 3 s" >&2
+                sleep 3
+            done
+            [[ -n $pg_admin_url ]] || die "could not start PostgreSQL on port $BENCH_PG_PORT"
+            psql "$pg_admin_url" -v ON_ERROR_STOP=1 -qc 'CREATE DATABASE kefu_bench' -c 'CREATE DATABASE kefu_reference'
+            DB=postgres DB_URL="postgres://postgres@127.0.0.1:$BENCH_PG_PORT/kefu_reference"
+            run_reference
             bench_db postgres "postgres://postgres@127.0.0.1:$BENCH_PG_PORT/kefu_bench"
             stop_pg
             ;;
@@ -274,34 +435,89 @@ for db in $BENCH_DBS; do
 done
 
 # ---------------------------------------------------------------------------
+# Goals: one line per goal of issue 12, PASS / FAIL / n/a (not measured in this run).
+GOAL_ROWS=()
+GOALS_PASSED=0 GOALS_TOTAL=0
+# goal NAME VALUE OP TARGET UNIT
+goal() {
+    local name=$1 value=${2:-} op=$3 target=$4 unit=$5 result
+    value=${value%ms}
+    if [[ -z $value || $value == n/a ]]; then
+        result="n/a"
+    else
+        result=$(awk -v v="$value" -v t="$target" -v op="$op" 'BEGIN {
+            ok = (op == ">=") ? (v + 0 >= t + 0) : (v + 0 < t + 0); print ok ? "PASS" : "FAIL" }')
+        GOALS_TOTAL=$((GOALS_TOTAL + 1))
+        [[ $result == PASS ]] && GOALS_PASSED=$((GOALS_PASSED + 1))
+    fi
+    echo "goal name=\"$name\" value=${value:-n/a} target=$op$target result=$result"
+    GOAL_ROWS+=("| $name | ${value:-n/a} $unit | $op $target $unit | **$result** |")
+}
+section "Goals (issue 12)"
+has() { [[ " ${DONE_DBS[*]:-} " == *" $1 "* ]]; }
+if has sqlite; then
+    goal "SQLite create req/s (wrk -c$BENCH_CONNECTIONS)" "$(num "${R[sqlite,create_rps]}")" ">=" "$GOAL_SQLITE_CREATE" "req/s"
+    goal "SQLite create p99 @$BENCH_FIXED_RATE req/s" "${R[sqlite,fixed_create_p99]}" "<" "$GOAL_SQLITE_P99" "ms"
+    goal "SQLite list p99 @$BENCH_FIXED_RATE req/s" "${R[sqlite,fixed_list_p99]}" "<" "$GOAL_SQLITE_P99" "ms"
+    goal "SQLite create ÷ plain SQLite reference" "${R[sqlite,ratio]}" ">=" "$GOAL_SQLITE_REF_RATIO" "×"
+fi
+if has postgres; then
+    goal "PostgreSQL create req/s (wrk -c$BENCH_CONNECTIONS)" "$(num "${R[postgres,create_rps]}")" ">=" "$GOAL_PG_CREATE" "req/s"
+    goal "PostgreSQL create p99 @$BENCH_FIXED_RATE req/s" "${R[postgres,fixed_create_p99]}" "<" "$GOAL_PG_P99" "ms"
+    goal "PostgreSQL list p99 @$BENCH_FIXED_RATE req/s" "${R[postgres,fixed_list_p99]}" "<" "$GOAL_PG_P99" "ms"
+    goal "PostgreSQL two processes ÷ one (create)" "${R[postgres,two_ratio]:-}" ">=" "$GOAL_PG_TWO" "×"
+fi
+if [[ -n ${R[demo]:-} ]]; then
+    goal "kefu demo ready" "${R[demo]}" "<" "$BENCH_DEMO_GOAL" "s"
+fi
+echo "goals passed=$GOALS_PASSED total=$GOALS_TOTAL"
+
+# ---------------------------------------------------------------------------
 section "Results"
 report="$RESULTS_DIR/latest.md"
+run_date=$(date -u '+%Y-%m-%d %H:%M UTC')
+if rev=$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null); then
+    git -C "$ROOT" diff --quiet HEAD -- Sources Package.swift 2>/dev/null || rev="$rev + uncommitted changes"
+else
+    rev="none"
+fi
+machine="$(nproc) cpus, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo)"
 {
     echo "# Kefu load benchmark"
     echo
-    echo "- date: $(date -u '+%Y-%m-%d %H:%M:%S UTC')"
-    if rev=$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null); then
-        git -C "$ROOT" diff --quiet HEAD -- Sources Package.swift 2>/dev/null || rev="$rev + uncommitted changes"
-    else
-        rev="none"
-    fi
+    echo "- date: $run_date"
     echo "- commit: $rev"
-    echo "- machine: $(nproc) cpus, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo); load generator and server share the machine"
+    echo "- machine: $machine; load generator and server share the machine"
     echo "- wrk: -t$BENCH_THREADS -c$BENCH_CONNECTIONS -d$BENCH_DURATION; fixed rate: $BENCH_FIXED_RATE req/s for ${BENCH_FIXED_SECONDS} s (open loop, latency from scheduled send time); raw insert: $BENCH_RAW_COUNT rows"
+    echo "- plain reference (Benchmarks/reference/): the rows of one create (duplicate check, daily number, order, timeline + audit, duplicate links) in one transaction per order, no Kefu; SQLite: Python sqlite3, one connection, WAL, synchronous=NORMAL; PostgreSQL: pgbench -M prepared, $BENCH_REF_CLIENTS clients, durable (fsync on); ${BENCH_REF_SECONDS} s each"
     echo
-    echo "| database | raw insert rows/s | create req/s | create p99 (wrk) | list req/s | list p99 (wrk) | create p99 @${BENCH_FIXED_RATE} rps | list p99 @${BENCH_FIXED_RATE} rps | create req/s ÷ raw insert rows/s |"
-    echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|"
+    echo "| database | plain reference rows/s | kefu bench insert rows/s | create req/s | create p99 (wrk) | list req/s | list p99 (wrk) | create p99 @${BENCH_FIXED_RATE} rps | list p99 @${BENCH_FIXED_RATE} rps | create ÷ reference | create ÷ bench insert |"
+    echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
     for db in "${DONE_DBS[@]}"; do
-        printf '| %s | %.0f | %.0f | %s | %.0f | %s | %s | %s | %s |\n' "$db" \
-            "${R[$db,raw]}" "${R[$db,create_rps]}" "$(ms "${R[$db,create_p99]}")" \
-            "${R[$db,list_rps]}" "$(ms "${R[$db,list_p99]}")" \
-            "$(ms "${R[$db,fixed_create_p99]}")" "$(ms "${R[$db,fixed_list_p99]}")" "${R[$db,ratio]}"
+        printf '| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n' "$db" \
+            "$(num "${R[$db,ref]:-}")" "$(num "${R[$db,raw]}")" "$(num "${R[$db,create_rps]}")" "$(ms "${R[$db,create_p99]}")" \
+            "$(num "${R[$db,list_rps]}")" "$(ms "${R[$db,list_p99]}")" \
+            "$(ms "${R[$db,fixed_create_p99]}")" "$(ms "${R[$db,fixed_list_p99]}")" "${R[$db,ratio]}" "${R[$db,ratio_raw]}"
     done
+    if [[ -n ${R[postgres,two_rps]:-} ]]; then
+        echo
+        echo "PostgreSQL, two \`kefu serve\` processes on one database (ports $BENCH_PORT and $BENCH_PORT2, wrk -t1 -c$(( BENCH_CONNECTIONS / 2 )) on each at once): create $(num "${R[postgres,two_rps]}") req/s together (p99 $(ms "${R[postgres,two_p99]}")), ${R[postgres,two_ratio]}× one process."
+    fi
+    if [[ -n ${R[demo]:-} ]]; then
+        echo
+        echo "\`kefu demo\` on a fresh SQLite file: /health answered after ${R[demo]} s (migrate + demo data + serve)."
+    fi
     echo
     echo "Fixed-rate runs achieved (req/s, errors):"
     for db in "${DONE_DBS[@]}"; do
         echo "- $db: create ${R[$db,fixed_create_ach]} (errors ${R[$db,fixed_create_err]}), list ${R[$db,fixed_list_ach]} (errors ${R[$db,fixed_list_err]})"
     done
+    echo
+    echo "## Goals (issue 12): $GOALS_PASSED of $GOALS_TOTAL met"
+    echo
+    echo "| goal | measured | target | result |"
+    echo "|---|---:|---:|---|"
+    for row in "${GOAL_ROWS[@]}"; do echo "$row"; done
     if (( ${#FAILURES[@]} > 0 )); then
         echo
         echo "**Errors during the run:**"
@@ -313,6 +529,31 @@ report="$RESULTS_DIR/latest.md"
 cat "$report"
 echo
 echo "written to $report"
+
+# ---------------------------------------------------------------------------
+# History: one dated row per run in Benchmarks/README.md, above the marker line.
+if [[ $BENCH_HISTORY == 1 ]]; then
+    cell() { [[ -n ${1:-} && $1 != n/a ]] && printf '%s' "$1" || printf '–'; }
+    row=$(printf '| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |' \
+        "$run_date" "$rev" "$machine" \
+        "$(cell "$(num "${R[sqlite,create_rps]:-}")")" "$(cell "$(ms "${R[sqlite,fixed_create_p99]:-}")")" \
+        "$(cell "$(num "${R[sqlite,ref]:-}")")" "$(cell "$(num "${R[sqlite,raw]:-}")")" "$(cell "${R[sqlite,ratio]:-}")" \
+        "$(cell "$(num "${R[postgres,create_rps]:-}")")" "$(cell "$(ms "${R[postgres,fixed_create_p99]:-}")")" \
+        "$(cell "$(num "${R[postgres,ref]:-}")")" "$(cell "${R[postgres,two_ratio]:-}")" \
+        "$(cell "${R[demo]:+${R[demo]} s}")" "$GOALS_PASSED/$GOALS_TOTAL")
+    if python3 - "$BENCH_HISTORY_FILE" "$row" <<'PY'
+import sys
+path, row = sys.argv[1], sys.argv[2]
+marker = "<!-- run.sh adds a row above this line -->"
+text = open(path, encoding="utf-8").read()
+if marker not in text:
+    sys.exit("no history marker in %s" % path)
+open(path, "w", encoding="utf-8").write(text.replace(marker, row + "\n" + marker, 1))
+PY
+    then echo "history row added to $BENCH_HISTORY_FILE"
+    else echo "warning: could not add the history row to $BENCH_HISTORY_FILE (marker line missing?)" >&2
+    fi
+fi
 
 if (( ${#FAILURES[@]} > 0 )); then
     die "${#FAILURES[@]} benchmark step(s) had request errors: ${FAILURES[*]}"
