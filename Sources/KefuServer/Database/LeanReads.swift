@@ -22,6 +22,35 @@ struct LeanReads: Sendable {
     func first<R: Decodable & Sendable>(_ text: SQLText, as type: R.Type) async throws -> R? {
         try await all(text, as: type).first
     }
+
+    /// A query built with SQLKit (a list with its filters): serialised once and run on the
+    /// reader thread when its values are plain ones, else through SQLKit.
+    func all<R: Decodable & Sendable>(_ query: any SQLExpression, as type: R.Type) async throws -> [R] {
+        let sql = try db.sql()
+        if let reader, !db.inTransaction, let text = SQLText(serializing: query, on: sql) {
+            return try await reader.perform { connection in try connection.all(text, as: R.self) }
+        }
+        return try await sql.raw("\(query)").all(decoding: R.self)
+    }
+}
+
+extension SQLText {
+    /// `query` as text and values, when every value is one the SQLite thread binds; nil otherwise.
+    init?(serializing query: any SQLExpression, on sql: any SQLDatabase) {
+        let (text, binds) = sql.serialize(query)
+        var values: [RowValue] = []
+        for bind in binds {
+            switch bind {
+            case let v as String: values.append(.text(v))
+            case let v as UUID: values.append(.uuid(v))
+            case let v as Date: values.append(.date(v))
+            case let v as Bool: values.append(.bool(v))
+            case let v as Int: values.append(.int(v))
+            default: return nil
+            }
+        }
+        self.init(sql: text, binds: values)
+    }
 }
 
 extension Request {

@@ -39,7 +39,7 @@ struct WorkOrderAPI {
         let q = try req.query.decode(ListQuery.self)
         let scope = try await req.orderScope()
         let filter = try await TenantFilter.resolve(company: q.company, branch: q.branch, tenant: scope.tenant)
-        let result = try await WorkOrderListQuery(filter: q, scope: scope, tenantFilter: filter).run(on: req.db)
+        let result = try await WorkOrderListQuery(filter: q, scope: scope, tenantFilter: filter).run(on: req.db, reads: req.leanReads)
         return try WorkOrderListDTO(items: result.items, total: result.total, limit: result.limit, offset: result.offset)
             .response(timeZone: req.kefu.settings.timeZone)
     }

@@ -103,7 +103,7 @@ struct WorkOrderPages {
         fetch.limit = Self.pageSize + 1
         var query = WorkOrderListQuery(filter: fetch, scope: scope, tenantFilter: filter)
         query.countCap = Self.countCap
-        let result = try await query.run(on: req.db)
+        let result = try await query.run(on: req.db, reads: req.leanReads)
         let hasMore = result.items.count > Self.pageSize
         let tz = req.kefu.settings.timeZone
         return try await req.view.render("work_orders", ListContext(
