@@ -102,7 +102,7 @@ extension LocalDay {
     var dayNumber: Int { Self.dayNumber(year: year, month: month, day: day) }
 
     /// Builds a day from a day count since 1970-01-01 (H. Hinnant's civil_from_days).
-    init(dayNumber: Int) {
+    public init(dayNumber: Int) {
         let z = dayNumber + 719_468
         let era = Self.floorDiv(z, 146_097)
         let doe = z - era * 146_097

@@ -71,8 +71,8 @@ struct JSONWriter {
         let local = Int(v.timeIntervalSince1970.rounded(.down)) + offset
         let days = Int((Double(local) / 86_400).rounded(.down))
         let secondOfDay = local - days * 86_400
-        let (y, m, d) = Self.civil(fromDays: days)
-        var s = Self.pad(y, 4) + "-" + Self.pad(m, 2) + "-" + Self.pad(d, 2) + "T"
+        let day = LocalDay(dayNumber: days)
+        var s = Self.pad(day.year, 4) + "-" + Self.pad(day.month, 2) + "-" + Self.pad(day.day, 2) + "T"
         s += Self.pad(secondOfDay / 3600, 2) + ":" + Self.pad(secondOfDay % 3600 / 60, 2) + ":" + Self.pad(secondOfDay % 60, 2)
         if offset == 0 {
             s += "Z"
@@ -94,18 +94,5 @@ struct JSONWriter {
     private static func pad(_ n: Int, _ width: Int) -> String {
         let s = String(n)
         return s.count >= width ? s : String(repeating: "0", count: width - s.count) + s
-    }
-
-    /// Days since 1970-01-01 → proleptic Gregorian year, month, day (Howard Hinnant's algorithm).
-    static func civil(fromDays z0: Int) -> (Int, Int, Int) {
-        let z = z0 + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let doe = z - era * 146_097
-        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
-        let mp = (5 * doy + 2) / 153
-        let d = doy - (153 * mp + 2) / 5 + 1
-        let m = mp < 10 ? mp + 3 : mp - 9
-        return (yoe + era * 400 + (m <= 2 ? 1 : 0), m, d)
     }
 }
