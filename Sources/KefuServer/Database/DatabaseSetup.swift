@@ -14,7 +14,7 @@ enum DatabaseSetup {
             // WAL lets readers (pages, reports) run while a writer commits.
             app.databases.use(.sqlite(.file(path), maxConnectionsPerEventLoop: 1, connectionPoolTimeout: .seconds(30)), as: .sqlite)
             app.sqliteWriter = SQLiteWriter(path: path, gate: .sqlite, logger: app.logger)
-            app.sqliteReader = SQLiteWriter(path: path, gate: .sqlite, logger: app.logger, transactional: false)
+            app.sqliteReader = SQLiteWriter(path: path, gate: .sqlite, logger: app.logger, transactional: false, threads: 4)
         case .postgres(let url):
             var config = try SQLPostgresConfiguration(url: url)
             config.searchPath = nil

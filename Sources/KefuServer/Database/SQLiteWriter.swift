@@ -21,20 +21,25 @@ final class SQLiteWriter: @unchecked Sendable {
     private var queue: [Job] = []
     private var running = false
     private var stopping = false
-    private var finished = false
+    /// Threads still running their loop.
+    private var alive = 0
 
     /// A batch this large already amortises the commit; more only delays the first answer.
     private static let maxBatch = 128
 
     /// A reader runs each job on its own, outside any transaction and without the write gate:
-    /// the same thread-and-prepared-statements path for the few reads every create makes.
+    /// the same thread-and-prepared-statements path for the few reads every request makes.
     private let transactional: Bool
+    /// A reader has several threads (each with its connection) taking jobs from one queue, so
+    /// one slow page query does not hold up the sign-in reads queued behind it. A writer has one.
+    private let threads: Int
 
-    init(path: String, gate: WriteGate, logger: Logger, transactional: Bool = true) {
+    init(path: String, gate: WriteGate, logger: Logger, transactional: Bool = true, threads: Int = 1) {
         self.path = path
         self.gate = gate
         self.logger = logger
         self.transactional = transactional
+        self.threads = transactional ? 1 : max(1, threads)
     }
 
     /// Runs `body` on the writer thread inside the next group transaction and returns its result
@@ -61,9 +66,12 @@ final class SQLiteWriter: @unchecked Sendable {
             queue.append(job)
             if !running {
                 running = true
-                let thread = Thread { [self] in loop() }
-                thread.name = "kefu-sqlite-writer"
-                thread.start()
+                alive = threads
+                for _ in 0..<threads {
+                    let thread = Thread { [self] in loop() }
+                    thread.name = transactional ? "kefu-sqlite-writer" : "kefu-sqlite-reader"
+                    thread.start()
+                }
             }
             condition.signal()
             condition.unlock()
@@ -75,7 +83,7 @@ final class SQLiteWriter: @unchecked Sendable {
         condition.lock()
         stopping = true
         condition.broadcast()
-        while running && !finished { condition.wait() }
+        while running && alive > 0 { condition.wait() }
         condition.unlock()
     }
 
@@ -99,12 +107,12 @@ final class SQLiteWriter: @unchecked Sendable {
             condition.lock()
             while queue.isEmpty && !stopping { condition.wait() }
             if queue.isEmpty {
-                finished = true
+                alive -= 1
                 condition.broadcast()
                 condition.unlock()
                 break
             }
-            let batch = Array(queue.prefix(Self.maxBatch))
+            let batch = Array(queue.prefix(transactional ? Self.maxBatch : 1))
             queue.removeFirst(batch.count)
             condition.unlock()
 
@@ -166,7 +174,7 @@ final class SQLiteWriter: @unchecked Sendable {
         stopping = true
         let waiting = queue
         queue = []
-        finished = true
+        alive -= 1
         condition.broadcast()
         condition.unlock()
         waiting.forEach { $0.fail(error) }
