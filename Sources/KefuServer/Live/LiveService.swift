@@ -28,6 +28,7 @@ final class LiveService: Sendable {
     private struct BranchView: Sendable { var company: UUID; var state: LiveState }
     private let cache = NIOLockedValueBox<Cache?>(nil)
     private let refreshing = WriteGate()
+    private let refreshes = SharedRefresh()
     let configuration: LiveConfiguration
 
     init(timeZone: TimeZone) {
@@ -72,9 +73,32 @@ final class LiveService: Sendable {
         return cal.startOfDay(for: now).addingTimeInterval(-86_400)
     }
 
-    /// Brings the cache up to date (or builds it) and lets `body` read or extend it, all
-    /// behind the one gate.
+    /// Brings the cache up to date (or builds it) and lets `body` read or extend it behind the
+    /// one gate. The refresh is shared: readers arriving while one runs wait for the next one
+    /// (which starts after they arrived, so it holds every event stored before their read),
+    /// and all of them take it together — a floor of a thousand polling workspaces reads the
+    /// new events a few times a second, not a thousand.
     private func withCache<T: Sendable>(on db: Database, now: Date, _ body: @Sendable (inout Cache) async throws -> T) async throws -> T {
+        try await refreshes.join { try await self.refresh(on: db, now: now) }
+        return try await refreshing.run {
+            guard var c = self.cache.withLockedValue({ box in let c = box; box = nil; return c }) else {
+                throw KefuError(.serviceUnavailable, "live_unavailable", "实时状态暂时无法读取，请稍后重试。")
+            }
+            do {
+                let result = try await body(&c)
+                let updated = c
+                self.cache.withLockedValue { $0 = updated }
+                return result
+            } catch {
+                let kept = c
+                self.cache.withLockedValue { $0 = kept }
+                throw error
+            }
+        }
+    }
+
+    /// Folds in what was stored since the last refresh (or builds the cache), behind the gate.
+    private func refresh(on db: Database, now: Date) async throws {
         try await refreshing.run {
             // Taken out of the box, so the fold below mutates the only copy: leaving one in
             // the box would make every refresh copy a day of events (copy-on-write), which
@@ -104,16 +128,8 @@ final class LiveService: Sendable {
                 }
                 c = Cache(states: states, lastSeq: last)
             }
-            do {
-                let result = try await body(&c)
-                let updated = c
-                self.cache.withLockedValue { $0 = updated }
-                return result
-            } catch {
-                let kept = c
-                self.cache.withLockedValue { $0 = kept }
-                throw error
-            }
+            let updated = c
+            self.cache.withLockedValue { $0 = updated }
         }
     }
 
