@@ -32,11 +32,6 @@ enum DatabaseSetup {
         try await sql.raw("PRAGMA journal_mode=WAL").run()
         try await sql.raw("PRAGMA busy_timeout=10000").run()
         try await sql.raw("PRAGMA synchronous=NORMAL").run()
-        // Statistics for the planner, refreshed when a table grew: without them SQLite takes
-        // any single equality as selective and walked a year of orders through the company
-        // index. `analysis_limit` keeps this to a fraction of a second on a million orders.
-        try await sql.raw("PRAGMA analysis_limit=400").run()
-        try await sql.raw("PRAGMA optimize=0x10002").run()
     }
 
     static func isPostgres(_ db: Database) -> Bool {

@@ -92,7 +92,13 @@ struct NewOrderWrite: @unchecked Sendable {
 
     func run(on c: SQLiteWriteConnection) throws -> MasterRef? {
         if let claimRow, try c.rows(claimRow).isEmpty { throw OnceTokenUsed() }
-        let candidate = try c.rows(duplicateCandidate).first.map { r -> Candidate in
+        // Pinned to the (customer, type, time) index: with sampled statistics SQLite rated the
+        // (company, type, time) one as good and walked every order of the type in the window
+        // for each create (measured: half the create rate with 5,000 orders of another customer).
+        let pinned = SQLText(sql: duplicateCandidate.sql.replacingOccurrences(
+            of: #"FROM "work_orders""#, with: #"FROM "work_orders" INDEXED BY "work_orders_customer_type_created_idx""#),
+            binds: duplicateCandidate.binds)
+        let candidate = try c.rows(pinned).first.map { r -> Candidate in
             guard r.count >= 5, let id = r[0].uuid, let number = r[1].text, let at = r[2].date, let status = r[3].text else {
                 throw KefuError(.internalServerError, "invalid_stored_value", "重单检查读到无法识别的工单行")
             }
