@@ -15,8 +15,9 @@ struct UserAuthenticator: AsyncMiddleware {
             }
         } else if !request.url.path.hasPrefix("/api/"),
                   let raw = request.session.data[Self.sessionKey], let id = UUID(uuidString: raw),
-                  let user = try await User.find(id, on: request.db), user.active {
+                  let (user, grants) = try await Self.user(id: id, reads: request.leanReads) {
             request.auth.login(user)
+            request.knownGrants = grants
             // Pages show the company switcher to people who may work for several companies.
             request.companySwitcher = try await CompanySwitcher.load(for: request)
         }
@@ -26,19 +27,35 @@ struct UserAuthenticator: AsyncMiddleware {
     /// The active user behind an unexpired token, and the companies granted to them: one
     /// joined SQLKit query on every API request (a row per grant), instead of three Fluent
     /// queries with model hydration.
+    /// The columns of a signed-in person and one of their granted companies (a row per grant).
+    struct SignInRow: Decodable, Sendable {
+        var id: UUID; var work_id: String; var name: String; var role: String
+        var password_hash: String; var department_id: UUID?; var active: Bool; var created_at: Date
+        var company_id: UUID; var branch_id: UUID?; var granted_company_id: UUID?
+    }
+
     static func user(forToken token: String, reads: LeanReads) async throws -> (User, [UUID])? {
-        struct Row: Decodable, Sendable {
-            var id: UUID; var work_id: String; var name: String; var role: String
-            var password_hash: String; var department_id: UUID?; var active: Bool; var created_at: Date
-            var company_id: UUID; var branch_id: UUID?; var granted_company_id: UUID?
-        }
-        let rows = try await reads.all(SQLText(sql: """
+        user(from: try await reads.all(SQLText(sql: """
             SELECT u.id, u.work_id, u.name, u.role, u.password_hash, u.department_id, u.active, u.created_at,
                    u.company_id, u.branch_id, g.company_id AS granted_company_id
             FROM "\(UserToken.schema)" t JOIN "\(User.schema)" u ON u.id = t.user_id
             LEFT JOIN "\(CompanyGrant.schema)" g ON g.user_id = u.id
             WHERE t.token_hash = ? AND t.expires_at > ? AND u.active = ?
-            """, binds: [.text(UserToken.hash(token)), .date(Date()), .bool(true)]), as: Row.self)
+            """, binds: [.text(UserToken.hash(token)), .date(Date()), .bool(true)]), as: SignInRow.self))
+    }
+
+    /// The active person a page session names, with their grants: one lean read per page
+    /// request (a workspace polls every few seconds) instead of a Fluent model read.
+    static func user(id: UUID, reads: LeanReads) async throws -> (User, [UUID])? {
+        user(from: try await reads.all(SQLText(sql: """
+            SELECT u.id, u.work_id, u.name, u.role, u.password_hash, u.department_id, u.active, u.created_at,
+                   u.company_id, u.branch_id, g.company_id AS granted_company_id
+            FROM "\(User.schema)" u LEFT JOIN "\(CompanyGrant.schema)" g ON g.user_id = u.id
+            WHERE u.id = ? AND u.active = ?
+            """, binds: [.uuid(id), .bool(true)]), as: SignInRow.self))
+    }
+
+    private static func user(from rows: [SignInRow]) -> (User, [UUID])? {
         guard let row = rows.first else { return nil }
         // A role this build does not know signs nobody in: no silent downgrade to "agent".
         guard let role = Role(rawValue: row.role) else { return nil }

@@ -123,10 +123,11 @@ extension Request {
         return outcome.response
     }
 
-    /// Where the first submit of this token led; waits briefly while that submit is between
-    /// its commit and recording its result.
+    /// Where the first submit of this token led; waits while that submit is between its
+    /// commit and recording its result — up to 10 s, so a busy server still sends the repeat
+    /// to the same place (2 s was not always enough under load).
     private func earlierResult(form: String, token: String, fallback: String) async throws -> String? {
-        for _ in 0..<20 {
+        for _ in 0..<100 {
             guard let row = try await OnceToken.earlier(form: form, token: token, on: db) else { return nil }
             if !row.result.isEmpty { return row.result }
             try await Task.sleep(nanoseconds: 100_000_000)
