@@ -34,10 +34,15 @@ struct UserAuthenticator: AsyncMiddleware {
         var company_id: UUID; var branch_id: UUID?; var granted_company_id: UUID?
     }
 
+    /// `SignInRow`'s columns, from `users u` joined with `company_grants g`.
+    private static let signInColumns = """
+        u.id, u.work_id, u.name, u.role, u.password_hash, u.department_id, u.active, u.created_at,
+        u.company_id, u.branch_id, g.company_id AS granted_company_id
+        """
+
     static func user(forToken token: String, reads: LeanReads) async throws -> (User, [UUID])? {
         user(from: try await reads.all(SQLText(sql: """
-            SELECT u.id, u.work_id, u.name, u.role, u.password_hash, u.department_id, u.active, u.created_at,
-                   u.company_id, u.branch_id, g.company_id AS granted_company_id
+            SELECT \(signInColumns)
             FROM "\(UserToken.schema)" t JOIN "\(User.schema)" u ON u.id = t.user_id
             LEFT JOIN "\(CompanyGrant.schema)" g ON g.user_id = u.id
             WHERE t.token_hash = ? AND t.expires_at > ? AND u.active = ?
@@ -48,8 +53,7 @@ struct UserAuthenticator: AsyncMiddleware {
     /// request (a workspace polls every few seconds) instead of a Fluent model read.
     static func user(id: UUID, reads: LeanReads) async throws -> (User, [UUID])? {
         user(from: try await reads.all(SQLText(sql: """
-            SELECT u.id, u.work_id, u.name, u.role, u.password_hash, u.department_id, u.active, u.created_at,
-                   u.company_id, u.branch_id, g.company_id AS granted_company_id
+            SELECT \(signInColumns)
             FROM "\(User.schema)" u LEFT JOIN "\(CompanyGrant.schema)" g ON g.user_id = u.id
             WHERE u.id = ? AND u.active = ?
             """, binds: [.uuid(id), .bool(true)]), as: SignInRow.self))

@@ -233,7 +233,15 @@ extension WorkOrderDTO {
         w.key("ownerWorkId"); w.string(ownerWorkId)
         w.key("customerId"); w.uuid(customerId)
         w.key("address")
-        if let address { w.raw(Array(try JSONCoding.encoder(timeZone: w.timeZone).encode(address))) } else { w.null() }
+        if let a = address {
+            // Only the parts present, as the synthesized encoder writes them.
+            let parts: [(StaticString, String?)] = [("city", a.city), ("district", a.district), ("town", a.town), ("street", a.street),
+                                                    ("estate", a.estate), ("building", a.building), ("unit", a.unit),
+                                                    ("floor", a.floor), ("door", a.door), ("landmark", a.landmark)]
+            w.beginObject()
+            for (key, value) in parts { if let value { w.key(key); w.string(value) } }
+            w.endObject()
+        } else { w.null() }
         w.key("needsVisit"); w.bool(needsVisit)
         w.key("firstResponseDueAt"); w.date(firstResponseDueAt)
         w.key("firstRespondedAt"); w.date(firstRespondedAt)
