@@ -119,6 +119,14 @@ import VaporTesting
             #expect(JSONCoding.parseISO("2099-12-31T23:59:59+08:00") != nil)
             #expect(JSONCoding.parseISO("1969-12-31T23:59:59Z") == nil)
             #expect(JSONCoding.parseISO("+2026-01-01T00:00:00Z") == nil)
+            // Schema-valid, and once refused (schemathesis): an offset past Foundation's ±18 h.
+            let order = try await api(app, .POST, "/work-orders", token: u.agent, body: newOrderBody())
+            let id = try #require(order.string("id"))
+            let so = try await api(app, .POST, "/work-orders/\(id)/transfers", token: u.agent,
+                                   body: ["departmentId": u.departmentID.uuidString, "note": "请核查",
+                                          "deadline": "2026-11-25T00:00:58.18353-23:07"])
+            #expect(so.status == .created)
+            #expect(so.string("deadline") == "2026-11-26T07:07:58+08:00")
         }
     }
 

@@ -83,15 +83,8 @@ public struct Transcript: Codable, Sendable {
     public func localDay(defaultTimeZone: TimeZone) -> LocalDay? {
         guard let raw = startedAt?.trimmingCharacters(in: .whitespaces), raw.utf8.count >= 10 else { return nil }
         if raw.hasSuffix("Z") || raw.hasSuffix("z") {
-            let formatter = ISO8601DateFormatter()
-            formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-            var date = formatter.date(from: raw)
-            if date == nil {
-                formatter.formatOptions = [.withInternetDateTime]
-                date = formatter.date(from: raw)
-            }
-            if let date { return LocalDay(date, in: defaultTimeZone) }
-            return nil
+            guard case .instant(let date) = InstantText.read(raw) else { return nil }
+            return LocalDay(date, in: defaultTimeZone)
         }
         return LocalDay(String(raw.prefix(10)))
     }

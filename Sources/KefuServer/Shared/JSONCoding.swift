@@ -1,5 +1,6 @@
 import Foundation
 import Vapor
+import KefuCore
 
 /// Timestamps leave the API as ISO 8601 with the center's offset (2026-11-23T09:00:00+08:00),
 /// which people reading raw JSON understand, and come in as any ISO 8601 form.
@@ -45,7 +46,7 @@ enum JSONCoding {
 
     static func parseISO(_ s: String) -> Date? {
         guard let year = Int(s.prefix(4)), s.prefix(4).allSatisfy(\.isASCII), acceptedYears.contains(year) else { return nil }
-        if let d = try? Date.ISO8601FormatStyle().parse(s) { return d }
-        return try? Date.ISO8601FormatStyle(includingFractionalSeconds: true).parse(s)
+        guard case .instant(let date) = InstantText.read(s) else { return nil }
+        return date
     }
 }
