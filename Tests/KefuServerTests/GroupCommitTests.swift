@@ -66,4 +66,27 @@ struct GroupCommitTests {
     }
 
     struct Count: Decodable { var n: Int }
+
+    /// The writer's WAL is copied back on a thread of its own (`SQLiteCheckpointer`); the copy
+    /// must still let the WAL start over, or the file would grow with every order ever written.
+    @Test func theWritersWALStartsOverWhileWritesGoOn() async throws {
+        try await withKefu { app, _ in
+            guard let writer = app.sqliteWriter else { return }   // PostgreSQL: no WAL file of ours
+            try await writer.perform { try $0.execute("CREATE TABLE wal_probe (body BLOB)") }
+            // 24 MB (6,000 pages) through the writer, 400 KB a commit: past the background copy's
+            // 4,000 pages, far below the 20,000 at which the writer would copy inline.
+            for _ in 0..<60 {
+                try await writer.perform { try $0.execute("INSERT INTO wal_probe (body) VALUES (zeroblob(400000))") }
+            }
+            let checkpointer = try #require(writer.checkpointer)
+            for _ in 0..<1_000 where checkpointer.state.busy { try await Task.sleep(for: .milliseconds(10)) }
+            #expect(!checkpointer.state.busy)
+            // Every frame is now copied, so the next commit writes from the WAL's start again:
+            // without a restart it would hold all 6,100 pages.
+            try await writer.perform { try $0.execute("INSERT INTO wal_probe (body) VALUES (zeroblob(400000))") }
+            #expect(checkpointer.state.walPages < 6_000, "WAL has \(checkpointer.state.walPages) pages")
+            let rows = try await writer.perform { try $0.rows(SQLText(sql: "SELECT count(*) FROM wal_probe", binds: [])) }
+            #expect(rows.first?.first?.int == 61)
+        }
+    }
 }

@@ -35,6 +35,9 @@ struct UserAuthenticator: AsyncMiddleware {
     }
 
     /// `SignInRow`'s columns, from `users u` joined with `company_grants g`.
+    /// The queries say `u.active`, not `u.active = ?` bound to true: SQLite re-prepares a
+    /// statement whenever a 0 or 1 bound to an `=` filter is bound again (`whereLoopOutputAdjust`),
+    /// and these run on every request.
     private static let signInColumns = """
         u.id, u.work_id, u.name, u.role, u.password_hash, u.department_id, u.active, u.created_at,
         u.company_id, u.branch_id, g.company_id AS granted_company_id
@@ -45,8 +48,8 @@ struct UserAuthenticator: AsyncMiddleware {
             SELECT \(signInColumns)
             FROM "\(UserToken.schema)" t JOIN "\(User.schema)" u ON u.id = t.user_id
             LEFT JOIN "\(CompanyGrant.schema)" g ON g.user_id = u.id
-            WHERE t.token_hash = ? AND t.expires_at > ? AND u.active = ?
-            """, binds: [.text(UserToken.hash(token)), .date(Date()), .bool(true)]), as: SignInRow.self))
+            WHERE t.token_hash = ? AND t.expires_at > ? AND u.active
+            """, binds: [.text(UserToken.hash(token)), .date(Date())]), as: SignInRow.self))
     }
 
     /// The active person a page session names, with their grants: one lean read per page
@@ -55,8 +58,8 @@ struct UserAuthenticator: AsyncMiddleware {
         user(from: try await reads.all(SQLText(sql: """
             SELECT \(signInColumns)
             FROM "\(User.schema)" u LEFT JOIN "\(CompanyGrant.schema)" g ON g.user_id = u.id
-            WHERE u.id = ? AND u.active = ?
-            """, binds: [.uuid(id), .bool(true)]), as: SignInRow.self))
+            WHERE u.id = ? AND u.active
+            """, binds: [.uuid(id)]), as: SignInRow.self))
     }
 
     private static func user(from rows: [SignInRow]) -> (User, [UUID])? {

@@ -3,18 +3,20 @@ import Fluent
 import SQLKit
 
 /// The few reads every API request makes (the caller behind a token, the order's branch,
-/// customer and time limits), as one statement each. On a SQLite file they go to a thread of
-/// their own that holds a connection and its prepared statements (`SQLiteWriter` as a reader):
-/// one hand-off per read instead of sqlite-nio's pool hop, SQL serialising and re-preparing.
+/// customer and time limits), as one statement each. On a SQLite file they run on the calling
+/// thread's own connection with its prepared statements (`SQLiteWriter.readHere`), and lists
+/// on reader threads (`SQLiteWriter` as a reader): no sqlite-nio pool hop, SQL serialising
+/// and re-preparing.
 /// Elsewhere — PostgreSQL, or inside a transaction, whose connection must see its own writes —
 /// they run through SQLKit. Either way the same `SQLText` and row type.
 struct LeanReads: Sendable {
     let reader: SQLiteWriter?
     let db: any Database
 
+    /// A point read (a few rows by key): on SQLite it runs right here, on this thread's connection.
     func all<R: Decodable & Sendable>(_ text: SQLText, as type: R.Type) async throws -> [R] {
         if let reader, !db.inTransaction {
-            return try await reader.perform { connection in try connection.all(text, as: R.self) }
+            return try reader.readHere { connection in try connection.all(text, as: R.self) }
         }
         return try await (try db.sql()).raw(text).all(decoding: R.self)
     }
