@@ -43,23 +43,32 @@ struct UserAuthenticator: AsyncMiddleware {
         u.company_id, u.branch_id, g.company_id AS granted_company_id
         """
 
-    static func user(forToken token: String, reads: LeanReads) async throws -> (User, [UUID])? {
-        user(from: try await reads.all(SQLText(sql: """
+    private enum ByToken: PreparedRead {
+        static let sql = """
             SELECT \(signInColumns)
             FROM "\(UserToken.schema)" t JOIN "\(User.schema)" u ON u.id = t.user_id
             LEFT JOIN "\(CompanyGrant.schema)" g ON g.user_id = u.id
             WHERE t.token_hash = ? AND t.expires_at > ? AND u.active
-            """, binds: [.text(UserToken.hash(token)), .date(Date())]), as: SignInRow.self))
+            """
+    }
+
+    private enum BySession: PreparedRead {
+        static let sql = """
+            SELECT \(signInColumns)
+            FROM "\(User.schema)" u LEFT JOIN "\(CompanyGrant.schema)" g ON g.user_id = u.id
+            WHERE u.id = ? AND u.active
+            """
+    }
+
+    static func user(forToken token: String, reads: LeanReads) async throws -> (User, [UUID])? {
+        user(from: try await reads.all(SQLText(ByToken.self, binds: [.text(UserToken.hash(token)), .date(Date())]),
+                                       as: SignInRow.self))
     }
 
     /// The active person a page session names, with their grants: one lean read per page
     /// request (a workspace polls every few seconds) instead of a Fluent model read.
     static func user(id: UUID, reads: LeanReads) async throws -> (User, [UUID])? {
-        user(from: try await reads.all(SQLText(sql: """
-            SELECT \(signInColumns)
-            FROM "\(User.schema)" u LEFT JOIN "\(CompanyGrant.schema)" g ON g.user_id = u.id
-            WHERE u.id = ? AND u.active
-            """, binds: [.uuid(id)]), as: SignInRow.self))
+        user(from: try await reads.all(SQLText(BySession.self, binds: [.uuid(id)]), as: SignInRow.self))
     }
 
     private static func user(from rows: [SignInRow]) -> (User, [UUID])? {

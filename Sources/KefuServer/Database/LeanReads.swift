@@ -1,6 +1,7 @@
 import Vapor
 import Fluent
 import SQLKit
+import PostgresKit
 
 /// The few reads every API request makes (the caller behind a token, the order's branch,
 /// customer and time limits), as one statement each. On a SQLite file they run on the calling
@@ -18,7 +19,16 @@ struct LeanReads: Sendable {
         if let reader, !db.inTransaction {
             return try reader.readHere { connection in try connection.all(text, as: R.self) }
         }
+        if let prepared = text.prepared, !db.inTransaction, let postgres = db as? any PostgresDatabase {
+            return try await Self.prepared(prepared, text.binds, on: postgres, as: R.self)
+        }
         return try await (try db.sql()).raw(text).all(decoding: R.self)
+    }
+
+    private static func prepared<S: PreparedRead, R: Decodable & Sendable>(
+        _ statement: S.Type, _ binds: [RowValue], on database: any PostgresDatabase, as type: R.Type
+    ) async throws -> [R] {
+        try await PostgresPreparedRead<S>.all(binds, on: database, logger: database.logger, as: R.self)
     }
 
     func first<R: Decodable & Sendable>(_ text: SQLText, as type: R.Type) async throws -> R? {

@@ -33,6 +33,8 @@ enum RowValue: Sendable {
 struct SQLText: Sendable {
     let sql: String
     let binds: [RowValue]
+    /// Set for a point read run prepared on PostgreSQL (`PreparedRead`).
+    var prepared: (any PreparedRead.Type)? = nil
 
     /// One row to insert into `table`.
     static func insert(into table: String, _ pairs: KeyValuePairs<String, RowValue>) -> SQLText {

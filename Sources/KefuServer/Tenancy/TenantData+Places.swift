@@ -51,15 +51,25 @@ extension TenantData {
         return place
     }
 
+    private enum PlaceOfBranch: PreparedRead {
+        static let sql = """
+            SELECT b.id, b.company_id, b.code, b.name, c.code AS company_code, c.name AS company_name
+            FROM "\(Branch.schema)" b JOIN "\(Company.schema)" c ON c.id = b.company_id
+            WHERE b.id = ?
+            """
+    }
+
+    private enum CustomerByID: PreparedRead {
+        static let sql = """
+            SELECT id, company_id, tier, address FROM "\(Customer.schema)" WHERE id = ?
+            """
+    }
+
     private func place(branch: UUID, reads: LeanReads) async throws -> BranchPlace? {
         struct Row: Decodable, Sendable {
             var id: UUID; var company_id: UUID; var code: String; var name: String; var company_code: String; var company_name: String
         }
-        let row = try await reads.first(SQLText(sql: """
-            SELECT b.id, b.company_id, b.code, b.name, c.code AS company_code, c.name AS company_name
-            FROM "\(Branch.schema)" b JOIN "\(Company.schema)" c ON c.id = b.company_id
-            WHERE b.id = ?
-            """, binds: [.uuid(branch)]), as: Row.self)
+        let row = try await reads.first(SQLText(PlaceOfBranch.self, binds: [.uuid(branch)]), as: Row.self)
         return row.map { BranchPlace(id: $0.id, companyID: $0.company_id, code: $0.code, name: $0.name,
                                      companyCode: $0.company_code, companyName: $0.company_name) }
     }
@@ -67,9 +77,8 @@ extension TenantData {
     /// A customer of a company in scope, or nil (another company's customer does not exist here).
     func customerRef(_ id: UUID, reads: LeanReads) async throws -> CustomerRef? {
         struct Row: Decodable, Sendable { var id: UUID; var company_id: UUID; var tier: String; var address: Address? }
-        guard let row = try await reads.first(SQLText(sql: """
-            SELECT id, company_id, tier, address FROM "\(Customer.schema)" WHERE id = ?
-            """, binds: [.uuid(id)]), as: Row.self), scope.includes(row.company_id) else { return nil }
+        guard let row = try await reads.first(SQLText(CustomerByID.self, binds: [.uuid(id)]), as: Row.self),
+              scope.includes(row.company_id) else { return nil }
         guard let tier = CustomerTier(rawValue: row.tier) else {
             throw KefuError(.internalServerError, "invalid_stored_value", "客户等级无法识别：\(row.tier)")
         }

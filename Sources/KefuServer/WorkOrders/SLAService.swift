@@ -27,6 +27,16 @@ struct SLAService {
             .filter(\.$type == type.rawValue).filter(\.$priority == priority.rawValue).first()
     }
 
+    private enum PolicyRows: PreparedRead {
+        static let sql = """
+            SELECT p.first_response_seconds, p.resolution_seconds, p.calendar,
+                   t.first_response_seconds AS branch_first_response_seconds, t.resolution_seconds AS branch_resolution_seconds
+            FROM (SELECT 1 AS one) AS base
+            LEFT JOIN "\(SLAPolicyRecord.schema)" p ON p.company_id = ? AND p.type = ? AND p.priority = ?
+            LEFT JOIN "\(BranchSLATarget.schema)" t ON t.branch_id = ? AND t.type = ? AND t.priority = ?
+            """
+    }
+
     /// What applies to an order of `company` and `branch`: the company's policy, tightened by
     /// the branch's own targets (`BranchRules.tighter`). Both rows are read in one statement:
     /// this runs in every create.
@@ -35,13 +45,8 @@ struct SLAService {
             var first_response_seconds: Int?; var resolution_seconds: Int?; var calendar: String?
             var branch_first_response_seconds: Int?; var branch_resolution_seconds: Int?
         }
-        let row = try await (reads ?? LeanReads(reader: nil, db: db)).first(SQLText(sql: """
-            SELECT p.first_response_seconds, p.resolution_seconds, p.calendar,
-                   t.first_response_seconds AS branch_first_response_seconds, t.resolution_seconds AS branch_resolution_seconds
-            FROM (SELECT 1 AS one) AS base
-            LEFT JOIN "\(SLAPolicyRecord.schema)" p ON p.company_id = ? AND p.type = ? AND p.priority = ?
-            LEFT JOIN "\(BranchSLATarget.schema)" t ON t.branch_id = ? AND t.type = ? AND t.priority = ?
-            """, binds: [.uuid(company), .text(type.rawValue), .text(priority.rawValue),
+        let row = try await (reads ?? LeanReads(reader: nil, db: db)).first(SQLText(PolicyRows.self, binds: [
+                         .uuid(company), .text(type.rawValue), .text(priority.rawValue),
                          .uuid(branch), .text(type.rawValue), .text(priority.rawValue)]), as: Row.self)
         var base = SLAPolicy.defaultPolicy(type: type, priority: priority)
         if let first = row?.first_response_seconds, let resolution = row?.resolution_seconds, let stored = row?.calendar {
