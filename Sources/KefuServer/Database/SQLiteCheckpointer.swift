@@ -21,6 +21,9 @@ final class SQLiteCheckpointer: @unchecked Sendable {
     /// If this thread falls behind so far (a machine starved of CPU), the writer checkpoints
     /// inline as SQLite would, so the WAL cannot grow without bound.
     static let inlinePages: Int32 = 20_000
+    /// WAL pages after which a writer with nothing queued has its WAL copied back (SQLite's own
+    /// default interval), so a quiet spell leaves little for readers to look up in the WAL.
+    static let idlePages: Int32 = 1_000
 
     private let path: String
     private let gate: WriteGate
@@ -54,6 +57,11 @@ final class SQLiteCheckpointer: @unchecked Sendable {
         defer { condition.unlock() }
         pages = walPages
         guard walPages >= Self.backgroundPages, !stopping else { return }
+        start()
+    }
+
+    /// Asks for a copy. Called with `condition` locked.
+    private func start() {
         requested = true
         if !started {
             started = true
@@ -62,6 +70,16 @@ final class SQLiteCheckpointer: @unchecked Sendable {
             thread.start()
         }
         condition.signal()
+    }
+
+    /// Called on the writer thread when its queue ran empty: the WAL is copied back while
+    /// nothing is written, so the reads of a quiet spell (lists after a rush of creates) find
+    /// their pages in the database file, through its memory mapping, instead of the WAL.
+    func writerIdle() {
+        condition.lock()
+        defer { condition.unlock() }
+        guard pages >= Self.idlePages, !requested, !copying, !stopping else { return }
+        start()
     }
 
     func shutdown() {

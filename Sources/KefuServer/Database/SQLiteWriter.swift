@@ -156,6 +156,10 @@ final class SQLiteWriter: @unchecked Sendable {
                 gate.acquireBlocking()
                 commit(batch, on: connection)
                 gate.release()
+                condition.lock()
+                let idle = queue.isEmpty
+                condition.unlock()
+                if idle { checkpointer?.writerIdle() }
             } else {
                 for job in batch { job.execute(connection).1() }
             }
@@ -264,6 +268,10 @@ final class SQLiteWriteConnection {
         try execute("PRAGMA journal_mode=WAL")
         try execute("PRAGMA synchronous=NORMAL")
         try execute("PRAGMA foreign_keys=ON")
+        // Pages are read from a shared mapping of the file instead of copied in by read(2)
+        // into each connection's small cache: a list's count walks tens of thousands of index
+        // entries, and the copies were a tenth of its time.
+        try execute("PRAGMA mmap_size=268435456")
     }
 
     /// Replaces SQLite's automatic checkpoint on this connection with `checkpointer`'s thread
