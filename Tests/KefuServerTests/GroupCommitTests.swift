@@ -74,7 +74,7 @@ struct GroupCommitTests {
             guard let writer = app.sqliteWriter else { return }   // PostgreSQL: no WAL file of ours
             try await writer.perform { try $0.execute("CREATE TABLE wal_probe (body BLOB)") }
             // 24 MB (6,000 pages) through the writer, 400 KB a commit: past the background copy's
-            // 4,000 pages, far below the 20,000 at which the writer would copy inline.
+            // 500 pages, far below the 20,000 at which the writer would copy inline.
             for _ in 0..<60 {
                 try await writer.perform { try $0.execute("INSERT INTO wal_probe (body) VALUES (zeroblob(400000))") }
             }
