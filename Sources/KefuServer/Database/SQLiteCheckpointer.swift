@@ -35,7 +35,6 @@ final class SQLiteCheckpointer: @unchecked Sendable {
     private var requested = false
     private var stopping = false
     private var started = false
-    private var finished = false
     private var copying = false
     private var pages: Int32 = 0
 
@@ -84,11 +83,14 @@ final class SQLiteCheckpointer: @unchecked Sendable {
         start()
     }
 
+    /// Asks the thread to end and returns at once. It may be waiting for the write gate, which
+    /// an async writer holds; shutdown runs on a cooperative thread that writer may need, so
+    /// waiting here could wait forever (seen in the test suite, where apps share the gate).
+    /// The thread ends after its current copy and closes its connection itself.
     func shutdown() {
         condition.lock()
         stopping = true
         condition.broadcast()
-        while started && !finished { condition.wait() }
         condition.unlock()
     }
 
@@ -110,6 +112,10 @@ final class SQLiteCheckpointer: @unchecked Sendable {
             condition.unlock()
 
             connection.checkpoint()
+            condition.lock()
+            let ending = stopping
+            condition.unlock()
+            if ending { break }
             gate.acquireBlocking()
             connection.checkpoint()
             gate.release()
@@ -119,7 +125,7 @@ final class SQLiteCheckpointer: @unchecked Sendable {
         }
         connection?.close()
         condition.lock()
-        finished = true
+        copying = false
         condition.broadcast()
         condition.unlock()
     }
