@@ -27,6 +27,9 @@ struct TenantData: Sendable {
     /// Every company the person may work for (own + granted), before the switcher narrowed
     /// `scope`: what the switcher offers. Empty for jobs and the CLI.
     let available: Set<UUID>
+    /// The request's point reads (`LeanReads`), for the labels every list and order answer
+    /// needs; nil for jobs, the CLI and a transaction (which must read on its own connection).
+    var reads: LeanReads?
 
     init(scope: TenantScope, db: Database, homeCompanyID: UUID? = nil, homeBranchID: UUID? = nil, available: Set<UUID> = []) {
         self.scope = scope; self.db = db; self.homeCompanyID = homeCompanyID; self.homeBranchID = homeBranchID
@@ -157,23 +160,37 @@ struct TenantData: Sendable {
     /// Code and name of every company and branch, for the column shown when lists mix them.
     /// Every list and order answer carries them: one lean statement (companies joined with
     /// their branches) rather than two model reads.
+    /// Every company's rows with their branches; `labels()` narrows it to the scope.
+    private static let labelRows = """
+        SELECT c.id AS company_id, c.code AS company_code, c.name AS company_name,
+               b.id AS branch_id, b.code AS branch_code, b.name AS branch_name
+        FROM "\(Company.schema)" c LEFT JOIN "\(Branch.schema)" b ON b.company_id = c.id
+        """
+
+    private enum LabelsOfCompany: PreparedRead {
+        static let sql = labelRows + " WHERE c.id = ?"
+    }
+
     func labels() async throws -> TenantLabels {
-        struct Row: Decodable {
+        struct Row: Decodable, Sendable {
             var company_id: UUID; var company_code: String; var company_name: String
             var branch_id: UUID?; var branch_code: String?; var branch_name: String?
         }
-        var query: SQLQueryString = """
-            SELECT c.id AS company_id, c.code AS company_code, c.name AS company_name,
-                   b.id AS branch_id, b.code AS branch_code, b.name AS branch_name
-            FROM \(ident: Company.schema) c LEFT JOIN \(ident: Branch.schema) b ON b.company_id = c.id
-            """
-        if let ids = scope.companyIDs {
-            guard !ids.isEmpty else { return TenantLabels(mixed: scope.isMixed) }
-            let only: SQLQueryString = " WHERE c.id IN (\(binds: Array(ids)))"
-            query = query + only
+        // One company in scope (the usual case): a point read, prepared, on the request's path.
+        let rows: [Row]
+        if let reads, let ids = scope.companyIDs, ids.count == 1, let only = ids.first {
+            rows = try await reads.all(SQLText(LabelsOfCompany.self, binds: [.uuid(only)]), as: Row.self)
+        } else {
+            var query: SQLQueryString = "\(unsafeRaw: Self.labelRows)"
+            if let ids = scope.companyIDs {
+                guard !ids.isEmpty else { return TenantLabels(mixed: scope.isMixed) }
+                let only: SQLQueryString = " WHERE c.id IN (\(binds: Array(ids)))"
+                query = query + only
+            }
+            rows = try await (try db.sql()).raw(query).all(decoding: Row.self)
         }
         var l = TenantLabels()
-        for r in try await (try db.sql()).raw(query).all(decoding: Row.self) {
+        for r in rows {
             l.companies[r.company_id] = (r.company_code, r.company_name)
             if let id = r.branch_id, let code = r.branch_code, let name = r.branch_name { l.branches[id] = (code, name) }
         }

@@ -36,9 +36,11 @@ extension Request {
             // would start (and store) an empty session on every API call.
             chosen = UUID(uuidString: raw)
         }
-        return TenantData(scope: .of(home: user.companyID, granted: Set(granted), chosen: chosen), db: db,
-                          homeCompanyID: user.companyID, homeBranchID: user.branchID,
-                          available: Set(granted).union([user.companyID]))
+        var data = TenantData(scope: .of(home: user.companyID, granted: Set(granted), chosen: chosen), db: db,
+                              homeCompanyID: user.companyID, homeBranchID: user.branchID,
+                              available: Set(granted).union([user.companyID]))
+        data.reads = leanReads
+        return data
     }
 }
 
