@@ -55,60 +55,15 @@ CENTER_LOG_LEVEL=${CENTER_LOG_LEVEL:-warning}
 KEFU=${KEFU_BIN:-$ROOT/.build-release/release/kefu}
 PASSWORD=bench1234
 
-section() { printf '\n==================== %s ====================\n' "$*"; }
-die() { echo "CENTER BENCHMARK FAILURE: $*" >&2; exit 1; }
-
-tmp=$(mktemp -d)
-pgdir=""
-pids=()
-logs=()
-
-stop_servers() {
-    local p
-    for p in "${pids[@]}"; do
-        if kill -0 "$p" 2>/dev/null; then
-            kill "$p" 2>/dev/null || true
-            for _ in $(seq 1 50); do kill -0 "$p" 2>/dev/null || break; sleep 0.2; done
-            kill -9 "$p" 2>/dev/null || true
-        fi
-        wait "$p" 2>/dev/null || true
-    done
-    pids=()
-}
-stop_pg() {
-    if [[ -n $pgdir ]]; then
-        bash "$ROOT/scripts/pg-stop" "$pgdir" >/dev/null 2>&1 || echo "warning: pg-stop failed" >&2
-        rm -rf "$pgdir"
-        pgdir=""
-    fi
-}
-cleanup() {
-    local status=$?
-    set +e
-    if [[ $status -ne 0 ]]; then
-        local l
-        for l in "${logs[@]}"; do
-            [[ -s $l ]] && { echo "---- $l (last 30 lines) ----" >&2; tail -n 30 "$l" >&2; }
-        done
-    fi
-    stop_servers
-    stop_pg
-    rm -rf "$tmp"
-    [[ $status -ne 0 ]] && echo "Benchmarks/center/run.sh FAILED (exit status $status)" >&2
-    exit "$status"
-}
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
+BENCH_SCRIPT=Benchmarks/center/run.sh BENCH_TITLE=CENTER BENCH_LOG_DIR=$RESULTS BENCH_LOG_LEVEL=$CENTER_LOG_LEVEL
+KEFU_ENV=(KEFU_SWEEP_INTERVAL="$CENTER_SWEEP_S")
+# shellcheck source=../lib/servers.sh
+source "$ROOT/Benchmarks/lib/servers.sh"
 
 section "Prerequisites"
 for tool in curl python3; do command -v "$tool" >/dev/null || die "$tool not found"; done
 if [[ $DBS == *postgres* ]]; then command -v psql >/dev/null || die "psql not found (apt-get install -y postgresql)"; fi
-PY="$HERE/.venv/bin/python"
-if ! "$PY" -c 'import aiohttp' 2>/dev/null; then
-    python3 -m venv "$HERE/.venv"
-    "$HERE/.venv/bin/pip" install -q aiohttp
-fi
+bench_python "$HERE"
 [[ -x $KEFU ]] || die "kefu binary not found at $KEFU (build it: swift build -c release --product kefu --scratch-path .build-release, or set KEFU_BIN)"
 echo "kefu: $KEFU ($(stat -c '%y' "$KEFU" | cut -d. -f1))"
 mkdir -p "$RESULTS"
@@ -124,23 +79,6 @@ md="$RESULTS/latest.md"
 
 # kefu ARGS... with the run's database
 kefu() { (cd "$ROOT" && DATABASE_URL="$url" LOG_LEVEL="$CENTER_LOG_LEVEL" "$KEFU" "$@"); }
-
-# start_kefu PORT NAME : background `kefu serve`, waits for /health
-start_kefu() {
-    local port=$1 name=$2
-    local log="$RESULTS/$name.log"
-    curl -fsS --max-time 2 -o /dev/null "http://127.0.0.1:$port/health" 2>/dev/null && die "something already answers on port $port"
-    (cd "$ROOT" && DATABASE_URL="$url" LOG_LEVEL="$CENTER_LOG_LEVEL" KEFU_SWEEP_INTERVAL="$CENTER_SWEEP_S" \
-        exec "$KEFU" serve --port "$port" >"$log" 2>&1 </dev/null) &
-    local pid=$!
-    pids+=("$pid"); logs+=("$log")
-    for _ in $(seq 1 240); do
-        kill -0 "$pid" 2>/dev/null || die "$name exited before answering /health (log $log)"
-        curl -fsS --max-time 2 -o /dev/null "http://127.0.0.1:$port/health" 2>/dev/null && { echo "$name up on :$port (pid $pid, log $log)"; return 0; }
-        sleep 0.5
-    done
-    die "$name did not answer /health within 120 s"
-}
 
 # prepare: migrate, the template users, a switch token
 prepare() {
@@ -185,19 +123,16 @@ for db in $DBS; do
             section "[sqlite] one kefu serve on :$CENTER_PORT"
             url="sqlite://$tmp/center.sqlite"
             prepare
-            start_kefu "$CENTER_PORT" sqlite-p1
+            start_kefu "$CENTER_PORT" sqlite-p1 serve
             run_bench sqlite sqlite --base "http://127.0.0.1:$CENTER_PORT"
             stop_servers
             ;;
         postgres)
             section "[postgres] durable PostgreSQL on :$CENTER_PG_PORT, kefu serve on :$CENTER_PORT and :$CENTER_PORT2"
-            pgdir=$(mktemp -d)
-            admin=$(bash "$ROOT/scripts/pg-start" "$pgdir" "$CENTER_PG_PORT")
-            psql "$admin" -v ON_ERROR_STOP=1 -qc 'CREATE DATABASE kefu_center'
-            url="postgres://postgres@127.0.0.1:$CENTER_PG_PORT/kefu_center"
+            start_pg "$CENTER_PG_PORT" kefu_center
             prepare
-            start_kefu "$CENTER_PORT" postgres-p1
-            start_kefu "$CENTER_PORT2" postgres-p2
+            start_kefu "$CENTER_PORT" postgres-p1 serve
+            start_kefu "$CENTER_PORT2" postgres-p2 serve
             run_bench postgres postgres-2proc --base "http://127.0.0.1:$CENTER_PORT" --base "http://127.0.0.1:$CENTER_PORT2"
             stop_servers
             stop_pg

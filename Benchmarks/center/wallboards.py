@@ -24,10 +24,9 @@ import os
 import struct
 import sys
 import time
-from urllib.parse import urlsplit
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "live"))
-from ws_pool import ClientPool, _Socket, _masked_frame  # noqa: E402
+from ws_pool import ClientPool, _masked_frame, connect_all  # noqa: E402
 
 perf = time.perf_counter
 
@@ -65,26 +64,8 @@ class _Screen:
 
 
 async def _worker_main(slots, urls, cookie, wait, last, conn, stop, queues):
-    loop = asyncio.get_running_loop()
-    sockets, screens = {}, {}
-    sem = asyncio.Semaphore(50)
-
-    async def connect(slot):
-        url = urls[slot % len(urls)]
-        u = urlsplit(url)
-        async with sem:
-            for attempt in range(5):
-                fut = loop.create_future()
-                try:
-                    _, p = await loop.create_connection(lambda: _Socket(slot, url, cookie, wait, last, fut), u.hostname, u.port)
-                    await asyncio.wait_for(fut, 30)
-                    sockets[slot] = p
-                    screens[slot] = _Screen(queues)
-                    return None
-                except Exception as e:
-                    if attempt == 4:
-                        return f"WebSocket {url} failed: {e!r}"
-                    await asyncio.sleep(0.5)
+    sockets, errors = await connect_all(slots, urls, cookie, wait, last)
+    screens = {slot: _Screen(queues) for slot in sockets}
 
     async def folder():
         while True:
@@ -95,8 +76,7 @@ async def _worker_main(slots, urls, cookie, wait, last, conn, stop, queues):
                     await asyncio.sleep(0)
             await asyncio.sleep(0 if busy else 0.05)
 
-    errors = [e for e in await asyncio.gather(*(connect(s) for s in slots)) if e]
-    conn.send(("connected", errors[:1]))
+    conn.send(("connected", errors))
     task = asyncio.create_task(folder())
     while not stop.is_set():
         await asyncio.sleep(0.05)

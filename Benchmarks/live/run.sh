@@ -50,61 +50,15 @@ LIVE_PORT2=${LIVE_PORT2:-18301}
 LIVE_PG_PORT=${LIVE_PG_PORT:-55440}
 LIVE_LOG_LEVEL=${LIVE_LOG_LEVEL:-warning}
 
-section() { printf '\n==================== %s ====================\n' "$*"; }
-die() { echo "LIVE BENCHMARK FAILURE: $*" >&2; exit 1; }
-
-tmp=$(mktemp -d)
-pgdir=""
-pids=()
-logs=()
-
-stop_servers() {
-    local p
-    for p in "${pids[@]}"; do
-        if kill -0 "$p" 2>/dev/null; then
-            kill "$p" 2>/dev/null || true
-            for _ in $(seq 1 50); do kill -0 "$p" 2>/dev/null || break; sleep 0.2; done
-            kill -9 "$p" 2>/dev/null || true
-        fi
-        wait "$p" 2>/dev/null || true
-    done
-    pids=()
-}
-stop_pg() {
-    if [[ -n $pgdir ]]; then
-        bash "$ROOT/scripts/pg-stop" "$pgdir" >/dev/null 2>&1 || echo "warning: pg-stop failed" >&2
-        rm -rf "$pgdir"
-        pgdir=""
-    fi
-}
-cleanup() {
-    local status=$?
-    set +e
-    if [[ $status -ne 0 ]]; then
-        local l
-        for l in "${logs[@]}"; do
-            [[ -s $l ]] && { echo "---- $l (last 40 lines) ----" >&2; tail -n 40 "$l" >&2; }
-        done
-    fi
-    stop_servers
-    stop_pg
-    rm -rf "$tmp"
-    [[ $status -ne 0 ]] && echo "Benchmarks/live/run.sh FAILED (exit status $status)" >&2
-    exit "$status"
-}
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
+BENCH_SCRIPT=Benchmarks/live/run.sh BENCH_TITLE=LIVE BENCH_LOG_DIR=$RESULTS_DIR BENCH_LOG_LEVEL=$LIVE_LOG_LEVEL
+# shellcheck source=../lib/servers.sh
+source "$ROOT/Benchmarks/lib/servers.sh"
 
 # ---------------------------------------------------------------------------
 section "Prerequisites"
 for tool in curl python3; do command -v "$tool" >/dev/null || die "$tool not found"; done
 if [[ $DBS == *postgres* ]]; then command -v psql >/dev/null || die "psql not found (apt-get install -y postgresql)"; fi
-PY="$LIVE_DIR/.venv/bin/python"
-if ! "$PY" -c 'import aiohttp' 2>/dev/null; then
-    python3 -m venv "$LIVE_DIR/.venv"
-    "$LIVE_DIR/.venv/bin/pip" install -q aiohttp
-fi
+bench_python "$LIVE_DIR"
 "$PY" -c 'import aiohttp; print("aiohttp", aiohttp.__version__)'
 mkdir -p "$RESULTS_DIR"
 
@@ -119,22 +73,6 @@ else
 fi
 [[ -x $KEFU ]] || die "kefu binary not found at $KEFU"
 echo "kefu: $KEFU ($(stat -c '%y' "$KEFU" | cut -d. -f1))"
-
-# start_kefu URL PORT NAME ARGS... : background server from the repo root, waits for /health
-start_kefu() {
-    local url=$1 port=$2 name=$3; shift 3
-    local log="$RESULTS_DIR/$name.log"
-    curl -fsS --max-time 2 -o /dev/null "http://127.0.0.1:$port/health" 2>/dev/null && die "something already answers on port $port"
-    (cd "$ROOT" && DATABASE_URL="$url" LOG_LEVEL="$LIVE_LOG_LEVEL" exec "$KEFU" "$@" --port "$port" >"$log" 2>&1 </dev/null) &
-    local pid=$!
-    pids+=("$pid"); logs+=("$log")
-    for _ in $(seq 1 240); do
-        kill -0 "$pid" 2>/dev/null || die "$name exited before answering /health (log $log)"
-        curl -fsS --max-time 2 -o /dev/null "http://127.0.0.1:$port/health" 2>/dev/null && { echo "$name up on :$port (pid $pid, log $log)"; return 0; }
-        sleep 0.5
-    done
-    die "$name did not answer /health within 120 s"
-}
 
 run_bench() {
     local label=$1; shift
@@ -157,18 +95,15 @@ for db in $DBS; do
         sqlite)
             section "[sqlite] kefu demo on :$LIVE_PORT"
             url="sqlite://$tmp/live.sqlite"
-            start_kefu "$url" "$LIVE_PORT" sqlite-p1 demo
+            start_kefu "$LIVE_PORT" sqlite-p1 demo
             run_bench sqlite --base "http://127.0.0.1:$LIVE_PORT"
             stop_servers
             ;;
         postgres)
             section "[postgres] PostgreSQL on :$LIVE_PG_PORT, kefu demo on :$LIVE_PORT, kefu serve on :$LIVE_PORT2"
-            pgdir=$(mktemp -d)
-            admin=$(bash "$ROOT/scripts/pg-start" "$pgdir" "$LIVE_PG_PORT")
-            psql "$admin" -v ON_ERROR_STOP=1 -qc 'CREATE DATABASE kefu_live'
-            url="postgres://postgres@127.0.0.1:$LIVE_PG_PORT/kefu_live"
-            start_kefu "$url" "$LIVE_PORT" postgres-p1 demo
-            start_kefu "$url" "$LIVE_PORT2" postgres-p2 serve
+            start_pg "$LIVE_PG_PORT" kefu_live
+            start_kefu "$LIVE_PORT" postgres-p1 demo
+            start_kefu "$LIVE_PORT2" postgres-p2 serve
             run_bench postgres-2proc --base "http://127.0.0.1:$LIVE_PORT" --base "http://127.0.0.1:$LIVE_PORT2"
             stop_servers
             stop_pg

@@ -122,7 +122,9 @@ class _Socket(asyncio.Protocol):
                 self.tr.close()
 
 
-async def _worker_main(slots, urls, cookie, wait, last, conn, stop):
+async def connect_all(slots, urls, cookie, wait, last):
+    """Opens one WebSocket per slot (50 handshakes at a time, 5 tries each); returns the
+    open sockets by slot and the first error, if any (`wallboards.py` uses it too)."""
     loop = asyncio.get_running_loop()
     sockets = {}
     sem = asyncio.Semaphore(50)
@@ -145,7 +147,12 @@ async def _worker_main(slots, urls, cookie, wait, last, conn, stop):
                     await asyncio.sleep(0.5)
 
     errors = [e for e in await asyncio.gather(*(connect(s) for s in slots)) if e]
-    conn.send(("connected", errors[:1]))
+    return sockets, errors[:1]
+
+
+async def _worker_main(slots, urls, cookie, wait, last, conn, stop):
+    sockets, errors = await connect_all(slots, urls, cookie, wait, last)
+    conn.send(("connected", errors))
     while not stop.is_set():
         await asyncio.sleep(0.05)
     cpu = time.process_time()

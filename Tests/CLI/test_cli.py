@@ -2,7 +2,6 @@
 --host/--port and the simulated clock. Needs KEFU_BIN (path to the built binary)."""
 import json
 import os
-import socket
 import subprocess
 import tempfile
 import time
@@ -10,6 +9,7 @@ import urllib.error
 import urllib.request
 
 import pytest
+from ports import free_port
 
 KEFU = os.environ.get("KEFU_BIN", ".build/debug/kefu")
 
@@ -28,14 +28,6 @@ def db():
     url = f"sqlite://{d}/cli.sqlite"
     run(["migrate", "--yes"], url)
     return url
-
-
-def free_port():
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()
-    return port
 
 
 def request(method, url, body=None, token=None):

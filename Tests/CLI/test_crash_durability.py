@@ -14,6 +14,7 @@ import threading
 import time
 import urllib.request
 from concurrent.futures import ThreadPoolExecutor
+from ports import free_port
 
 KEFU = os.path.abspath(os.environ.get("KEFU_BIN", ".build/debug/kefu"))
 PASSWORD = "crash1234"
@@ -28,15 +29,6 @@ def run(args, env_extra):
     env.update(env_extra)
     return subprocess.run([KEFU, *args], env=env, capture_output=True, text=True,
                           stdin=subprocess.DEVNULL, timeout=120)
-
-
-def free_port():
-    import socket
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()
-    return port
 
 
 class Server:

@@ -11,6 +11,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from ports import free_port
 
 KEFU = os.path.abspath(os.environ.get("KEFU_BIN", ".build/debug/kefu"))
 ROOT = Path(__file__).resolve().parents[2]
@@ -23,15 +24,6 @@ def run(args, env_extra, cwd=None, timeout=120):
     env.update(env_extra)
     return subprocess.run([KEFU, *args], env=env, cwd=cwd, capture_output=True, text=True,
                           stdin=subprocess.DEVNULL, timeout=timeout)
-
-
-def free_port():
-    import socket
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()
-    return port
 
 
 def one_clear_line(p):

@@ -4,13 +4,13 @@ Needs KEFU_BIN (path to the built binary, default .build/debug/kefu)."""
 import json
 import os
 import re
-import socket
 import sqlite3
 import subprocess
 import tempfile
 import time
 
 import pytest
+from ports import free_port
 
 KEFU = os.environ.get("KEFU_BIN", ".build/debug/kefu")
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -89,14 +89,6 @@ def test_bad_scenario_exits_2_with_the_field(db_path):
 
     p = simulate(["--scenario", bad + ".missing"], db_path)
     assert p.returncode == 2 and "无法读取" in p.stderr
-
-
-def free_port():
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()
-    return port
 
 
 def test_serve_stores_the_events_as_they_happen(db_path):
