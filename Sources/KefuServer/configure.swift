@@ -28,10 +28,8 @@ public func configure(_ app: Application, settings: Settings, clock: (any KefuCl
     app.routes.defaultMaxBodySize = "1mb"
 
     app.views.use(.leaf)
-    // Templates ship with the binary and do not change while it runs; Leaf's default re-reads
-    // and re-parses every template on every page outside `--env production` (measured: a
-    // twentieth of the server's CPU on a floor of polling workspaces). Restart to see edits.
-    app.leaf.cache.isEnabled = true
+    // Templates ship with the binary and do not change while it runs (see PinnedLeafCache).
+    app.leaf.cache = PinnedLeafCache()
     app.passwords.use(.bcrypt)
     app.sessions.use { app in QuietSessions(base: app.fluent.sessions.driver()) }
     app.sessions.configuration.cookieName = "kefu_session"

@@ -313,5 +313,63 @@ import Testing
         state.apply(call(.offered, "c8", T.at(9, 8, 1), agent: "1004"))
         #expect(state.agent("1004")?.state == .reserved)
     }
+
+    /// A floor long enough for many checkpoints, fed in small batches of which some arrive
+    /// late (a few milliseconds or, now and then, minutes) with old events discarded on the
+    /// way: the picture must be the fold of the same events in order, whichever checkpoint a
+    /// late event restarts from.
+    @Test mutating func lateEventsAcrossCheckpointsGiveTheSamePicture() {
+        var events: [CTIEvent] = []
+        for n in 0..<5_000 {
+            let start = T.at(8).addingTimeInterval(Double(n) * 7)
+            let agentId = String(1000 + n % 40)
+            let id = "k\(n)"
+            events.append(call(.enqueued, id, start, queue: n % 3 == 0 ? "vip" : "inbound"))
+            if n % 5 == 4 {
+                events.append(call(.abandoned, id, start.addingTimeInterval(25)))
+            } else {
+                events.append(call(.offered, id, start.addingTimeInterval(3), agent: agentId))
+                events.append(call(.answered, id, start.addingTimeInterval(4), agent: agentId))
+                events.append(call(.completed, id, start.addingTimeInterval(40)))
+            }
+            if n % 11 == 0 { events.append(agent(.notReady, agentId, start.addingTimeInterval(41), reason: "小休")) }
+            if n % 11 == 0 { events.append(agent(.ready, agentId, start.addingTimeInterval(60))) }
+        }
+        let inOrder = events.sorted { $0.at < $1.at }
+        let cutoff = T.at(9)
+        var ordered = LiveState(configuration: T.configuration(), events: inOrder)
+        ordered.discardEvents(before: cutoff)
+        // Arrival: in order of time, but every 7th batch holds back one event for 3 batches
+        // and every 97th event arrives 40 batches late.
+        var generator = SimulationRandom(seed: 12)
+        var state = LiveState(configuration: T.configuration())
+        var pending: [(due: Int, event: CTIEvent)] = []
+        var replays = 0
+        var batch = 0
+        var i = 0
+        while i < inOrder.count || !pending.isEmpty {
+            var chunk: [CTIEvent] = []
+            for _ in 0..<Int.random(in: 1...4, using: &generator) where i < inOrder.count {
+                if i % 97 == 0 { pending.append((batch + 40, inOrder[i])) }
+                else if batch % 7 == 0 && chunk.isEmpty { pending.append((batch + 3, inOrder[i])) }
+                else { chunk.append(inOrder[i]) }
+                i += 1
+            }
+            chunk += pending.filter { $0.due <= batch || i >= inOrder.count }.map(\.event)
+            pending.removeAll { $0.due <= batch || i >= inOrder.count }
+            if state.apply(chunk).replayed { replays += 1 }
+            // Discard once, while late events are still to come (none of them is that old).
+            if batch == 2_000 { state.discardEvents(before: cutoff) }
+            batch += 1
+        }
+        state.discardEvents(before: cutoff)
+        #expect(replays > 100)
+        #expect(inOrder.count > LiveState.checkpointSpacing * (LiveState.maxCheckpoints + 2))
+        #expect(state.calls == ordered.calls)
+        #expect(state.agents == ordered.agents)
+        #expect(state.totals(on: T.today) == ordered.totals(on: T.today))
+        #expect(Set(state.events.map(\.id)) == Set(ordered.events.map(\.id)))
+        #expect(state.events.map(\.at) == ordered.events.map(\.at))
+    }
 }
 

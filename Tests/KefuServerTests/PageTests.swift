@@ -53,6 +53,20 @@ struct PageSession {
 
 @Suite("Pages")
 struct PageTests {
+    /// Vapor's Leaf switches the shared template cache off at every render outside
+    /// `--env production`; Kefu's stays on, so a page never re-reads and re-parses its
+    /// templates (PinnedLeafCache).
+    @Test func templatesStayCachedOutsideProduction() async throws {
+        try await withKefu { app, _ in
+            app.environment = .development
+            for _ in 0..<2 {
+                try await app.testing().test(.GET, "/login") { res in #expect(res.status == .ok) }
+            }
+            #expect(app.leaf.cache.isEnabled)
+            #expect(app.leaf.cache.count > 0)
+        }
+    }
+
     @Test func everyRolePageRenders() async throws {
         try await withKefu { app, u in
             let id = try #require(try await api(app, .POST, "/work-orders", token: u.agent, body: newOrderBody()).string("id"))

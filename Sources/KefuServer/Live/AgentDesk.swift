@@ -142,7 +142,7 @@ struct AgentDesk {
         for seat in try await seatings(req, user: user) {
             // Just after the agent's last event, if the clock has not moved past it (a stopped
             // simulated clock): a click must never be ordered before the one that preceded it.
-            let last = seat.live.events.last(where: { $0.agentWorkId == user.workId })?.at
+            let last = seat.live.lastEvent(where: { $0.agentWorkId == user.workId })?.at
             let at = last.map { max(req.now, $0.addingTimeInterval(0.001)) } ?? req.now
             var events = [CTIEvent(id: "kefu:" + UUID().uuidString, type, at: at, agentWorkId: user.workId, reason: why)]
             if type == .loggedIn {
@@ -184,7 +184,7 @@ struct AgentDeskPages {
         case ("complete", .onContact), ("complete", .onHold): type = .completed
         default: return req.redirect(to: "/workspace", notice: "当前状态下不能这样操作。")
         }
-        let last = live.events.last(where: { $0.callId == callId })?.at
+        let last = live.lastEvent(where: { $0.callId == callId })?.at
         let at = last.map { max(req.now, $0.addingTimeInterval(0.001)) } ?? req.now
         let event = CTIEvent(id: "kefu:" + UUID().uuidString, type, at: at, callId: callId, agentWorkId: user.workId,
                              reason: type == .completed ? "agent_ended" : nil)

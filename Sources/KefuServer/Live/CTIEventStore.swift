@@ -50,19 +50,12 @@ struct CTIEventStore {
         return inserted
     }
 
-    /// The branch of each call event (R11.1): the branch whose hotline was dialled; else the
-    /// branch an earlier event of the same call (in this batch or stored) got; else the
-    /// company's first branch. Agent events belong to no branch: an agent serves the company.
+    /// The branch of each call event (`CTIBranchChoice`), reading the company's branches
+    /// and the stored calls' branches through this store's connection.
     func branches(for events: [CTIEvent], company: UUID) async throws -> [String: UUID] {
         let calls = Set(events.compactMap(\.callId))
         guard !calls.isEmpty else { return [:] }
-        let branches = try await TenantData(scope: .companies([company]), db: db).branches(of: company)
-            .sorted { $0.createdAt < $1.createdAt }
-        guard let first = branches.first?.id else { throw KefuError.notFound("公司的分公司") }
-        var byHotline: [String: UUID] = [:]
-        for b in branches.reversed() {
-            if let id = b.id, !Self.digits(b.hotline).isEmpty { byHotline[Self.digits(b.hotline)] = id }
-        }
+        let choice = try await Self.branchChoice(company: company, on: db)
         struct Known: Decodable { var call_id: String; var branch_id: UUID? }
         var byCall: [String: UUID] = [:]
         for start in stride(from: 0, to: calls.count, by: 500) {
@@ -72,24 +65,16 @@ struct CTIEventStore {
                 .where("branch_id", .isNot, SQLLiteral.null).orderBy("seq").all(decoding: Known.self)
             for k in known where byCall[k.call_id] == nil { byCall[k.call_id] = k.branch_id }
         }
-        var out: [String: UUID] = [:]
-        for e in events {
-            guard let call = e.callId else { continue }
-            if let d = e.dialled.map(Self.digits), let b = byHotline[d] {
-                out[e.id] = b
-                if byCall[call] == nil { byCall[call] = b }
-            } else if let b = byCall[call] {
-                out[e.id] = b
-            } else {
-                out[e.id] = first
-                byCall[call] = first
-            }
-        }
-        return out
+        return choice.assign(events, known: byCall)
     }
 
-    /// A hotline as digits only, so "0571-8888 0000" and "057188880000" are the same number.
-    static func digits(_ number: String) -> String { String(number.unicodeScalars.filter { $0.value >= 0x30 && $0.value <= 0x39 }.map(Character.init)) }
+    /// The company's branches as the branch rule reads them.
+    static func branchChoice(company: UUID, on db: Database) async throws -> CTIBranchChoice {
+        guard let choice = CTIBranchChoice(branches: try await TenantData(scope: .companies([company]), db: db).branches(of: company)) else {
+            throw KefuError.notFound("公司的分公司")
+        }
+        return choice
+    }
 
     /// The stored events of `company` with these ids, in arrival order.
     func events(ids: [String], company: UUID) async throws -> [CTIEvent] {

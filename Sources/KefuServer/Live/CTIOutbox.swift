@@ -45,6 +45,14 @@ struct CTIOutbox {
     func store(_ events: [CTIEvent], company: UUID, source: String, receivedAt: Date) async throws -> (Set<String>, Job?) {
         guard !events.isEmpty else { return ([], nil) }
         let lease = policy.leaseEnd(from: receivedAt)
+        if let writer = app.sqliteWriter, !db.inTransaction {
+            // The company's branches are read before: they are settings, not what concurrent
+            // intakes write. The stored calls' branches are read inside the transaction.
+            let branches = events.contains { $0.callId != nil } ? try await CTIEventStore.branchChoice(company: company, on: db) : nil
+            let write = CTIEventWrite(events: events, company: company, source: source, receivedAt: receivedAt,
+                                      branches: branches, lease: lease)
+            return try await writer.perform { connection in try write.run(on: connection) }
+        }
         return try await db.writeTransaction { tx in
             let fresh = try await CTIEventStore(db: tx).insertRows(events, company: company, source: source, receivedAt: receivedAt)
             guard !fresh.isEmpty else { return (fresh, nil) }
@@ -122,7 +130,20 @@ struct CTIOutbox {
         let done = jobs.filter { errors[$0.id] == nil }.map(\.id)
         let failed = jobs.compactMap { job in errors[job.id].map { (job, $0) } }
         do {
-            try await write { db in
+            if let writer = app.sqliteWriter {
+                let policy = policy
+                try await writer.perform { c in
+                    for id in done {
+                        try c.rows(SQLText(sql: #"UPDATE "cti_outbox" SET "done_at" = ?, "last_error" = NULL WHERE "id" = ?"#,
+                                           binds: [.date(now), .int(Int(id))]))
+                    }
+                    for (job, message) in failed {
+                        try c.rows(SQLText(sql: #"UPDATE "cti_outbox" SET "last_error" = ?, "next_attempt_at" = ? WHERE "id" = ?"#,
+                                           binds: [.text(String(message.prefix(2_000))),
+                                                   .date(policy.nextAttempt(after: job.attempts, failedAt: now)), .int(Int(job.id))]))
+                    }
+                }
+            } else { try await write { db in
                 let sql = try db.sql()
                 if !done.isEmpty {
                     try await sql.update("cti_outbox").set("done_at", to: SQLBind(now)).set("last_error", to: SQLLiteral.null)
@@ -133,7 +154,7 @@ struct CTIOutbox {
                         .set("next_attempt_at", to: SQLBind(policy.nextAttempt(after: job.attempts, failedAt: now)))
                         .where("id", .equal, SQLBind(job.id)).run()
                 }
-            }
+            } }
         } catch {
             // The rows stay leased and come due again when the lease ends.
             app.logger.warning("CTI outbox: could not record results: \(String(describing: error))")
@@ -152,7 +173,7 @@ struct CTIOutbox {
         return try await body(db)
     }
 
-    private static func encode(_ ids: [String]) throws -> String {
+    static func encode(_ ids: [String]) throws -> String {
         String(decoding: try JSONEncoder().encode(ids), as: UTF8.self)
     }
 

@@ -20,5 +20,6 @@ enum KefuMigrations {
         app.migrations.add(M013_AddFindingEntry())
         app.migrations.add(M014_CreateCompaniesAndBranches(centerName: app.kefu.settings.companyName))
         app.migrations.add(M015_AddPageIndexes())
+        app.migrations.add(M016_AddCTICallIndex())
     }
 }
