@@ -33,6 +33,7 @@ func routes(_ app: Application) throws {
     SupervisionPages().register(app.routes)
     ShiftPages().register(app.routes)
     CustomerPages().register(app.routes)
+    ArchiveReadRegister().register(api: api, pages: app.routes)
     AdminPages().register(app.routes)
     CompanyPages().register(app.routes)
     CompanySwitchPage().register(app.routes)

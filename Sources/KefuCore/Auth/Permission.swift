@@ -45,6 +45,9 @@ public enum Permission: String, Sendable, CaseIterable {
     case workforceApprove = "workforce.approve"
     /// See one's own roster and ask for or answer shift swaps.
     case workforceOwn = "workforce.own"
+    /// Read the archive read register (查阅登记, R5.5): who opened which customer's archive, and
+    /// whose reading is out of proportion to their work.
+    case archiveAudit = "customer.archive_audit"
 
     /// Roles that hold this permission.
     public var roles: Set<Role> {
@@ -97,6 +100,9 @@ public enum Permission: String, Sendable, CaseIterable {
             return [.shiftLead, .teamLead, .admin]
         case .workforceOwn:
             return frontLine.union([.qcInspector, .knowledgeEditor, .planner])
+        case .archiveAudit:
+            // Those who supervise agents' conduct, not the readers themselves.
+            return [.qcInspector, .admin]
         }
     }
 

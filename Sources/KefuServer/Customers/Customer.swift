@@ -27,18 +27,23 @@ final class Customer: Model, CompanyScoped, @unchecked Sendable {
     var tierValue: CustomerTier { CustomerTier(rawValue: tier) ?? .normal }
 }
 
-/// 查阅登记 (R5.5): one row for every read of a customer archive.
-final class CustomerAccessLog: Model, @unchecked Sendable {
+/// 查阅登记 (R5.5): one row for every read of a customer archive — who, when, from where,
+/// and why (the call or order that caused it, or the reader's own words).
+final class CustomerAccessLog: Model, CompanyScoped, @unchecked Sendable {
     static let schema = "customer_access_logs"
     @ID(key: .id) var id: UUID?
+    /// The archive's company (M017): the register is read through the company scope.
+    @Field(key: "company_id") var companyID: UUID
     @Field(key: "customer_id") var customerID: UUID
     @Field(key: "actor_work_id") var actorWorkId: String
     @Field(key: "at") var at: Date
     @Field(key: "channel") var channel: String
+    @OptionalField(key: "reason") var reason: String?
     @OptionalField(key: "ip") var ip: String?
 
     init() {}
-    init(customerID: UUID, actorWorkId: String, at: Date, channel: String, ip: String?) {
-        self.customerID = customerID; self.actorWorkId = actorWorkId; self.at = at; self.channel = channel; self.ip = ip
+    init(companyID: UUID, customerID: UUID, actorWorkId: String, at: Date, channel: String, reason: String?, ip: String?) {
+        self.companyID = companyID; self.customerID = customerID; self.actorWorkId = actorWorkId; self.at = at
+        self.channel = channel; self.reason = reason; self.ip = ip
     }
 }

@@ -53,9 +53,10 @@ struct CustomerPages {
     func detail(req: Request) async throws -> View {
         guard let id = req.parameters.get("id", as: UUID.self) else { throw KefuError.notFound("客户") }
         let scope = try await req.orderScope()
+        let reason = try req.archiveReadReason(fallback: "页面查阅")
         let c = try await scope.customer(id)
         let labels = try await scope.tenant.labels()
-        try await req.logArchiveRead(c, channel: "page")
+        try await req.logArchiveRead(c, channel: "page", reason: reason)
         let tz = req.kefu.settings.timeZone
         let orders = try await scope.orders().filter(\.$customer.$id == id).sort(\.$createdAt, .descending).limit(100).all()
         let user = try req.user()

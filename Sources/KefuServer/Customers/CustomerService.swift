@@ -80,10 +80,28 @@ struct CustomerService {
 }
 
 extension Request {
-    /// Registers the read of a customer archive (查阅登记, R5.5).
-    func logArchiveRead(_ customer: Customer, channel: String) async throws {
+    /// Registers the read of a customer archive (查阅登记, R5.5) with why it was opened.
+    func logArchiveRead(_ customer: Customer, channel: String, reason: String) async throws {
         guard let id = customer.id, let user = auth.get(User.self) else { return }
-        try await CustomerAccessLog(customerID: id, actorWorkId: user.workId, at: now, channel: channel,
-                                    ip: remoteAddress?.ipAddress).create(on: db)
+        try await CustomerAccessLog(companyID: customer.companyID, customerID: id, actorWorkId: user.workId, at: now,
+                                    channel: channel, reason: reason, ip: remoteAddress?.ipAddress).create(on: db)
+    }
+
+    /// Why an archive is opened, from the query: `?orderNumber=` (the order being worked on),
+    /// `?callId=` (the call on the line), or `?reason=` (the reader's own words); `fallback`
+    /// when none is given. Refused when too long to be a reason.
+    func archiveReadReason(fallback: String) throws -> String {
+        var parts: [String] = []
+        for (key, label, limit) in [("orderNumber", "工单 ", 40), ("callId", "来电 ", 120), ("reason", "", 200)] {
+            guard let value = query[String.self, at: key]?.trimmingCharacters(in: .whitespacesAndNewlines), !value.isEmpty else { continue }
+            guard value.count <= limit else {
+                throw KefuError.invalid([.init(field: key, message: "查阅原因过长（最多 \(limit) 个字）。")])
+            }
+            guard !value.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else {
+                throw KefuError.invalid([.init(field: key, message: "查阅原因含有控制字符。")])
+            }
+            parts.append(label + value)
+        }
+        return parts.isEmpty ? fallback : parts.joined(separator: "；")
     }
 }

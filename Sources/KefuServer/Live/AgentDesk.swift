@@ -97,7 +97,7 @@ struct AgentDesk {
             if let caller = c.caller, user.can(.customerRead),
                let customer = try await CustomerService(tenant: tenant, now: req.now).find(phone: caller, company: companyID).first,
                let customerID = customer.id {
-                try await req.logArchiveRead(customer, channel: "screen_pop")
+                try await req.logArchiveRead(customer, channel: "screen_pop", reason: "来电 \(callId)（弹屏）")
                 panel.customerId = customerID.uuidString
                 panel.customerName = customer.name
                 panel.customerTier = customer.tierValue.label

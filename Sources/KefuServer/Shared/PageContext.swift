@@ -37,6 +37,7 @@ struct PageContext: Encodable {
                 ("/shift", "值班长看板", .shiftBoard),
                 ("/wallboard", "实时监控", .shiftBoard),
                 ("/customers", "客户档案", .customerRead),
+                ("/audit/archive-reads", "查阅登记", .archiveAudit),
                 ("/chats", "在线客服", .chatServe),
                 ("/qa/mine", "我的质检", .qaOwn),
                 ("/qa", "质检复核", .qaReview),

@@ -21,5 +21,6 @@ enum KefuMigrations {
         app.migrations.add(M014_CreateCompaniesAndBranches(centerName: app.kefu.settings.companyName))
         app.migrations.add(M015_AddPageIndexes())
         app.migrations.add(M016_AddCTICallIndex())
+        app.migrations.add(M017_ScopeArchiveReads())
     }
 }
