@@ -40,6 +40,7 @@ struct CustomerAPI {
     func show(req: Request) async throws -> CustomerDTO {
         guard let id = req.parameters.get("id", as: UUID.self) else { throw KefuError.notFound("客户") }
         let scope = try await req.orderScope()
+        try req.refuseEmptyQuery("orderNumber", "callId", "reason")
         let reason = try req.archiveReadReason(fallback: "接口查阅")
         let c = try await scope.customer(id)
         try await req.logArchiveRead(c, channel: "api", reason: reason)
