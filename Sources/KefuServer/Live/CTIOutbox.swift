@@ -130,31 +130,15 @@ struct CTIOutbox {
         let done = jobs.filter { errors[$0.id] == nil }.map(\.id)
         let failed = jobs.compactMap { job in errors[job.id].map { (job, $0) } }
         do {
+            let rows = resultRows(done: done, failed: failed, now: now)
             if let writer = app.sqliteWriter {
-                let policy = policy
-                try await writer.perform { c in
-                    for id in done {
-                        try c.rows(SQLText(sql: #"UPDATE "cti_outbox" SET "done_at" = ?, "last_error" = NULL WHERE "id" = ?"#,
-                                           binds: [.date(now), .int(Int(id))]))
-                    }
-                    for (job, message) in failed {
-                        try c.rows(SQLText(sql: #"UPDATE "cti_outbox" SET "last_error" = ?, "next_attempt_at" = ? WHERE "id" = ?"#,
-                                           binds: [.text(String(message.prefix(2_000))),
-                                                   .date(policy.nextAttempt(after: job.attempts, failedAt: now)), .int(Int(job.id))]))
-                    }
+                try await writer.perform { c in for row in rows { try c.rows(row) } }
+            } else {
+                try await write { db in
+                    let sql = try db.sql()
+                    for row in rows { try await sql.raw(row).run() }
                 }
-            } else { try await write { db in
-                let sql = try db.sql()
-                if !done.isEmpty {
-                    try await sql.update("cti_outbox").set("done_at", to: SQLBind(now)).set("last_error", to: SQLLiteral.null)
-                        .where("id", .in, SQLBind.group(done)).run()
-                }
-                for (job, message) in failed {
-                    try await sql.update("cti_outbox").set("last_error", to: SQLBind(String(message.prefix(2_000))))
-                        .set("next_attempt_at", to: SQLBind(policy.nextAttempt(after: job.attempts, failedAt: now)))
-                        .where("id", .equal, SQLBind(job.id)).run()
-                }
-            } }
+            }
         } catch {
             // The rows stay leased and come due again when the lease ends.
             app.logger.warning("CTI outbox: could not record results: \(String(describing: error))")
@@ -163,6 +147,17 @@ struct CTIOutbox {
             app.logger.warning("CTI follow-ups of outbox row \(job.id) failed (attempt \(job.attempts)), will retry: \(message)")
         }
         return Outcome(done: done.count, failed: failed.count)
+    }
+
+    /// Each job's result as a statement, spelled once for SQLite's writer thread and SQLKit.
+    private func resultRows(done: [Int64], failed: [(Job, String)], now: Date) -> [SQLText] {
+        done.map { id in
+            SQLText(sql: #"UPDATE "cti_outbox" SET "done_at" = ?, "last_error" = NULL WHERE "id" = ?"#, binds: [.date(now), .int(Int(id))])
+        } + failed.map { job, message in
+            SQLText(sql: #"UPDATE "cti_outbox" SET "last_error" = ?, "next_attempt_at" = ? WHERE "id" = ?"#,
+                    binds: [.text(String(message.prefix(2_000))), .date(policy.nextAttempt(after: job.attempts, failedAt: now)),
+                            .int(Int(job.id))])
+        }
     }
 
     /// Bookkeeping writes, each one statement that commits by itself (no BEGIN/COMMIT round
