@@ -34,6 +34,8 @@ func routes(_ app: Application) throws {
     ShiftPages().register(app.routes)
     CustomerPages().register(app.routes)
     ArchiveReadRegister().register(api: api, pages: app.routes)
+    CustomerChangeAPI().register(api)
+    CustomerChangePages().register(app.routes)
     AdminPages().register(app.routes)
     CompanyPages().register(app.routes)
     CompanySwitchPage().register(app.routes)

@@ -48,6 +48,8 @@ public enum Permission: String, Sendable, CaseIterable {
     /// Read the archive read register (查阅登记, R5.5): who opened which customer's archive, and
     /// whose reading is out of proportion to their work.
     case archiveAudit = "customer.archive_audit"
+    /// Approve or reject a change of a special customer's registered data (R5.3, R5.4).
+    case customerChangeApprove = "customer.change_approve"
 
     /// Roles that hold this permission.
     public var roles: Set<Role> {
@@ -100,6 +102,8 @@ public enum Permission: String, Sendable, CaseIterable {
             return [.shiftLead, .teamLead, .admin]
         case .workforceOwn:
             return frontLine.union([.qcInspector, .knowledgeEditor, .planner])
+        case .customerChangeApprove:
+            return [.teamLead, .shiftLead, .admin]
         case .archiveAudit:
             // Those who supervise agents' conduct, not the readers themselves.
             return [.qcInspector, .admin]

@@ -53,7 +53,7 @@ struct ArchiveReadRegister {
     static func parse(_ f: Filter, timeZone: TimeZone) throws -> Parsed {
         var problems: [FieldProblemDTO] = []
         var customer: UUID?
-        if let c = f.customerId?.trimmingCharacters(in: .whitespaces), !c.isEmpty {
+        if let c = f.customerId, !c.isEmpty {
             customer = UUID(uuidString: c)
             if customer == nil { problems.append(.init(field: "customerId", message: "客户编号格式不正确。")) }
         }
@@ -68,7 +68,8 @@ struct ArchiveReadRegister {
         }
         if let from, let to, from >= to { problems.append(.init(field: "to", message: "截止须晚于起始。")) }
         let workId = f.workId?.trimmingCharacters(in: .whitespaces)
-        if let workId, workId.count > 40 || workId.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) {
+        // Counted as sent (JSON Schema's maxLength), then trimmed.
+        if let sent = f.workId, sent.unicodeScalars.count > 40 || sent.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) {
             problems.append(.init(field: "workId", message: "工号格式不正确。"))
         }
         guard problems.isEmpty else { throw KefuError.invalid(problems) }

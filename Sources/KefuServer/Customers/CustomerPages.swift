@@ -48,6 +48,12 @@ struct CustomerPages {
         var company: String?; var branch: String?
         /// Links shown only to those who may open them.
         var canCreateOrder: Bool
+        /// Change requests (R5.4): the form for those who may ask, the decision for team leads.
+        var canRequestChange: Bool
+        var canDecide: Bool
+        @NilIfEmpty var changeRequests: [CustomerChangePages.Row]
+        var failedVerifications: Int
+        var methods: [Choice]
     }
 
     func detail(req: Request) async throws -> View {
@@ -60,11 +66,14 @@ struct CustomerPages {
         let tz = req.kefu.settings.timeZone
         let orders = try await scope.orders().filter(\.$customer.$id == id).sort(\.$createdAt, .descending).limit(100).all()
         let user = try req.user()
+        let changes = try await CustomerChangePages.rows(customerID: id, tenant: scope.tenant, timeZone: tz)
         return try await req.view.render("customer", DetailContext(
             page: PageContext(req, user: user, title: "客户档案 · \(c.name)"), id: id.uuidString, name: c.name,
             phone: c.phone, phone2: c.phone2, tier: c.tierValue.label, address: c.address.map(\.singleLine),
             orders: orders.map { WorkOrderRow($0, now: req.now, timeZone: tz, labels: labels) },
             company: labels.mixed ? labels.companyName(c.companyID) : nil, branch: c.branchID.map { labels.branchName($0) },
-            canCreateOrder: user.can(.workOrderWrite)))
+            canCreateOrder: user.can(.workOrderWrite), canRequestChange: user.can(.customerWrite),
+            canDecide: user.can(.customerChangeApprove), changeRequests: changes.rows, failedVerifications: changes.failed,
+            methods: VerificationMethod.allCases.map { Choice(value: $0.rawValue, label: $0.label) }))
     }
 }

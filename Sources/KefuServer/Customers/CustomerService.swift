@@ -30,7 +30,7 @@ struct CustomerService {
         if let a = input.address, a.hasOverlongPart {
             problems.append(FieldProblem(field: prefix + "address", message: "地址各项不能超过 \(Address.maxPartLength) 个字符"))
         }
-        if let id = input.idNumber, id.count > 32 {
+        if let id = input.idNumber, id.unicodeScalars.count > 32 {
             problems.append(FieldProblem(field: prefix + "idNumber", message: "证件号码过长"))
         }
         return problems
@@ -93,8 +93,11 @@ extension Request {
     func archiveReadReason(fallback: String) throws -> String {
         var parts: [String] = []
         for (key, label, limit) in [("orderNumber", "工单 ", 40), ("callId", "来电 ", 120), ("reason", "", 200)] {
-            guard let value = query[String.self, at: key]?.trimmingCharacters(in: .whitespacesAndNewlines), !value.isEmpty else { continue }
-            guard value.count <= limit else {
+            guard let sent = query[String.self, at: key] else { continue }
+            // Counted as sent (JSON Schema's maxLength), then trimmed.
+            let value = sent.trimmingCharacters(in: .whitespacesAndNewlines)
+            guard !value.isEmpty else { continue }
+            guard sent.unicodeScalars.count <= limit else {
                 throw KefuError.invalid([.init(field: key, message: "查阅原因过长（最多 \(limit) 个字）。")])
             }
             guard !value.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else {

@@ -22,5 +22,6 @@ enum KefuMigrations {
         app.migrations.add(M015_AddPageIndexes())
         app.migrations.add(M016_AddCTICallIndex())
         app.migrations.add(M017_ScopeArchiveReads())
+        app.migrations.add(M018_CreateCustomerChangeRequests())
     }
 }

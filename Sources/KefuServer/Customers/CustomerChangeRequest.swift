@@ -1,0 +1,66 @@
+import Fluent
+import Vapor
+import KefuCore
+
+/// A request to change a customer's registered data (R5.4), kept whatever became of it:
+/// applied at once, waiting for a team lead (a special customer, R5.3), rejected, or refused
+/// because the caller's identity did not check out (those are what the count of failed
+/// verifications on the customer page counts). `before` holds the old values of the fields
+/// it changed once applied, so the customer's log shows before and after.
+final class CustomerChangeRequest: Model, CompanyScoped, @unchecked Sendable {
+    static let schema = "customer_change_requests"
+    @ID(key: .id) var id: UUID?
+    @Field(key: "company_id") var companyID: UUID
+    @Field(key: "customer_id") var customerID: UUID
+    @Field(key: "requested_by") var requestedBy: String
+    @Field(key: "method") var method: VerificationMethod
+    @Field(key: "status") var status: ChangeRequestStatus
+    /// `CustomerChanges` as JSON text.
+    @Field(key: "changes") var changes: String
+    @OptionalField(key: "before") var before: String?
+    @OptionalField(key: "decided_by") var decidedBy: String?
+    @OptionalField(key: "decided_at") var decidedAt: Date?
+    @OptionalField(key: "decision_note") var decisionNote: String?
+    @Field(key: "created_at") var createdAt: Date
+
+    init() {}
+}
+
+/// The fields a change request may change; absent means unchanged.
+struct CustomerChanges: Content, Equatable {
+    var name: String?
+    var phone: String?
+    var phone2: String?
+    var idNumber: String?
+    var address: Address?
+
+    var isEmpty: Bool { name == nil && phone == nil && phone2 == nil && idNumber == nil && address == nil }
+
+    /// The customer's current values of the fields this change touches.
+    func current(of c: Customer) -> CustomerChanges {
+        CustomerChanges(name: name == nil ? nil : c.name, phone: phone == nil ? nil : c.phone,
+                        phone2: phone2 == nil ? nil : (c.phone2 ?? ""), idNumber: idNumber == nil ? nil : (c.idNumber ?? ""),
+                        address: address == nil ? nil : (c.address ?? Address()))
+    }
+
+    /// Stored forms: phones as digits, text trimmed; an empty second phone or ID number clears it.
+    var normalised: CustomerChanges {
+        CustomerChanges(name: name?.trimmingCharacters(in: .whitespacesAndNewlines),
+                        phone: phone.map(Validation.normalizePhone), phone2: phone2.map(Validation.normalizePhone),
+                        idNumber: idNumber?.trimmingCharacters(in: .whitespaces), address: address)
+    }
+
+    func apply(to c: Customer) {
+        if let name { c.name = name }
+        if let phone { c.phone = phone }
+        if let phone2 { c.phone2 = phone2.isEmpty ? nil : phone2 }
+        if let idNumber { c.idNumber = idNumber.isEmpty ? nil : idNumber }
+        if let address { c.address = address.isEmpty ? nil : address }
+    }
+
+    func json() throws -> String { String(decoding: try JSONCoding.encoder(timeZone: .gmt).encode(self), as: UTF8.self) }
+
+    static func decode(_ text: String) throws -> CustomerChanges {
+        try JSONCoding.decoder().decode(CustomerChanges.self, from: Data(text.utf8))
+    }
+}
