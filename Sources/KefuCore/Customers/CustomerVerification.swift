@@ -59,8 +59,25 @@ public enum CustomerVerification {
             if given == canonical(a.singleLine) { return .verified }
             guard let building = a.building.map(canonical), !building.isEmpty,
                   let door = a.door.map(canonical), !door.isEmpty else { return .unavailable }
-            return given.contains(building) && given.contains(door) ? .verified : .mismatch
+            return containsNumber(given, building) && containsNumber(given, door) ? .verified : .mismatch
         }
+    }
+
+    /// `part` inside `text` where it is not the tail or head of a longer number: door 502 is
+    /// in "3号楼502" but not in "3号楼1502", building 3号楼 not in "13号楼".
+    static func containsNumber(_ text: String, _ part: String) -> Bool {
+        let t = Array(text), p = Array(part)
+        guard !p.isEmpty, p.count <= t.count else { return false }
+        func digit(_ c: Character) -> Bool { c.isASCII && c.isNumber }
+        for start in 0...(t.count - p.count) where Array(t[start..<(start + p.count)]) == p {
+            let before = start > 0 ? t[start - 1] : nil
+            let after = start + p.count < t.count ? t[start + p.count] : nil
+            // Only a digit edge can run on into a longer number ("3号楼" may be followed by "502").
+            let runsOnBefore = digit(p[0]) && (before.map(digit) ?? false)
+            let runsOnAfter = digit(p[p.count - 1]) && (after.map(digit) ?? false)
+            if !runsOnBefore && !runsOnAfter { return true }
+        }
+        return false
     }
 
     /// Letters and digits only (CJK included), upper-cased.
