@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import VaporTesting
+import SQLKit
 @testable import KefuServer
 
 /// R5.4: no direct edit of a customer's registered data — a change request with the caller's
@@ -151,6 +152,18 @@ struct CustomerChangeTests {
             #expect(try await lead.get("/customers/\(id)").1.contains("name=\"decision\""))
             #expect(try await lead.post("/customers/\(id)/change-requests/\(rid)/decision", ["decision": "approve"]).0 == .seeOther)
             #expect(try await api(app, .GET, "/customers/\(id)", token: users.agent).string("name") == "王建华")
+        }
+    }
+
+    /// Typed domain: a stored tier no tier has fails the read, never passes for "normal"
+    /// (which would skip a VIP's approval or priority).
+    @Test func aStoredTierNoTierHasIsAnErrorNotANormalCustomer() async throws {
+        try await withKefu { app, users in
+            let id = try await customer(app, token: users.agent)
+            try await (try app.db.sql()).raw("UPDATE customers SET tier = 'gold'").run()
+            let res = try await api(app, .GET, "/customers/\(id)", token: users.agent)
+            #expect(res.status == .internalServerError)
+            #expect(res.string("error") != nil)
         }
     }
 }

@@ -13,7 +13,8 @@ final class Customer: Model, CompanyScoped, @unchecked Sendable {
     @Field(key: "phone") var phone: String
     @OptionalField(key: "phone2") var phone2: String?
     @OptionalField(key: "id_number") var idNumber: String?
-    @Field(key: "tier") var tier: String
+    /// Decoded strictly: a stored value no tier has fails the read instead of passing for normal.
+    @Field(key: "tier") var tier: CustomerTier
     @OptionalField(key: "address") var address: Address?
     @Field(key: "created_at") var createdAt: Date
     @Field(key: "updated_at") var updatedAt: Date
@@ -21,10 +22,8 @@ final class Customer: Model, CompanyScoped, @unchecked Sendable {
     init() {}
     init(name: String, phone: String, phone2: String?, idNumber: String?, tier: CustomerTier, address: Address?, now: Date) {
         self.name = name; self.phone = phone; self.phone2 = phone2; self.idNumber = idNumber
-        self.tier = tier.rawValue; self.address = address; self.createdAt = now; self.updatedAt = now
+        self.tier = tier; self.address = address; self.createdAt = now; self.updatedAt = now
     }
-
-    var tierValue: CustomerTier { CustomerTier(rawValue: tier) ?? .normal }
 }
 
 /// 查阅登记 (R5.5): one row for every read of a customer archive — who, when, from where,

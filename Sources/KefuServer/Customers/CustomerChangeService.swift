@@ -63,7 +63,7 @@ struct CustomerChangeService {
                 return .refused(method.label)
             case .verified:
                 try await check(changes, of: customer, on: data)
-                row.status = ChangeRequestStatus.afterVerification(tier: customer.tierValue)
+                row.status = ChangeRequestStatus.afterVerification(tier: customer.tier)
                 if row.status == .applied { try await apply(row, changes, to: customer, on: tx) }
                 try await row.create(on: tx)
                 if row.status == .pending {
@@ -117,7 +117,7 @@ struct CustomerChangeService {
     private func check(_ changes: CustomerChanges, of customer: Customer, on data: TenantData) async throws {
         let merged = CustomerInput(name: changes.name ?? customer.name, phone: changes.phone ?? customer.phone,
                                    phone2: changes.phone2 ?? customer.phone2, idNumber: changes.idNumber ?? customer.idNumber,
-                                   tier: customer.tier, address: changes.address ?? customer.address)
+                                   tier: customer.tier.rawValue, address: changes.address ?? customer.address)
         let service = CustomerService(tenant: data, now: now)
         let problems = service.validate(merged, prefix: "changes.")
         guard problems.isEmpty else { throw KefuError.invalid(problems.map(FieldProblemDTO.init)) }

@@ -26,7 +26,7 @@ struct CustomerDTO: Content {
     /// `masked`: for lists, where a full number would be a read nobody registered (R5.5).
     init(_ c: Customer, labels: TenantLabels, masked: Bool = false) throws {
         companyCode = labels.companyCode(c.companyID); branchCode = c.branchID.map { labels.branchCode($0) }
-        id = try c.requireID(); name = c.name; tier = c.tier
+        id = try c.requireID(); name = c.name; tier = c.tier.rawValue
         phone = masked ? Masking.phone(c.phone) : c.phone
         phone2 = masked ? c.phone2.map(Masking.phone) : c.phone2
         address = c.address; createdAt = c.createdAt; updatedAt = c.updatedAt

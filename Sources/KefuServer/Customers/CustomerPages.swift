@@ -34,7 +34,7 @@ struct CustomerPages {
         let tz = req.kefu.settings.timeZone
         return try await req.view.render("customers", ListContext(
             page: PageContext(req, user: try req.user(), title: "客户档案"),
-            customers: try rows.map { Row(id: try $0.requireID().uuidString, name: $0.name, phone: Masking.phone($0.phone), tier: $0.tierValue.label,
+            customers: try rows.map { Row(id: try $0.requireID().uuidString, name: $0.name, phone: Masking.phone($0.phone), tier: $0.tier.label,
                                       createdAt: PageFormat.dateTime($0.createdAt, tz), company: labels.companyName($0.companyID),
                                       branch: labels.branchName($0.branchID)) },
             q: q, total: total, tenantFilter: try await TenantFilterForm.make(scope.tenant, labels: labels, filter: filter),
@@ -69,7 +69,7 @@ struct CustomerPages {
         let changes = try await CustomerChangePages.rows(customerID: id, tenant: scope.tenant, timeZone: tz)
         return try await req.view.render("customer", DetailContext(
             page: PageContext(req, user: user, title: "客户档案 · \(c.name)"), id: id.uuidString, name: c.name,
-            phone: c.phone, phone2: c.phone2, tier: c.tierValue.label, address: c.address.map(\.singleLine),
+            phone: c.phone, phone2: c.phone2, tier: c.tier.label, address: c.address.map(\.singleLine),
             orders: orders.map { WorkOrderRow($0, now: req.now, timeZone: tz, labels: labels) },
             company: labels.mixed ? labels.companyName(c.companyID) : nil, branch: c.branchID.map { labels.branchName($0) },
             canCreateOrder: user.can(.workOrderWrite), canRequestChange: user.can(.customerWrite),

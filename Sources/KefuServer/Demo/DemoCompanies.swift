@@ -76,7 +76,7 @@ struct DemoCompanies {
             let (type, subject, owner, hoursAgo, status) = spec
             let created = now.addingTimeInterval(-Double(hoursAgo) * 3600)
             let customer = customers[i % customers.count]
-            let priority = customer.tierValue.raise(.normal)
+            let priority = customer.tier.raise(.normal)
             let policy = try await sla.policy(type: type, priority: priority, company: p.client, branch: p.clientBranch)
             let o = WorkOrder()
             o.id = UUID(); o.companyID = p.client; o.branchID = p.clientBranch

@@ -83,7 +83,7 @@ struct DemoData {
             let created = now.addingTimeInterval(-Double(rng.next(60 * 24 * 60)) * 60 - 600)
             let customer = customers[rng.next(customers.count)]
             let owner = agents[rng.next(agents.count)]
-            let priority = customer.tierValue.raise(.normal)
+            let priority = customer.tier.raise(.normal)
             let policy = SLAPolicy.defaultPolicy(type: type, priority: priority)
             let calendar = try await SLAService(db: db, timeZone: tz).calendar(policy.calendar)
             let o = WorkOrder()

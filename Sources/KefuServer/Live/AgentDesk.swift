@@ -100,7 +100,7 @@ struct AgentDesk {
                 try await req.logArchiveRead(customer, channel: "screen_pop", reason: "来电 \(callId)（弹屏）")
                 panel.customerId = customerID.uuidString
                 panel.customerName = customer.name
-                panel.customerTier = customer.tierValue.label
+                panel.customerTier = customer.tier.label
                 // Active statuses as a list, not "<> closed": SQLite (never ANALYZEd) then takes
                 // the (company, status, owner) index (M015) instead of reading the company's
                 // whole year of orders through another company-first index.

@@ -29,7 +29,7 @@ struct CustomerRef: Sendable {
     }
 
     init(_ customer: Customer) throws {
-        self.init(id: try customer.requireID(), companyID: customer.companyID, tier: customer.tierValue, address: customer.address)
+        self.init(id: try customer.requireID(), companyID: customer.companyID, tier: customer.tier, address: customer.address)
     }
 }
 

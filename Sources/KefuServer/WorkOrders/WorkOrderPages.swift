@@ -217,7 +217,7 @@ struct WorkOrderPages {
         if let p = phone, !p.isEmpty {
             matches = try await CustomerService(tenant: tenant, now: req.now).find(phone: p, company: company).map {
                 CustomerMatch(id: try $0.requireID().uuidString, name: labels.mixed ? "\($0.name)（\(labels.companyName($0.companyID))）" : $0.name,
-                              phone: $0.phone, tier: $0.tierValue.label, selected: $0.id?.uuidString == form.customerId)
+                              phone: $0.phone, tier: $0.tier.label, selected: $0.id?.uuidString == form.customerId)
             }
         }
         // A number nobody has: say so, and carry it into the new customer's phone field.
@@ -227,7 +227,7 @@ struct WorkOrderPages {
         }
         if let cid = form.customerId, let id = UUID(uuidString: cid), !matches.contains(where: { $0.id == cid }),
            let c = try await tenant.find(Customer.self, id) {
-            matches.append(CustomerMatch(id: cid, name: c.name, phone: c.phone, tier: c.tierValue.label, selected: true))
+            matches.append(CustomerMatch(id: cid, name: c.name, phone: c.phone, tier: c.tier.label, selected: true))
         }
         return try await req.view.render("work_order_new", NewContext(
             page: PageContext(req, user: try req.user(), title: "新建工单"), form: form,
