@@ -62,10 +62,13 @@ public enum CustomerCSV {
             let v = record.fields[i].trimmingCharacters(in: .whitespaces)
             return v.isEmpty ? nil : v
         }
-        if let p = Validation.checkText(value("name"), field: "name", label: "姓名", max: Validation.maxNameLength) { return fail(p.message) }
-        guard let phone = value("phone"), Validation.isValidPhone(phone) else { return fail("电话格式不正确：\(value("phone") ?? "（空）")") }
-        if let p2 = value("phone2"), !Validation.isValidPhone(p2) { return fail("备用电话格式不正确：\(p2)") }
-        if let id = value("idNumber"), id.unicodeScalars.count > 32 { return fail("证件号码过长") }
+        let address = Address(city: value("city"), district: value("district"), town: value("town"), street: value("street"),
+                              estate: value("estate"), building: value("building"), unit: value("unit"), floor: value("floor"),
+                              door: value("door"), landmark: value("landmark"))
+        if let p = CustomerRecordRules.problems(name: value("name"), phone: value("phone"), phone2: value("phone2"),
+                                                idNumber: value("idNumber"), address: address).first {
+            return fail(p.message)
+        }
         var tier = CustomerTier.normal
         if let t = value("tier") {
             guard let found = CustomerTier.allCases.first(where: { $0.rawValue == t.lowercased() || $0.label == t }) else {
@@ -73,11 +76,7 @@ public enum CustomerCSV {
             }
             tier = found
         }
-        let address = Address(city: value("city"), district: value("district"), town: value("town"), street: value("street"),
-                              estate: value("estate"), building: value("building"), unit: value("unit"), floor: value("floor"),
-                              door: value("door"), landmark: value("landmark"))
-        if address.hasOverlongPart { return fail("地址各项不能超过 \(Address.maxPartLength) 个字符") }
-        return .success(CustomerCSVRow(line: record.line, name: value("name") ?? "", phone: Validation.normalizePhone(phone),
+        return .success(CustomerCSVRow(line: record.line, name: value("name") ?? "", phone: Validation.normalizePhone(value("phone") ?? ""),
                                        phone2: value("phone2").map(Validation.normalizePhone), idNumber: value("idNumber"),
                                        tier: tier, address: address.isEmpty ? nil : address))
     }

@@ -181,31 +181,30 @@ struct ArchiveReadRegister {
     static func readers(_ p: Parsed, tenant: TenantData) async throws -> [ReaderRow] {
         let sql = try tenant.db.sql()
         struct Count: Decodable { var who: String?; var n: Int }
-        func period(_ column: String, _ table: String, _ q: SQLSelectBuilder) -> SQLSelectBuilder {
-            var q = q
+        /// Rows of `table` in the period and the company scope, counted per `who` column.
+        func counts(by who: String, in table: String, at column: String,
+                    _ narrow: (SQLSelectBuilder) -> SQLSelectBuilder = { $0 }) async throws -> [Count] {
+            var q = sql.select()
+                .column(SQLAlias(SQLColumn(who), as: SQLIdentifier("who")))
+                .column(SQLAlias(SQLFunction("COUNT", args: SQLLiteral.all), as: SQLIdentifier("n")))
+                .from(table)
             if let f = p.from { q = q.where(SQLColumn(column, table: table), .greaterThanOrEqual, SQLBind(f)) }
             if let t = p.to { q = q.where(SQLColumn(column, table: table), .lessThan, SQLBind(t)) }
             // Raw SQL on scoped tables: the company scope through its raw-SQL form.
             if let scope = OrderScope.companyPredicate(tenant.scope, table: table) { q = q.where(scope) }
+            return try await narrow(q).groupBy(who).all(decoding: Count.self)
+        }
+        let reads = try await counts(by: "actor_work_id", in: CustomerAccessLog.schema, at: "at") { q in
+            var q = q
+            if let c = p.customer { q = q.where("customer_id", .equal, SQLBind(c)) }
+            if let w = p.workId { q = q.where("actor_work_id", .equal, SQLBind(w)) }
             return q
         }
-        var readsQuery = period("at", CustomerAccessLog.schema, sql.select()
-            .column(SQLAlias(SQLColumn("actor_work_id"), as: SQLIdentifier("who")))
-            .column(SQLAlias(SQLFunction("COUNT", args: SQLLiteral.all), as: SQLIdentifier("n")))
-            .from(CustomerAccessLog.schema))
-        if let c = p.customer { readsQuery = readsQuery.where("customer_id", .equal, SQLBind(c)) }
-        if let w = p.workId { readsQuery = readsQuery.where("actor_work_id", .equal, SQLBind(w)) }
-        let reads = try await readsQuery.groupBy("actor_work_id").all(decoding: Count.self)
         guard !reads.isEmpty else { return [] }
-        let orders = try await period("created_at", WorkOrder.schema, sql.select()
-            .column(SQLAlias(SQLColumn("created_by_work_id"), as: SQLIdentifier("who")))
-            .column(SQLAlias(SQLFunction("COUNT", args: SQLLiteral.all), as: SQLIdentifier("n")))
-            .from(WorkOrder.schema)).groupBy("created_by_work_id").all(decoding: Count.self)
-        let calls = try await period("at", "cti_events", sql.select()
-            .column(SQLAlias(SQLColumn("agent_work_id"), as: SQLIdentifier("who")))
-            .column(SQLAlias(SQLFunction("COUNT", args: SQLLiteral.all), as: SQLIdentifier("n")))
-            .from("cti_events").where("type", .equal, SQLBind(ContactEventType.answered.rawValue)))
-            .groupBy("agent_work_id").all(decoding: Count.self)
+        let orders = try await counts(by: "created_by_work_id", in: WorkOrder.schema, at: "created_at")
+        let calls = try await counts(by: "agent_work_id", in: "cti_events", at: "at") {
+            $0.where("type", .equal, SQLBind(ContactEventType.answered.rawValue))
+        }
         var contacts: [String: Int] = [:]
         for c in orders + calls { if let who = c.who { contacts[who, default: 0] += c.n } }
         let workIds = reads.compactMap(\.who)

@@ -48,7 +48,7 @@ struct CustomerChangeAPI {
     func create(req: Request) async throws -> Response {
         guard let id = req.parameters.get("id", as: UUID.self) else { throw KefuError.notFound("客户") }
         let input = try req.content.decode(CustomerChangeService.Input.self)
-        let row = try await service(req).request(customerID: id, input)
+        let row = try await CustomerChangeService(req).request(customerID: id, input)
         let res = Response(status: .created)
         try res.content.encode(Created(id: try row.requireID(), status: row.status.rawValue))
         return res
@@ -71,12 +71,8 @@ struct CustomerChangeAPI {
         guard let id = req.parameters.get("id", as: UUID.self) else { throw KefuError.notFound("客户") }
         guard let requestID = req.parameters.get("requestId", as: UUID.self) else { throw KefuError.notFound("变更申请") }
         let decision = req.body.data == nil ? Decision() : try req.content.decode(Decision.self)
-        let row = try await service(req).decide(customerID: id, requestID: requestID, approve: approve, note: decision.note)
+        let row = try await CustomerChangeService(req).decide(customerID: id, requestID: requestID, approve: approve, note: decision.note)
         return try RequestDTO(row, full: false)
-    }
-
-    private func service(_ req: Request) async throws -> CustomerChangeService {
-        CustomerChangeService(tenant: try await req.tenant(), actor: try req.user(), history: req.history(), now: req.now)
     }
 }
 

@@ -34,7 +34,7 @@ struct CustomerChangePages {
         guard let id = req.parameters.get("id", as: UUID.self) else { throw KefuError.notFound("客户") }
         let form = try req.content.decode(Form.self)
         let location = "/customers/\(id.uuidString)"
-        let service = CustomerChangeService(tenant: try await req.tenant(), actor: try req.user(), history: req.history(), now: req.now)
+        let service = try await CustomerChangeService(req)
         return try await req.once(form: "customer.change:\(id.uuidString)", fallback: location) {
             do {
                 let row = try await service.request(customerID: id, .init(changes: form.changes, verification: .init(method: form.method, value: form.value)))
@@ -44,8 +44,7 @@ struct CustomerChangePages {
                 // The refusal is stored (and the form's token with it): a repeat lands here too.
                 return .created(location, req.redirect(to: location, notice: e.reason))
             } catch let e as KefuError where e.status != .notFound {
-                let detail = e.fields.map(\.message).joined(separator: " ")
-                return .refused(req.redirect(to: location, notice: detail.isEmpty ? e.reason : detail))
+                return .refused(req.redirect(to: location, notice: Self.notice(e)))
             }
         }
     }
@@ -59,14 +58,19 @@ struct CustomerChangePages {
             throw KefuError.invalid([.init(field: "decision", message: "请选择批准或驳回。")])
         }
         let location = "/customers/\(id.uuidString)"
-        let service = CustomerChangeService(tenant: try await req.tenant(), actor: try req.user(), history: req.history(), now: req.now)
+        let service = try await CustomerChangeService(req)
         do {
             let row = try await service.decide(customerID: id, requestID: requestID, approve: decision == "approve", note: form.note)
             return req.redirect(to: location, notice: row.status == .applied ? "已批准，客户资料已变更" : "已驳回该变更申请")
         } catch let e as KefuError where e.status != .notFound {
-            let detail = e.fields.map(\.message).joined(separator: " ")
-            return req.redirect(to: location, notice: detail.isEmpty ? e.reason : detail)
+            return req.redirect(to: location, notice: Self.notice(e))
         }
+    }
+
+    /// A refusal as the customer page shows it: what was wrong with each field, else the reason.
+    private static func notice(_ e: KefuError) -> String {
+        let detail = e.fields.map(\.message).joined(separator: " ")
+        return detail.isEmpty ? e.reason : detail
     }
 
     /// A request as the customer page lists it (numbers masked: the list is not the record).

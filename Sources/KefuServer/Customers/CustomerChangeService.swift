@@ -15,6 +15,15 @@ struct CustomerChangeService {
 
     var db: Database { tenant.db }
 
+    /// As the signed-in person of `req`, in their company scope.
+    init(_ req: Request) async throws {
+        self.init(tenant: try await req.tenant(), actor: try req.user(), history: req.history(), now: req.now)
+    }
+
+    init(tenant: TenantData, actor: User, history: History, now: Date) {
+        self.tenant = tenant; self.actor = actor; self.history = history; self.now = now
+    }
+
     struct Verification: Content {
         var method: String?
         var value: String?

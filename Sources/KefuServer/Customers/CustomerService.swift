@@ -13,25 +13,10 @@ struct CustomerService {
     /// Validates and creates; returns field problems instead of throwing so the work-order
     /// form can show them next to the other fields.
     func validate(_ input: CustomerInput, prefix: String = "") -> [FieldProblem] {
-        var problems: [FieldProblem] = []
-        if let p = Validation.checkText(input.name, field: prefix + "name", label: "客户姓名", max: Validation.maxNameLength) { problems.append(p) }
-        let phone = input.phone?.trimmingCharacters(in: .whitespaces) ?? ""
-        if phone.isEmpty {
-            problems.append(FieldProblem(field: prefix + "phone", message: "联系电话不能为空"))
-        } else if !Validation.isValidPhone(phone) {
-            problems.append(FieldProblem(field: prefix + "phone", message: "联系电话格式不正确：\(phone)"))
-        }
-        if let p2 = input.phone2?.trimmingCharacters(in: .whitespaces), !p2.isEmpty, !Validation.isValidPhone(p2) {
-            problems.append(FieldProblem(field: prefix + "phone2", message: "备用电话格式不正确：\(p2)"))
-        }
+        var problems = CustomerRecordRules.problems(name: input.name, phone: input.phone, phone2: input.phone2,
+                                                    idNumber: input.idNumber, address: input.address, prefix: prefix)
         if let t = input.tier, !t.isEmpty, CustomerTier(rawValue: t) == nil {
             problems.append(FieldProblem(field: prefix + "tier", message: "客户等级无效：\(t)"))
-        }
-        if let a = input.address, a.hasOverlongPart {
-            problems.append(FieldProblem(field: prefix + "address", message: "地址各项不能超过 \(Address.maxPartLength) 个字符"))
-        }
-        if let id = input.idNumber, id.unicodeScalars.count > 32 {
-            problems.append(FieldProblem(field: prefix + "idNumber", message: "证件号码过长"))
         }
         return problems
     }

@@ -157,9 +157,6 @@ struct TenantData: Sendable {
         throw KefuError.invalid([.init(field: "branchCode", message: "请指明分公司（branchCode）：当前可见多家公司")])
     }
 
-    /// Code and name of every company and branch, for the column shown when lists mix them.
-    /// Every list and order answer carries them: one lean statement (companies joined with
-    /// their branches) rather than two model reads.
     /// Every company's rows with their branches; `labels()` narrows it to the scope.
     private static let labelRows = """
         SELECT c.id AS company_id, c.code AS company_code, c.name AS company_name,
@@ -171,6 +168,9 @@ struct TenantData: Sendable {
         static let sql = labelRows + " WHERE c.id = ?"
     }
 
+    /// Code and name of every company and branch, for the column shown when lists mix them.
+    /// Every list and order answer carries them: one lean statement (companies joined with
+    /// their branches) rather than two model reads.
     func labels() async throws -> TenantLabels {
         struct Row: Decodable, Sendable {
             var company_id: UUID; var company_code: String; var company_name: String
