@@ -108,6 +108,10 @@ struct WorkOrderLoopTests {
             let id = try #require(try await api(app, .POST, "/work-orders", token: u.agent, body: newOrderBody()).string("id"))
             #expect(try await api(app, .PATCH, "/work-orders/\(id)", token: u.agent, body: ["ownerWorkId": "1002"]).status == .unprocessableEntity)
             #expect(try await api(app, .PATCH, "/work-orders/\(id)", token: u.agent, body: ["ownerWorkId": "8888", "handoverReason": "x"]).status == .unprocessableEntity)
+            // A reason over the limit is refused even without a handover (the fuzzer's case).
+            let long = String(repeating: "ó", count: 501)
+            #expect(try await api(app, .PATCH, "/work-orders/\(id)", token: u.agent, body: ["handoverReason": long]).status == .unprocessableEntity)
+            #expect(try await api(app, .PATCH, "/work-orders/\(id)", token: u.agent, body: ["handoverReason": ""]).status == .ok)
             // Another agent may not grab the order (R1.6).
             #expect(try await api(app, .PATCH, "/work-orders/\(id)", token: u.agent2, body: ["subject": "抢单"]).status == .forbidden)
             let moved = try await api(app, .PATCH, "/work-orders/\(id)", token: u.agent, body: ["ownerWorkId": "1002", "handoverReason": "下班交接"])

@@ -33,9 +33,12 @@ extension WorkOrderService {
             newStatus = WorkOrderStatus(rawValue: s)
             if newStatus == nil { problems.append(.init(field: "status", message: "未知的状态：\(s)")) }
         }
+        // A reason sent without a handover is still checked: nothing stores it, but a request
+        // the schema calls invalid must not be answered 200.
+        let handoverNeeded = input.ownerWorkId.map { $0 != o.ownerWorkId } ?? false
+        if let p = Validation.checkText(input.handoverReason, field: "handoverReason", label: "移交原因", max: 500, required: handoverNeeded) { problems.append(p) }
         var newOwner: User?
         if let w = input.ownerWorkId, w != o.ownerWorkId {
-            if let p = Validation.checkText(input.handoverReason, field: "handoverReason", label: "移交原因", max: 500) { problems.append(p) }
             // Work ids are unique across the center; the receiver must work for the order's
             // company (their own or granted), otherwise they are not there for this order.
             newOwner = try await TenantData.system(db).query(User.self).filter(\.$workId == w).first()
