@@ -54,6 +54,22 @@ import Testing
         #expect(fallback.agentWorkId == "1001" && fallback.reason == .longestIdle)
     }
 
+    @Test func aVIPCallerReachesAVIPAgentWhateverQueueTheSwitchChose() {
+        // The VIP agent answers only the vip queue; the switch put the caller in "billing".
+        let agents = [agent("1001", idle: 30, queues: ["billing"]), agent("8001", idle: 1, vip: true, queues: ["vip"])]
+        let byArchive = Router.isVIPCall(queue: "billing", callerTier: .vip)
+        #expect(byArchive)
+        #expect(Router.choose(for: call(vip: byArchive, queue: "billing"), among: agents).agentWorkId == "8001")
+        // An ordinary caller in that queue never reaches the VIP agent outside their queues.
+        #expect(!Router.isVIPCall(queue: "billing", callerTier: .major))
+        #expect(!Router.isVIPCall(queue: "billing", callerTier: nil))
+        #expect(Router.isVIPCall(queue: "vip", callerTier: nil))
+        #expect(Router.choose(for: call(queue: "billing"), among: [agents[1]]).agentWorkId == nil)
+        // No VIP agent free: the VIP caller goes to whoever answers the queue.
+        let busyVIP = [agents[0], agent("8001", idle: nil, vip: true, state: .onContact, queues: ["vip"])]
+        #expect(Router.choose(for: call(vip: true, queue: "billing"), among: busyVIP).agentWorkId == "1001")
+    }
+
     @Test func aRequestedAgentGetsTheCallWhenFree() {
         let agents = [agent("1001", idle: 30), agent("1007", idle: 1)]
         let decision = Router.choose(for: call(requested: "1007"), among: agents)

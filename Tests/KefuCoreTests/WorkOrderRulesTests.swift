@@ -44,6 +44,15 @@ struct WorkOrderRulesTests {
     @Test(arguments: ["13800138000", "+86 138 0013 8000", "0571-88886666", "95555", "400-800-1234", "１３８００１３８０００"])
     func validPhones(_ p: String) { #expect(Validation.isValidPhone(p)) }
 
+    @Test func internationalFormsMeetTheDomesticOnes() {
+        #expect(Validation.normalizePhone("+86 138 0013 8000") == "13800138000")
+        #expect(Validation.normalizePhone("+86 21 5555 0000") == "02155550000")
+        #expect(Validation.normalizePhone("0086 571 8888 6666") == "057188886666")
+        #expect(Validation.normalizePhone("+86 400 800 1234") == "4008001234")
+        #expect(Validation.normalizePhone("021-5555 0000") == "02155550000")
+        #expect(Validation.normalizePhone("95555") == "95555")
+    }
+
     @Test(arguments: ["", "12345", "12800138000", "abc", "138001380001"])
     func invalidPhones(_ p: String) { #expect(!Validation.isValidPhone(p)) }
 

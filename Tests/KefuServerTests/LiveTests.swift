@@ -245,6 +245,31 @@ struct BuiltInACDTests {
         }
     }
 
+    @Test func aVIPCustomerCallingOnAnyQueueReachesTheVIPAgentFirst() async throws {
+        let clock = ManualClock(testStart)
+        try await withKefu(clock: clock) { app, u in
+            _ = try await UserAdmin(db: app.db, now: clock.now()).add(
+                .init(workId: "1101", name: "VIP", role: "vip_agent", password: "secret123", department: nil), hasher: app.password.sync, history: nil)
+            // The archive knows the caller as VIP (second number); the switch does not.
+            let vip = try await api(app, .POST, "/customers", token: u.admin, body: ["name": "王总", "phone": "13900000001", "phone2": "021-55550000", "tier": "vip"])
+            #expect(vip.status == .created, "\(vip.json)")
+            let lead = try await PageSession.signIn(app, "3001")
+            #expect(try await lead.post("/wallboard/groups", ["g_inbound": "1001", "g_vip": "1101"]).0 == .seeOther)
+            #expect(try await lead.post("/wallboard/acd", ["acd": "on"]).0 == .seeOther)
+            for id in ["1001", "1101"] {
+                #expect(try await PageSession.signIn(app, id).post("/workspace/seat", ["action": "login"]).0 == .seeOther)
+                clock.advance(by: 1)   // 1001 has been idle longest
+            }
+            let token = try await CTIToken.add(name: "pbx", on: app.db, now: clock.now())
+            _ = try await switchPost(app, "/cti/events", token: token, json: [
+                ["id": "a1", "type": "enqueued", "at": iso(clock.now()), "callId": "boss", "queue": "inbound", "caller": "+86 21 5555 0000"],
+            ])
+            let live = try await app.live.state(company: try await TenantFixture.defaultCompanyID(app), on: app.db, now: clock.now())
+            #expect(live.agent("1101")?.callId == "boss")
+            #expect(live.agent("1001")?.callId == nil)
+        }
+    }
+
     @Test func agentsChooseTheirOwnGroupsButNotTheVIPGroup() async throws {
         try await withKefu { app, _ in
             let agent = try await PageSession.signIn(app, "1001")

@@ -2,6 +2,9 @@
 public enum CustomerTier: String, Sendable, Codable, CaseIterable {
     case vip, major, normal, small
 
+    /// 0 for the top of the pyramid: a smaller rank is the more valuable customer.
+    public var rank: Int { Self.allCases.firstIndex(of: self) ?? Self.allCases.count }
+
     public var label: String {
         switch self {
         case .vip: "VIP客户"

@@ -37,7 +37,7 @@ public struct RoutingDecision: Sendable, Equatable, Codable {
 ///
 /// Rules, in order: a customer who asked for a named agent gets that agent
 /// when the agent is available (R1.6, 002 §9 十二); a VIP call goes to the
-/// longest-idle VIP agent, then to anyone (R3.2); otherwise the longest-idle
+/// longest-idle VIP agent, in any queue, then to anyone in its queue (R3.2); otherwise the longest-idle
 /// available agent who is in the call's queue and has every required skill.
 /// Ties go to the lower work ID so the outcome never depends on input order.
 public enum Router {
@@ -60,7 +60,13 @@ public enum Router {
                 && (call.queue.map { agent.queues.contains($0) } ?? true)
         }
         let busyNote = requestedBusy ? "客户指定的 \(call.requestedWorkId ?? "") 号暂时无法接听，" : ""
-        if call.isVIP, let vip = longestIdle(eligible.filter(\.isVIPAgent)) {
+        // A VIP caller reaches a VIP agent whatever queue the switch put the call in (R3.2):
+        // the queue only narrows who else may take it.
+        let vipEligible = call.isVIP ? agents.filter { agent in
+            agent.isVIPAgent && agent.state == .available && !alreadyTried.contains(agent.workId)
+                && call.requiredSkills.isSubset(of: agent.skills)
+        } : []
+        if call.isVIP, let vip = longestIdle(vipEligible) {
             return RoutingDecision(agentWorkId: vip.workId, reason: .vipAgent, requestedAgentBusy: requestedBusy,
                                    note: "\(busyNote)VIP客户优先转接VIP话务员 \(vip.workId) 号")
         }
@@ -77,6 +83,12 @@ public enum Router {
     public static func nextAgent(for call: RoutingCall, among agents: [RoutingAgent],
                                  excluding alreadyTried: Set<String>) -> RoutingDecision {
         choose(for: call, among: agents, excluding: alreadyTried)
+    }
+
+    /// Whether a waiting call is a VIP's (R3.2): it came in on the VIP queue, or the number
+    /// calling belongs to a customer of the VIP tier — the switch need not know the archive.
+    public static func isVIPCall(queue: String?, callerTier: CustomerTier?) -> Bool {
+        queue == AgentGroup.vip.rawValue || callerTier == .vip
     }
 
     /// The order waiting calls are served in: VIP first (R3.2), then first come, first served.

@@ -39,7 +39,14 @@ public enum Validation {
             }
             return ch
         })
-        if s.hasPrefix("+86") { s.removeFirst(3) } else if s.hasPrefix("0086") { s.removeFirst(4) }
+        var international = true
+        if s.hasPrefix("+86") { s.removeFirst(3) } else if s.hasPrefix("0086") { s.removeFirst(4) } else { international = false }
+        // +86 21 5555 0000 is 021-5555 0000 dialled from abroad: a landline loses its trunk 0
+        // after the country code, and a switch may report either form for the same caller.
+        if international, let first = s.first, ("2"..."9").contains(first), (9...11).contains(s.count),
+           !((s.hasPrefix("400") || s.hasPrefix("800")) && s.count == 10) {
+            s = "0" + s
+        }
         return s
     }
 

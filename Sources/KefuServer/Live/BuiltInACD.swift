@@ -4,7 +4,8 @@ import KefuCore
 
 /// Kefu driving the queue itself (training centers, demos, a switch without its own
 /// routing): when switched on, waiting calls are offered to agents by KefuCore's `Router`
-/// — longest idle within the agent's groups, VIP callers (queue `vip`) to VIP agents first —
+/// — longest idle within the agent's groups, VIP callers (queue `vip`, or a number of a VIP
+/// customer in the archive, whatever the queue) to VIP agents first —
 /// as `offered` events in the same stream a switch would send; a phone that rings for
 /// `ringSeconds` without an answer moves the call on to the next agent, and that agent goes
 /// not-ready ("振铃未接") once the call has gone, as ACDs do. Agents answer, hold and end
@@ -72,8 +73,10 @@ enum BuiltInACD {
         let waiting = live.calls.values.filter { call in
             call.phase == .waiting && (call.ringingAgents.isEmpty || call.ringingAgents.isSubset(of: stale[call.callId] ?? []))
         }
+        let tiers = try await CallerTiers.tiers(of: waiting.compactMap(\.caller), company: company, on: db)
         let calls = Router.queueOrder(waiting.map {
-            RoutingCall(id: $0.callId, queue: $0.queue, isVIP: $0.queue == AgentGroup.vip.rawValue,
+            RoutingCall(id: $0.callId, queue: $0.queue,
+                        isVIP: Router.isVIPCall(queue: $0.queue, callerTier: $0.caller.flatMap { tiers[Validation.normalizePhone($0)] }),
                         requestedWorkId: $0.requestedWorkId, enqueuedAt: $0.enqueuedAt ?? now)
         })
         for call in calls {

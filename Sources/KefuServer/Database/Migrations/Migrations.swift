@@ -23,5 +23,6 @@ enum KefuMigrations {
         app.migrations.add(M016_AddCTICallIndex())
         app.migrations.add(M017_ScopeArchiveReads())
         app.migrations.add(M018_CreateCustomerChangeRequests())
+        app.migrations.add(M019_AddCustomerCallerIndexes())
     }
 }

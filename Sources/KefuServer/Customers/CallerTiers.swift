@@ -1,0 +1,26 @@
+import Fluent
+import KefuCore
+
+/// The archive's answer to "who is calling?" for the live floor: the tier of each waiting
+/// caller's number, so a VIP reaches a VIP agent whatever queue the switch chose (R3.2).
+/// One query for all the numbers of a dispatch, through the company's scope.
+enum CallerTiers {
+    /// Tiers by normalised number; numbers nobody in `company` holds are absent.
+    static func tiers(of callers: [String], company: UUID, on db: Database) async throws -> [String: CustomerTier] {
+        let numbers = Array(Set(callers.map(Validation.normalizePhone).filter { !$0.isEmpty }))
+        guard !numbers.isEmpty else { return [:] }
+        let customers = try await TenantData(scope: .companies([company]), db: db).query(Customer.self)
+            .group(.or) { $0.filter(\.$phone ~~ numbers).filter(\.$phone2 ~~ numbers) }
+            .field(\.$id).field(\.$companyID).field(\.$phone).field(\.$phone2).field(\.$tier)
+            .all()
+        var out: [String: CustomerTier] = [:]
+        for c in customers {
+            for number in [c.phone, c.phone2].compactMap({ $0 }) where numbers.contains(number) {
+                // One number held twice (main of one, second of another): the higher tier wins.
+                if let held = out[number], held.rank <= c.tier.rank { continue }
+                out[number] = c.tier
+            }
+        }
+        return out
+    }
+}
