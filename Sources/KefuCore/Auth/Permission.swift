@@ -50,6 +50,9 @@ public enum Permission: String, Sendable, CaseIterable {
     case archiveAudit = "customer.archive_audit"
     /// Approve or reject a change of a special customer's registered data (R5.3, R5.4).
     case customerChangeApprove = "customer.change_approve"
+    /// Set how customers are tiered by value, import the monthly figures and run the
+    /// re-tiering (R5.2): what decides who reaches VIP agents first.
+    case customerTiering = "customer.tiering"
 
     /// Roles that hold this permission.
     public var roles: Set<Role> {
@@ -104,6 +107,8 @@ public enum Permission: String, Sendable, CaseIterable {
             return frontLine.union([.qcInspector, .knowledgeEditor, .planner])
         case .customerChangeApprove:
             return [.teamLead, .shiftLead, .admin]
+        case .customerTiering:
+            return [.admin]
         case .archiveAudit:
             // Those who supervise agents' conduct, not the readers themselves.
             return [.qcInspector, .admin]

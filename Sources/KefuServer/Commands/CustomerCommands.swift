@@ -4,8 +4,10 @@ import SQLKit
 import KefuCore
 
 struct CustomerCommands: AsyncCommandGroup {
-    var commands: [String: any AnyAsyncCommand] { ["import": CustomerImportCommand()] }
-    var help: String { "Customer archive: import" }
+    var commands: [String: any AnyAsyncCommand] {
+        ["import": CustomerImportCommand(), "values": CustomerValuesCommand(), "retier": CustomerRetierCommand()]
+    }
+    var help: String { "Customer archive: import, values, retier" }
 }
 
 /// `kefu customers import FILE.csv [--company CODE] [--branch CODE]`: a center's customer
@@ -85,6 +87,74 @@ struct CustomerImportCommand: AsyncCommand {
             + (skipped > 0 ? ", \(skipped) already on file" : "")
             + (parsed.problems.isEmpty ? "" : ", \(parsed.problems.count) line(s) refused"))
         if !parsed.problems.isEmpty { exit(2) }
+    }
+}
+
+/// `kefu customers values FILE.csv [--company CODE] [--period YYYY-MM]`: finance's monthly
+/// revenue/profit per customer (电话,账期,收入,利润) into the company's figures (R5.2). A
+/// month already on file for a customer is replaced, never doubled; bad lines and numbers
+/// nobody in the company holds are reported by line on stderr (exit status 2).
+struct CustomerValuesCommand: AsyncCommand {
+    struct Signature: CommandSignature {
+        @Argument(name: "file", help: "CSV with a header row: 电话,账期,收入,利润 (/dev/stdin to read a pipe)") var file: String
+        @Option(name: "company", help: "Company code (default: the only company)") var company: String?
+        @Option(name: "period", help: "The month of every row (YYYY-MM) when the file has no 账期 column") var period: String?
+    }
+    var help: String { "Import customers' monthly revenue and profit from a CSV file" }
+
+    func run(using context: CommandContext, signature: Signature) async throws {
+        let app = context.application
+        var period: CustomerPeriod?
+        if let raw = signature.period {
+            guard let p = CustomerPeriod(raw) else {
+                FileHandle.standardError.write(Data("kefu customers values: --period must be a month like 2026-11\n".utf8)); exit(1)
+            }
+            period = p
+        }
+        guard let data = FileManager.default.contents(atPath: signature.file) else {
+            FileHandle.standardError.write(Data("kefu customers values: cannot open \(signature.file)\n".utf8)); exit(1)
+        }
+        guard let text = String(data: data, encoding: .utf8) else {
+            FileHandle.standardError.write(Data("kefu customers values: \(signature.file) is not UTF-8 text\n".utf8)); exit(1)
+        }
+        try await CommandErrors.report(context) {
+            let company = try await WorkforceCompany.named(signature.company, on: app.db)
+            let tiering = CustomerTiering(company: company, now: app.kefu.clock.now(), timeZone: app.kefu.settings.timeZone)
+            let result = try await CustomerTierAPI.importSheet(text, period: period, tiering: tiering, by: "cli")
+            for p in result.problems { FileHandle.standardError.write(Data("line \(p.line): \(p.message)\n".utf8)) }
+            context.console.print("stored \(result.stored) row(s)" + (result.problems.isEmpty ? "" : ", \(result.problems.count) line(s) refused"))
+            if !result.problems.isEmpty { exit(2) }
+        }
+    }
+}
+
+/// `kefu customers retier [--company CODE]`: what the monthly job does, now — each customer
+/// with figures in the policy's window gets the tier their value earns, every move logged
+/// with its reason (R5.2). Prints the window and how many moved.
+struct CustomerRetierCommand: AsyncCommand {
+    struct Signature: CommandSignature {
+        @Option(name: "company", help: "Company code (default: every company)") var company: String?
+    }
+    var help: String { "Recompute customer tiers from revenue or profit" }
+
+    func run(using context: CommandContext, signature: Signature) async throws {
+        let app = context.application
+        try await CommandErrors.report(context) {
+            let companies: [WorkforceCompany]
+            if let code = signature.company {
+                companies = [try await WorkforceCompany.named(code, on: app.db)]
+            } else {
+                var all: [WorkforceCompany] = []
+                for id in try await CompanySettings.companyIDs(on: app.db) { all.append(try await WorkforceCompany.of(id, in: .system(app.db))) }
+                companies = all
+            }
+            for company in companies {
+                let tiering = CustomerTiering(company: company, now: app.kefu.clock.now(), timeZone: app.kefu.settings.timeZone)
+                let r = try await tiering.retier(month: tiering.thisMonth, actor: "cli")
+                let window = r.window.isEmpty ? "-" : "\(r.window.first ?? "")..\(r.window.last ?? "")"
+                context.console.print("\(company.code): window \(window), \(r.examined) customer(s) with figures, \(r.changed) tier change(s)")
+            }
+        }
     }
 }
 

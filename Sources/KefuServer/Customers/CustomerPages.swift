@@ -16,6 +16,7 @@ struct CustomerPages {
     struct ListContext: Encodable {
         var page: PageContext; var customers: [Row]; var q: String; var total: Int
         var tenantFilter: TenantFilterForm?; var tenantColumns: Bool
+        var canTier: Bool
     }
 
     func list(req: Request) async throws -> View {
@@ -38,7 +39,7 @@ struct CustomerPages {
                                       createdAt: PageFormat.dateTime($0.createdAt, tz), company: labels.companyName($0.companyID),
                                       branch: labels.branchName($0.branchID)) },
             q: q, total: total, tenantFilter: try await TenantFilterForm.make(scope.tenant, labels: labels, filter: filter),
-            tenantColumns: labels.mixed))
+            tenantColumns: labels.mixed, canTier: try req.user().can(.customerTiering)))
     }
 
     struct DetailContext: Encodable {
@@ -54,6 +55,8 @@ struct CustomerPages {
         @NilIfEmpty var changeRequests: [CustomerChangePages.Row]
         var failedVerifications: Int
         var methods: [Choice]
+        /// Tier moves with their reasons (R5.2), newest first.
+        @NilIfEmpty var tierChanges: [CustomerTierPages.ChangeRow]
     }
 
     func detail(req: Request) async throws -> View {
@@ -67,13 +70,20 @@ struct CustomerPages {
         let orders = try await scope.orders().filter(\.$customer.$id == id).sort(\.$createdAt, .descending).limit(100).all()
         let user = try req.user()
         let changes = try await CustomerChangePages.rows(customerID: id, tenant: scope.tenant, timeZone: tz)
+        let tiering = CustomerTiering(company: try await WorkforceCompany.of(c.companyID, in: scope.tenant), now: req.now, timeZone: tz)
+        let policy = try await tiering.policy()
+        let tierChanges = try await tiering.changes(customer: id, limit: 20, offset: 0, policy: policy).rows
         return try await req.view.render("customer", DetailContext(
             page: PageContext(req, user: user, title: "客户档案 · \(c.name)"), id: id.uuidString, name: c.name,
-            phone: c.phone, phone2: c.phone2, tier: c.tier.label, address: c.address.map(\.singleLine),
+            phone: c.phone, phone2: c.phone2, tier: policy.label(c.tier), address: c.address.map(\.singleLine),
             orders: orders.map { WorkOrderRow($0, now: req.now, timeZone: tz, labels: labels) },
             company: labels.mixed ? labels.companyName(c.companyID) : nil, branch: c.branchID.map { labels.branchName($0) },
             canCreateOrder: user.can(.workOrderWrite), canRequestChange: user.can(.customerWrite),
             canDecide: user.can(.customerChangeApprove), changeRequests: changes.rows, failedVerifications: changes.failed,
-            methods: VerificationMethod.allCases.map { Choice(value: $0.rawValue, label: $0.label) }))
+            methods: VerificationMethod.allCases.map { Choice(value: $0.rawValue, label: $0.label) },
+            tierChanges: tierChanges.map { r in
+                CustomerTierPages.ChangeRow(at: PageFormat.dateTime(r.at, tz), customerId: r.customerId.uuidString, customerName: r.customerName,
+                                            from: r.fromLabel, to: r.toLabel, reason: r.reason, workId: r.workId == "system" ? "每月自动" : r.workId)
+            }))
     }
 }

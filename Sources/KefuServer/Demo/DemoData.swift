@@ -23,6 +23,30 @@ struct DemoData {
         .init(workId: "6001", name: "朱琳", role: "planner"), .init(workId: "9001", name: "管理员", role: "admin"),
     ]
 
+    /// Three months of revenue per customer, as finance would send them, and one re-tiering
+    /// run (R5.2): the figures agree with most customers' tiers, two customers move (one up
+    /// to 重要客户, one VIP down), so the tier page and those customers' logs show a run.
+    static func loadCustomerValues(_ customers: [Customer], company: UUID, on db: Database, now: Date, timeZone: TimeZone) async throws {
+        let tiering = CustomerTiering(company: try await WorkforceCompany.of(company, in: .system(db)), now: now, timeZone: timeZone)
+        var rows: [CustomerValueRow] = []
+        for (i, c) in customers.enumerated() {
+            var monthly: Int
+            switch c.tier {
+            case .vip: monthly = 40_000_00 + i * 1_000_00
+            case .major: monthly = 8_000_00 + i * 100_00
+            case .normal, .small: monthly = 500_00 + i * 10_00
+            }
+            if i == 3 { monthly = 7_500_00 }     // a normal customer who now spends like a major one
+            if i == 20 { monthly = 2_000_00 }    // a VIP whose business fell away
+            for back in 1...3 {
+                rows.append(CustomerValueRow(line: rows.count + 2, phone: c.phone, period: tiering.thisMonth.adding(months: -back),
+                                             revenueFen: monthly, profitFen: monthly / 5))
+            }
+        }
+        _ = try await tiering.importValues(rows, by: "demo")
+        _ = try await tiering.retier(month: tiering.thisMonth, actor: "system")
+    }
+
     func loadIfEmpty() async throws -> Bool {
         guard try await TenantData.system(app.db).query(User.self).count() == 0 else { return false }
         try await load()
@@ -67,6 +91,7 @@ struct DemoData {
             try await c.create(on: db)
             customers.append(c)
         }
+        try await Self.loadCustomerValues(customers, company: companyID, on: db, now: now, timeZone: tz)
         let deps = try await TenantData(scope: .companies([companyID]), db: db).query(Department.self).sort(\.$name).all()
         let agents = ["1001", "1002", "1003", "1101", "1201"]
         let subjects: [WorkOrderType: [String]] = [

@@ -117,6 +117,12 @@ struct SweeperLifecycle: LifecycleHandler {
                     } catch {
                         logger.warning("housekeeping failed: \(String(describing: error))")
                     }
+                    do {
+                        // Customer tiers by value, once a month per company (R5.2).
+                        try await CustomerTiering.runMonthlyIfDue(db: db, now: clock.now(), timeZone: timeZone, logger: logger)
+                    } catch {
+                        logger.warning("monthly customer tiering failed: \(String(describing: error))")
+                    }
                 }
                 do {
                     // Follow-ups of stored CTI events that an intake did not finish (a failure,

@@ -5,13 +5,15 @@ import Vapor
 struct CSRFMiddleware: AsyncMiddleware {
     static let sessionKey = "csrf"
     static let field = "_csrf"
+    /// Pages whose forms upload a file (transcripts, a month of customer figures).
+    static let uploadPaths: Set<String> = ["/qa/import", "/customers/tiers/values"]
 
     func respond(to request: Request, chainingTo next: AsyncResponder) async throws -> Response {
         if request.method == .POST, !request.url.path.hasPrefix("/api/") {
             // A large form (a transcript upload) arrives as a stream; read it first so the
-            // token can be checked. Only the import page may send more than the usual 1 MB.
+            // token can be checked. Only the upload forms may send more than the usual 1 MB.
             if request.body.data == nil {
-                let max = request.url.path == "/qa/import" ? 20 * 1024 * 1024 : 1024 * 1024
+                let max = Self.uploadPaths.contains(request.url.path) ? 20 * 1024 * 1024 : 1024 * 1024
                 _ = try await request.body.collect(max: max).get()
             }
             struct Form: Content { var _csrf: String? }

@@ -24,5 +24,6 @@ enum KefuMigrations {
         app.migrations.add(M017_ScopeArchiveReads())
         app.migrations.add(M018_CreateCustomerChangeRequests())
         app.migrations.add(M019_AddCustomerCallerIndexes())
+        app.migrations.add(M020_CreateCustomerTiering())
     }
 }
