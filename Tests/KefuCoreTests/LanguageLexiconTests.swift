@@ -126,7 +126,7 @@ import Testing
     }
 
     @Test func rulesAndScorecard() throws {
-        #expect(QARule.allCases.count == 22)
+        #expect(QARule.allCases.count == 23)
         #expect(QARule.forbiddenSarcasm.label == "服务忌语·讽刺语")
         #expect(QARule.openingMissing.label == "缺少开始语")
         #expect(QARule.forbiddenCompetitor.isForbidden && !QARule.verifyMissing.isForbidden)

@@ -53,6 +53,8 @@ public enum Permission: String, Sendable, CaseIterable {
     /// Set how customers are tiered by value, import the monthly figures and run the
     /// re-tiering (R5.2): what decides who reaches VIP agents first.
     case customerTiering = "customer.tiering"
+    /// Keep the directory of numbers never given out (R5.6): only admins read it in full.
+    case protectedNumbers = "confidential.protected_numbers"
 
     /// Roles that hold this permission.
     public var roles: Set<Role> {
@@ -107,7 +109,7 @@ public enum Permission: String, Sendable, CaseIterable {
             return frontLine.union([.qcInspector, .knowledgeEditor, .planner])
         case .customerChangeApprove:
             return [.teamLead, .shiftLead, .admin]
-        case .customerTiering:
+        case .customerTiering, .protectedNumbers:
             return [.admin]
         case .archiveAudit:
             // Those who supervise agents' conduct, not the readers themselves.

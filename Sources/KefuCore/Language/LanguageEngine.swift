@@ -53,8 +53,10 @@ public final class LanguageEngine: Sendable {
     // MARK: - Public entry points
 
     /// Scores one contact. `timeZone` is used only when `startedAt` is UTC ("Z").
-    public func scan(_ transcript: Transcript, timeZone: TimeZone = TimeZone(identifier: "Asia/Shanghai")!) -> ContactScore {
-        var findings: [Finding] = []
+    /// `protected`: the company's numbers never to be given out (R5.6), checked on every channel.
+    public func scan(_ transcript: Transcript, timeZone: TimeZone = TimeZone(identifier: "Asia/Shanghai")!,
+                     protected: ProtectedNumbers = .none) -> ContactScore {
+        var findings: [Finding] = protected.findings(in: transcript)
         for (index, segment) in transcript.segments.enumerated() where segment.speaker == "agent" {
             if let text = segment.text, !text.isEmpty {
                 findings += forbiddenFindings(in: text, segment: index)
@@ -76,8 +78,8 @@ public final class LanguageEngine: Sendable {
 
     /// Live check of what an agent is about to send (chat) or just said:
     /// forbidden phrases with the suggested replacement. Segment is 0.
-    public func checkText(_ text: String, channel: String) -> [Finding] {
-        forbiddenFindings(in: text, segment: 0)
+    public func checkText(_ text: String, channel: String, protected: ProtectedNumbers = .none) -> [Finding] {
+        (forbiddenFindings(in: text, segment: 0) + protected.findings(in: text, segment: 0)).sorted { ($0.start, $0.end) < ($1.start, $1.end) }
     }
 
     /// The opening the agent should use on `day`, company filled in (for the screen-pop).

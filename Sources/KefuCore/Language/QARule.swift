@@ -28,6 +28,8 @@ public enum QARule: String, CaseIterable, Codable, Sendable {
     case courtesyThanksUnanswered = "courtesy.thanks_unanswered"
     case verifyMissing = "verify.missing"
     case callAgentHungUpFirst = "call.agent_hung_up_first"
+    /// A protected number (a leader's private number, …) in what the agent said or typed (R5.6).
+    case confidentialProtectedNumber = "confidential.protected_number"
     case manualOther = "manual.other"
 
     /// The name inspectors and agents see in reports (Chinese, as in the seed documents).
@@ -54,6 +56,7 @@ public enum QARule: String, CaseIterable, Codable, Sendable {
         case .courtesyThanksUnanswered: return "客户致谢或表扬未应对"
         case .verifyMissing: return "未核对客户提供的号码"
         case .callAgentHungUpFirst: return "客服先于客户挂机"
+        case .confidentialProtectedNumber: return "泄露受保护号码"
         case .manualOther: return "人工质检·其他"
         }
     }
@@ -61,6 +64,13 @@ public enum QARule: String, CaseIterable, Codable, Sendable {
     /// Forbidden-phrase rules are the only ones a lexicon entry may use and the
     /// only ones judged on every channel.
     public var isForbidden: Bool { rawValue.hasPrefix("forbidden.") }
+
+    /// What stops a chat line until the agent confirms: a forbidden phrase, or a number
+    /// the center never gives out.
+    public var blocksSending: Bool { isForbidden || self == .confidentialProtectedNumber }
+
+    /// `blocksSending` for a stored code (custom codes never block).
+    public static func blocksSending(_ code: String) -> Bool { QARule(rawValue: code)?.blocksSending ?? false }
 
     /// The forbidden-phrase categories of the center's lexicon: all but `forbidden.local`,
     /// which holds the companies' and branches' own additions.
@@ -149,6 +159,7 @@ public struct Scorecard: Codable, Sendable, Equatable {
         QARule.courtesyThanksUnanswered.rawValue: 5,
         QARule.verifyMissing.rawValue: 5,
         QARule.callAgentHungUpFirst.rawValue: 10,
+        QARule.confidentialProtectedNumber.rawValue: 20,
         QARule.manualOther.rawValue: 10,
     ], defaultPoints: 10)
 

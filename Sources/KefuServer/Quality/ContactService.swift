@@ -71,7 +71,8 @@ struct ContactService {
         try tenant.check(companyID, "分公司")
         let place = try await LanguageRules.place(companyID: companyID, branchID: branchID, db: db, centerName: company)
         let rules = try await LanguageRules.current(on: db, place: place)
-        let result = rules.engine.scan(t, timeZone: timeZone)
+        let protected = try await ProtectedNumberDirectory.numbers(company: companyID, on: db)
+        let result = rules.engine.scan(t, timeZone: timeZone, protected: protected)
         let body = String(decoding: try Self.transcriptEncoder.encode(t), as: UTF8.self)
 
         return try await db.writeTransaction { tx in

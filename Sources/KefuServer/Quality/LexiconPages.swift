@@ -73,7 +73,7 @@ struct LexiconPages {
             let found = rules.engine.checkText(sentence, channel: "chat")
             test = TestResult(sentence: sentence, pieces: ContactPageContext.pieces(sentence, marks: found.map { ($0.rule, $0.start, $0.end) }), findings: found.map {
                 QACheckFindingDTO(rule: $0.rule, label: QualityLabels.rule($0.rule), text: $0.text, start: $0.start, end: $0.end,
-                                  suggestion: $0.suggestion, blocking: $0.rule.hasPrefix("forbidden."), entry: $0.entry)
+                                  suggestion: $0.suggestion, blocking: QARule.blocksSending($0.rule), entry: $0.entry)
             })
         }
         let ctx = Context(page: PageContext(req, user: user, title: "词库与评分标准"), version: lex.version, categories: categories,

@@ -39,9 +39,10 @@ struct QualityAPI {
         }
         let place = try await LanguageRules.place(companyID: company, branchID: branch, db: req.db, centerName: req.kefu.settings.companyName)
         let rules = try await LanguageRules.current(on: req.db, place: place)
-        let findings = rules.engine.checkText(text, channel: channel).map { f in
+        let protected = try await ProtectedNumberDirectory.numbers(company: company, on: req.db)
+        let findings = rules.engine.checkText(text, channel: channel, protected: protected).map { f in
             QACheckFindingDTO(rule: f.rule, label: QualityLabels.rule(f.rule), text: f.text, start: f.start, end: f.end,
-                              suggestion: f.suggestion, blocking: f.rule.hasPrefix("forbidden."), entry: f.entry)
+                              suggestion: f.suggestion, blocking: QARule.blocksSending(f.rule), entry: f.entry)
         }
         return QACheckResultDTO(findings: findings, blocked: findings.contains(where: \.blocking), lexiconVersion: rules.lexicon.version)
     }

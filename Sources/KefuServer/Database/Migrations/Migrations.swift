@@ -25,5 +25,6 @@ enum KefuMigrations {
         app.migrations.add(M018_CreateCustomerChangeRequests())
         app.migrations.add(M019_AddCustomerCallerIndexes())
         app.migrations.add(M020_CreateCustomerTiering())
+        app.migrations.add(M021_CreateProtectedNumbers())
     }
 }
