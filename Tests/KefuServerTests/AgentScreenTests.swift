@@ -3,6 +3,7 @@ import Testing
 import VaporTesting
 import Fluent
 @testable import KefuServer
+import KefuCore
 
 /// The agent's screens from the walkthrough: the new-order form's lookup and keys, the
 /// screen pop, the callback's satisfaction, the reminders and the order table.
@@ -59,6 +60,34 @@ struct AgentScreenTests {
             let html = try await agent.get("/workspace").1
             #expect(html.contains("screen-pop"))
             #expect(html.contains("在办工单：无"))
+            // Nothing happened with this caller before: no history, and the call on the line is not listed.
+            #expect(!html.contains("pop-history"))
+        }
+    }
+
+    @Test func screenPopShowsTheCallersLastContacts() async throws {
+        let clock = ManualClock(testStart)
+        try await withKefu(clock: clock) { app, u in
+            let agent = try await PageSession.signIn(app, "1001")
+            #expect(try await agent.post("/workspace/seat", ["action": "login"]).0 == .seeOther)
+            let order = try await api(app, .POST, "/work-orders", token: u.agent, body: newOrderBody(phone: "13300133000"))
+            let number = try #require(order.string("number"))
+            let token = try await CTIToken.add(name: "pbx", on: app.db, now: clock.now())
+            var t = clock.now()
+            _ = try await switchPost(app, "/cti/events", token: token, json: [
+                ["id": "q1", "type": "enqueued", "at": iso(t), "callId": "earlier", "queue": "inbound", "caller": "13300133000"],
+                ["id": "q2", "type": "abandoned", "at": iso(t.addingTimeInterval(30)), "callId": "earlier"],
+            ])
+            clock.advance(by: 600); t = clock.now()
+            _ = try await switchPost(app, "/cti/events", token: token, json: [
+                ["id": "q3", "type": "enqueued", "at": iso(t), "callId": "now", "queue": "inbound", "caller": "13300133000"],
+                ["id": "q4", "type": "answered", "at": iso(t.addingTimeInterval(2)), "callId": "now", "agentWorkId": "1001"],
+            ])
+            let html = try await agent.get("/workspace").1
+            #expect(html.contains("pop-history"))
+            #expect(html.contains("来电 earlier") && html.contains("未接通（放弃）"))
+            #expect(html.contains(number))
+            #expect(!html.contains("来电 now"))
         }
     }
 

@@ -7,6 +7,7 @@ struct CustomerAPI {
     func register(_ api: RoutesBuilder) {
         api.requiring(.customerRead).get("customers", use: list)
         api.requiring(.customerRead).get("customers", ":id", use: show)
+        api.requiring(.customerRead).get("customers", ":id", "history", use: history)
         api.requiring(.customerWrite).idempotent().post("customers", use: create)
     }
 
@@ -45,6 +46,25 @@ struct CustomerAPI {
         let c = try await scope.customer(id)
         try await req.logArchiveRead(c, channel: "api", reason: reason)
         return try CustomerDTO(c, labels: try await scope.tenant.labels())
+    }
+
+    struct HistoryDTO: Content {
+        struct Item: Content { var kind: String; var label: String; var at: Date; var title: String; var detail: String; var href: String? }
+        var items: [Item]
+    }
+
+    /// The customer's one history (R5.1), as the caller may see it; a read of the archive,
+    /// registered like the record's.
+    func history(req: Request) async throws -> HistoryDTO {
+        guard let id = req.parameters.get("id", as: UUID.self) else { throw KefuError.notFound("客户") }
+        try req.refuseEmptyQuery("orderNumber", "callId", "reason")
+        let window = try PageWindow(limit: req.query[Int.self, at: "limit"], offset: nil)
+        let scope = try await req.orderScope()
+        let reason = try req.archiveReadReason(fallback: "接口查阅（往来记录）")
+        let c = try await scope.customer(id)
+        try await req.logArchiveRead(c, channel: "api", reason: reason)
+        let entries = try await CustomerHistoryReader(scope: scope, user: try req.user()).entries(of: c, limit: window.limit)
+        return HistoryDTO(items: entries.map { .init(kind: $0.kind.rawValue, label: $0.kind.label, at: $0.at, title: $0.title, detail: $0.detail, href: $0.href) })
     }
 
     func create(req: Request) async throws -> Response {

@@ -57,6 +57,13 @@ struct CustomerPages {
         var methods: [Choice]
         /// Tier moves with their reasons (R5.2), newest first.
         @NilIfEmpty var tierChanges: [CustomerTierPages.ChangeRow]
+        /// Orders, callbacks, calls, chats and QC contacts in time order (R5.1).
+        @NilIfEmpty var history: [HistoryRow]
+    }
+    struct HistoryRow: Encodable { var kind: String; var label: String; var at: String; var title: String; var detail: String; var href: String? }
+
+    static func historyRows(_ entries: [CustomerHistoryEntry], timeZone: TimeZone) -> [HistoryRow] {
+        entries.map { HistoryRow(kind: $0.kind.rawValue, label: $0.kind.label, at: PageFormat.dateTime($0.at, timeZone), title: $0.title, detail: $0.detail, href: $0.href) }
     }
 
     func detail(req: Request) async throws -> View {
@@ -69,6 +76,7 @@ struct CustomerPages {
         let tz = req.kefu.settings.timeZone
         let orders = try await scope.orders().filter(\.$customer.$id == id).sort(\.$createdAt, .descending).limit(100).all()
         let user = try req.user()
+        let history = try await CustomerHistoryReader(scope: scope, user: user).entries(of: c)
         let changes = try await CustomerChangePages.rows(customerID: id, tenant: scope.tenant, timeZone: tz)
         let tiering = CustomerTiering(company: try await WorkforceCompany.of(c.companyID, in: scope.tenant), now: req.now, timeZone: tz)
         let policy = try await tiering.policy()
@@ -84,6 +92,7 @@ struct CustomerPages {
             tierChanges: tierChanges.map { r in
                 CustomerTierPages.ChangeRow(at: PageFormat.dateTime(r.at, tz), customerId: r.customerId.uuidString, customerName: r.customerName,
                                             from: r.fromLabel, to: r.toLabel, reason: r.reason, workId: r.workId == "system" ? "每月自动" : r.workId)
-            }))
+            },
+            history: Self.historyRows(history, timeZone: tz)))
     }
 }

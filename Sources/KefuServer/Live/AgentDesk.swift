@@ -32,6 +32,8 @@ struct AgentDesk {
         var customerTier: String?
         /// Nil when empty, so the pop says "无" instead of an empty heading.
         @NilIfEmpty var openOrders: [WorkOrderRow]
+        /// The caller's latest contacts of every kind (R5.1): what happened last time.
+        @NilIfEmpty var history: [CustomerPages.HistoryRow]
         var holdSinceMillis: Int64?
         var newOrderHref: String
     }
@@ -91,7 +93,7 @@ struct AgentDesk {
             var panel = CallPanel(callId: callId, ringing: state == .reserved, talking: state == .onContact,
                                   held: state == .onHold, caller: c.caller, queue: c.queue,
                                   companyCode: seat.company.code, companyName: seat.company.name, branchName: branch?.name, greeting: greeting,
-                                  openOrders: [],
+                                  openOrders: [], history: [],
                                   holdSinceMillis: c.holdSince.map { Int64($0.timeIntervalSince1970 * 1000) },
                                   newOrderHref: href)
             if let caller = c.caller, user.can(.customerRead),
@@ -107,6 +109,9 @@ struct AgentDesk {
                 let orders = try await tenant.query(WorkOrder.self).filter(\.$companyID == companyID).filter(\.$customer.$id == customerID)
                     .filter(\.$status ~~ WorkOrderStatus.active.map(\.rawValue)).limit(20).all()
                 panel.openOrders = WorkOrderRow.sortForWorkspace(orders).map { WorkOrderRow($0, now: req.now, timeZone: tz) }
+                // The call on the line is in the history already: leave it out.
+                let history = try await CustomerHistoryReader(scope: try await req.orderScope(), user: user).entries(of: customer, limit: 6)
+                panel.history = CustomerPages.historyRows(history.filter { $0.title != "来电 \(callId)" }.prefix(5).map { $0 }, timeZone: tz)
             }
             call = panel
         }

@@ -26,5 +26,6 @@ enum KefuMigrations {
         app.migrations.add(M019_AddCustomerCallerIndexes())
         app.migrations.add(M020_CreateCustomerTiering())
         app.migrations.add(M021_CreateProtectedNumbers())
+        app.migrations.add(M022_AddHistoryIndexes())
     }
 }
