@@ -55,6 +55,11 @@ public enum Permission: String, Sendable, CaseIterable {
     case customerTiering = "customer.tiering"
     /// Keep the directory of numbers never given out (R5.6): only admins read it in full.
     case protectedNumbers = "confidential.protected_numbers"
+    /// Keep the special-customers list (R5.3): entries, reviews, follow-up visits, services.
+    case specialCustomers = "customer.special"
+    /// Read the whole special-customers list: the front line, who serve them (a liaison knows
+    /// only the customers of their department's orders, so not the list).
+    case specialCustomerList = "customer.special_list"
 
     /// Roles that hold this permission.
     public var roles: Set<Role> {
@@ -77,7 +82,7 @@ public enum Permission: String, Sendable, CaseIterable {
             // QC scores transcripts, which carry no customer; a liaison reads only the
             // customers of orders OrderVisibility shows them.
             return frontLine.union([.liaison])
-        case .customerWrite:
+        case .customerWrite, .specialCustomerList:
             return frontLine
         case .shiftBoard:
             return [.shiftLead, .teamLead, .admin]
@@ -107,7 +112,7 @@ public enum Permission: String, Sendable, CaseIterable {
             return [.shiftLead, .teamLead, .admin]
         case .workforceOwn:
             return frontLine.union([.qcInspector, .knowledgeEditor, .planner])
-        case .customerChangeApprove:
+        case .customerChangeApprove, .specialCustomers:
             return [.teamLead, .shiftLead, .admin]
         case .customerTiering, .protectedNumbers:
             return [.admin]

@@ -103,7 +103,9 @@ public enum ChangeRequestStatus: String, Sendable, Codable, CaseIterable {
         }
     }
 
-    public static func afterVerification(tier: CustomerTier) -> ChangeRequestStatus {
-        tier == .vip ? .pending : .applied
+    /// A special customer's registered data changes only with a lead's approval (R5.3): a
+    /// VIP by tier, or anyone on the special-customers list (key accounts, groups).
+    public static func afterVerification(tier: CustomerTier, listedSpecial: Bool = false) -> ChangeRequestStatus {
+        tier == .vip || listedSpecial ? .pending : .applied
     }
 }

@@ -5,7 +5,8 @@ import KefuCore
 /// caller's number, so a VIP reaches a VIP agent whatever queue the switch chose (R3.2).
 /// One query for all the numbers of a dispatch, through the company's scope.
 enum CallerTiers {
-    /// Tiers by normalised number; numbers nobody in `company` holds are absent.
+    /// Routing tiers by normalised number (a listed special customer counts as VIP); numbers
+    /// nobody in `company` holds are absent.
     static func tiers(of callers: [String], company: UUID, on db: Database) async throws -> [String: CustomerTier] {
         let numbers = Array(Set(callers.map(Validation.normalizePhone).filter { !$0.isEmpty }))
         guard !numbers.isEmpty else { return [:] }
@@ -13,12 +14,18 @@ enum CallerTiers {
             .group(.or) { $0.filter(\.$phone ~~ numbers).filter(\.$phone2 ~~ numbers) }
             .field(\.$id).field(\.$companyID).field(\.$phone).field(\.$phone2).field(\.$tier)
             .all()
+        // Listed special customers (key accounts, groups) reach VIP agents too (R3.2, R5.3:
+        // their dedicated channel): routing treats them as the top tier.
+        let ids = customers.compactMap(\.id)
+        let listed = ids.isEmpty ? [] : Set(try await TenantData(scope: .companies([company]), db: db).query(SpecialCustomer.self)
+            .filter(\.$customerID ~~ ids).field(\.$id).field(\.$companyID).field(\.$customerID).all().map(\.customerID))
         var out: [String: CustomerTier] = [:]
         for c in customers {
+            let tier = c.id.map(listed.contains) == true ? .vip : c.tier
             for number in [c.phone, c.phone2].compactMap({ $0 }) where numbers.contains(number) {
                 // One number held twice (main of one, second of another): the higher tier wins.
-                if let held = out[number], held.rank <= c.tier.rank { continue }
-                out[number] = c.tier
+                if let held = out[number], held.rank <= tier.rank { continue }
+                out[number] = tier
             }
         }
         return out

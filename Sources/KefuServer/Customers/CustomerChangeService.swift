@@ -72,7 +72,8 @@ struct CustomerChangeService {
                 return .refused(method.label)
             case .verified:
                 try await check(changes, of: customer, on: data)
-                row.status = ChangeRequestStatus.afterVerification(tier: customer.tier)
+                let listed = try await data.query(SpecialCustomer.self).filter(\.$customerID == customerID).count() > 0
+                row.status = ChangeRequestStatus.afterVerification(tier: customer.tier, listedSpecial: listed)
                 if row.status == .applied { try await apply(row, changes, to: customer, on: tx) }
                 try await row.create(on: tx)
                 if row.status == .pending {

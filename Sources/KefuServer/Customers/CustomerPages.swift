@@ -59,6 +59,13 @@ struct CustomerPages {
         @NilIfEmpty var tierChanges: [CustomerTierPages.ChangeRow]
         /// Orders, callbacks, calls, chats and QC contacts in time order (R5.1).
         @NilIfEmpty var history: [HistoryRow]
+        /// The special-customers entry (R5.3), its visits and the customer's services.
+        var special: SpecialCustomerAPI.EntryDTO?
+        @NilIfEmpty var visits: [SpecialCustomerAPI.VisitDTO]
+        @NilIfEmpty var products: [SpecialCustomerAPI.ProductDTO]
+        var canKeepSpecial: Bool
+        var categories: [Choice]
+        var today: String
     }
     struct HistoryRow: Encodable { var kind: String; var label: String; var at: String; var title: String; var detail: String; var href: String? }
 
@@ -77,6 +84,8 @@ struct CustomerPages {
         let orders = try await scope.orders().filter(\.$customer.$id == id).sort(\.$createdAt, .descending).limit(100).all()
         let user = try req.user()
         let history = try await CustomerHistoryReader(scope: scope, user: user).entries(of: c)
+        let special = SpecialCustomerService(scope: scope, now: req.now, timeZone: tz, actor: user.workId)
+        let entry = try await special.entry(customerID: id)
         let changes = try await CustomerChangePages.rows(customerID: id, tenant: scope.tenant, timeZone: tz)
         let tiering = CustomerTiering(company: try await WorkforceCompany.of(c.companyID, in: scope.tenant), now: req.now, timeZone: tz)
         let policy = try await tiering.policy()
@@ -93,6 +102,12 @@ struct CustomerPages {
                 CustomerTierPages.ChangeRow(at: PageFormat.dateTime(r.at, tz), customerId: r.customerId.uuidString, customerName: r.customerName,
                                             from: r.fromLabel, to: r.toLabel, reason: r.reason, workId: r.workId == "system" ? "每月自动" : r.workId)
             },
-            history: Self.historyRows(history, timeZone: tz)))
+            history: Self.historyRows(history, timeZone: tz),
+            special: entry.map { SpecialCustomerAPI.EntryDTO($0, name: c.name, today: special.today) },
+            visits: try await special.visits(customerID: id).map(SpecialCustomerAPI.VisitDTO.init),
+            products: try await special.products(customerID: id).map { try SpecialCustomerAPI.ProductDTO($0, today: special.today) },
+            canKeepSpecial: user.can(.specialCustomers),
+            categories: SpecialCategory.allCases.map { Choice(value: $0.rawValue, label: $0.label) },
+            today: special.today.description))
     }
 }

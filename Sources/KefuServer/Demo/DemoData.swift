@@ -47,6 +47,33 @@ struct DemoData {
         _ = try await tiering.retier(month: tiering.thisMonth, actor: "system")
     }
 
+    /// Three entries on the special-customers list (R5.3): a VIP, a key account whose review
+    /// is due this week with a service expiring, and a group with a visit tomorrow.
+    static func loadSpecialCustomers(_ customers: [Customer], company: UUID, on db: Database, now: Date, timeZone: TimeZone) async throws {
+        let today = LocalDay(now, in: timeZone)
+        let entries: [(Int, SpecialCategory, String, Int, String?)] = [
+            (0, .vip, "2001", 120, "VIP 专线"), (5, .keyAccount, "2001", 3, "大客户专线"), (15, .group, "1002", 60, nil),
+        ]
+        for (i, category, owner, days, channel) in entries where i < customers.count {
+            guard let customerID = customers[i].id else { continue }
+            let e = SpecialCustomer()
+            e.id = UUID(); e.companyID = company; e.customerID = customerID; e.category = category; e.ownerWorkId = owner
+            e.reviewOn = today.adding(days: days).description; e.dedicatedChannel = channel; e.createdBy = "demo"; e.createdAt = now
+            try await e.create(on: db)
+        }
+        if customers.count > 15, let keyAccount = customers[5].id, let group = customers[15].id {
+            let p = CustomerProduct()
+            p.id = UUID(); p.companyID = company; p.customerID = keyAccount; p.name = "企业专线 100M"
+            p.startedOn = today.adding(days: -340).description; p.expiresOn = today.adding(days: 25).description
+            p.createdBy = "demo"; p.createdAt = now
+            try await p.create(on: db)
+            let v = CustomerVisit()
+            v.id = UUID(); v.companyID = company; v.customerID = group; v.dueOn = today.adding(days: 1).description
+            v.purpose = "季度回访：集团宽带使用情况"; v.ownerWorkId = "1002"; v.createdBy = "demo"; v.createdAt = now
+            try await v.create(on: db)
+        }
+    }
+
     func loadIfEmpty() async throws -> Bool {
         guard try await TenantData.system(app.db).query(User.self).count() == 0 else { return false }
         try await load()
@@ -92,6 +119,7 @@ struct DemoData {
             customers.append(c)
         }
         try await Self.loadCustomerValues(customers, company: companyID, on: db, now: now, timeZone: tz)
+        try await Self.loadSpecialCustomers(customers, company: companyID, on: db, now: now, timeZone: tz)
         let deps = try await TenantData(scope: .companies([companyID]), db: db).query(Department.self).sort(\.$name).all()
         let agents = ["1001", "1002", "1003", "1101", "1201"]
         let subjects: [WorkOrderType: [String]] = [

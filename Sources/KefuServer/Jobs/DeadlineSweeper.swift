@@ -123,6 +123,12 @@ struct SweeperLifecycle: LifecycleHandler {
                     } catch {
                         logger.warning("monthly customer tiering failed: \(String(describing: error))")
                     }
+                    do {
+                        // Special customers' reviews, visits and expiring services (R5.3).
+                        _ = try await SpecialCustomerService.sendReminders(db: db, now: clock.now(), timeZone: timeZone)
+                    } catch {
+                        logger.warning("special-customer reminders failed: \(String(describing: error))")
+                    }
                 }
                 do {
                     // Follow-ups of stored CTI events that an intake did not finish (a failure,

@@ -27,5 +27,6 @@ enum KefuMigrations {
         app.migrations.add(M020_CreateCustomerTiering())
         app.migrations.add(M021_CreateProtectedNumbers())
         app.migrations.add(M022_AddHistoryIndexes())
+        app.migrations.add(M023_CreateSpecialCustomers())
     }
 }
