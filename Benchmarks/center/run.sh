@@ -23,6 +23,10 @@
 #
 # Smoke run (100 agents, 60 s, 10 wallboards):
 #   CENTER_AGENTS=100 CENTER_SECONDS=60 CENTER_WALLBOARDS=10 CENTER_SIGNIN_S=5 bash Benchmarks/center/run.sh
+
+# The data key of the fields sealed at rest (required on PostgreSQL): a fixed, public one for benchmarks.
+export KEFU_DATA_KEY="${KEFU_DATA_KEY:-$(printf %s 'kefu-benchmark-key-not-secret!!!' | base64)}"
+
 set -euo pipefail
 
 cd "$(dirname "${BASH_SOURCE[0]}")/../.."

@@ -11,6 +11,9 @@
 # and, before start_kefu: KEFU (the binary) and url (DATABASE_URL, or start_pg). KEFU_ENV (an
 # array of NAME=value, may be set before sourcing) adds environment to the servers only.
 
+# The data key of the fields sealed at rest (required on PostgreSQL): a fixed, public one for benchmarks.
+export KEFU_DATA_KEY="${KEFU_DATA_KEY:-$(printf %s 'kefu-benchmark-key-not-secret!!!' | base64)}"
+
 section() { printf '\n==================== %s ====================\n' "$*"; }
 die() { echo "$BENCH_TITLE BENCHMARK FAILURE: $*" >&2; exit 1; }
 

@@ -32,6 +32,9 @@ public struct Settings: Sendable {
     public var secureCookies: Bool = false
     /// Web chats a single address may start per minute (KEFU_CHAT_STARTS_PER_MINUTE).
     public var chatStartsPerMinute: Int = 10
+    /// The key of the fields encrypted at rest (KEFU_DATA_KEY, base64 of 32 bytes, or the
+    /// file KEFU_DATA_KEY_FILE names); nil: `FieldSealer.resolve` decides.
+    public var dataKey: Data? = nil
 
     public init(database: DatabaseLocation = .sqlite(path: "kefu-data/kefu.sqlite"),
                 companyName: String = "星河通信",
@@ -77,6 +80,18 @@ public struct Settings: Sendable {
         if let v = env["KEFU_CHAT_STARTS_PER_MINUTE"] {
             guard let n = Int(v), (1...10_000).contains(n) else { throw Invalid(description: "KEFU_CHAT_STARTS_PER_MINUTE must be a whole number from 1 to 10000") }
             s.chatStartsPerMinute = n
+        }
+        if let v = env["KEFU_DATA_KEY"], !v.isEmpty {
+            guard let key = Data(base64Encoded: v.trimmingCharacters(in: .whitespacesAndNewlines)), key.count == 32 else {
+                throw Invalid(description: "KEFU_DATA_KEY must be the base64 of 32 bytes (e.g. `openssl rand -base64 32`)")
+            }
+            s.dataKey = key
+        } else if let path = env["KEFU_DATA_KEY_FILE"], !path.isEmpty {
+            guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8),
+                  let key = Data(base64Encoded: text.trimmingCharacters(in: .whitespacesAndNewlines)), key.count == 32 else {
+                throw Invalid(description: "KEFU_DATA_KEY_FILE must name a readable file holding the base64 of 32 bytes")
+            }
+            s.dataKey = key
         }
         if let v = env["KEFU_DUPLICATE_WINDOW_HOURS"] {
             guard let h = Int(v), (0...8760).contains(h) else { throw Invalid(description: "KEFU_DUPLICATE_WINDOW_HOURS must be a whole number of hours") }

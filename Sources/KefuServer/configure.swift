@@ -7,7 +7,8 @@ import KefuCore
 /// `clock` lets tests and the training mode inject time.
 public func configure(_ app: Application, settings: Settings, clock: (any KefuClock)? = nil) async throws {
     let simulated = settings.simulatedClock ? OffsetClock() : nil
-    app.kefu = KefuContext(settings: settings, clock: clock ?? simulated ?? SystemClock(), simulatedClock: simulated)
+    app.kefu = KefuContext(settings: settings, clock: clock ?? simulated ?? SystemClock(), simulatedClock: simulated,
+                           sealer: try FieldSealer.resolve(settings))
     _ = app.live
     app.wallboard = WallboardHub()
     app.wallboard.attach(app)

@@ -9,8 +9,8 @@ import tempfile
 KEFU = os.environ.get("KEFU_BIN", ".build/debug/kefu")
 
 
-def run(args, db):
-    env = dict(os.environ, DATABASE_URL=db, LOG_LEVEL="error")
+def run(args, db, env=None):
+    env = dict(env if env is not None else os.environ, DATABASE_URL=db, LOG_LEVEL="error")
     return subprocess.run([KEFU, *args], env=env, capture_output=True, text=True, stdin=subprocess.DEVNULL, timeout=600)
 
 

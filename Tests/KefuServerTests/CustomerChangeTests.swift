@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import VaporTesting
 import SQLKit
+import Fluent
 @testable import KefuServer
 
 /// R5.4: no direct edit of a customer's registered data — a change request with the caller's
@@ -20,6 +21,29 @@ struct CustomerChangeTests {
     private func change(_ app: Application, _ id: String, token: String, changes: [String: Any], method: String, value: String) async throws -> JSONResponse {
         try await api(app, .POST, "/customers/\(id)/change-requests", token: token,
                       body: ["changes": changes, "verification": ["method": method, "value": value]])
+    }
+
+    @Test func theIDNumberIsSealedAtRestAndInTheChangeLog() async throws {
+        try await withKefu { app, users in
+            let id = try await customer(app, token: users.agent)
+            struct Stored: Decodable { var id_number: String? }
+            let sql = try app.db.sql()
+            let stored = try await sql.select().column("id_number").from("customers").where("id", .equal, UUID(uuidString: id)).first(decoding: Stored.self)
+            #expect(stored?.id_number?.hasPrefix("enc1:") == true)
+            #expect(stored?.id_number?.contains("1949") == false)
+            // A change of the ID number keeps the old and new values sealed in the request row.
+            let res = try await change(app, id, token: users.agent, changes: ["idNumber": "110105200001010011"], method: "phone", value: "13800138000")
+            #expect(res.status == .created, "\(res.json)")
+            struct Row: Decodable { var changes: String; var before: String? }
+            let row = try #require(try await sql.select().columns("changes", "before").from("customer_change_requests").first(decoding: Row.self))
+            #expect(!row.changes.contains("2000010100") && !(row.before ?? "").contains("1949"))
+            // The old number no longer verifies; the new one does.
+            #expect(try await change(app, id, token: users.agent, changes: ["name": "甲"], method: "id_number", value: "11010519491231002X").status == .unprocessableEntity)
+            #expect(try await change(app, id, token: users.agent, changes: ["name": "乙"], method: "id_number", value: "110105200001010011").status == .created)
+            // The audit trail holds no ID number either.
+            let audits = try await AuditEvent.query(on: app.db).filter(\.$action == "customer.change").all()
+            #expect(!audits.isEmpty && audits.allSatisfy { !($0.before ?? "").contains("1949") && !($0.after ?? "").contains("2000010100") })
+        }
     }
 
     @Test func aVerifiedChangeOfAnOrdinaryCustomerAppliesAtOnceWithBeforeAndAfter() async throws {

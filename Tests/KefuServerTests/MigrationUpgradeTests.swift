@@ -94,7 +94,7 @@ struct MigrationUpgradeTests {
         try await insert(sql, "user_tokens", ["id": UUID(), "token_hash": UserToken.hash(OldRows.token), "user_id": o.agent,
                                               "expires_at": Date().addingTimeInterval(86400), "created_at": now])
         try await insert(sql, "customers", ["id": o.customer, "name": "旧客户", "phone": "13700000001", "tier": "normal",
-                                            "created_at": now, "updated_at": now])
+                                            "id_number": "11010519491231002X", "created_at": now, "updated_at": now])
         try await insert(sql, "work_orders", [
             "id": o.order, "number": o.orderNumber, "type": "complaint", "channel": "phone", "status": "transferred",
             "priority": "normal", "subject": "旧工单主题", "description": "升级前受理", "owner_work_id": "8001",
@@ -213,6 +213,13 @@ struct MigrationUpgradeTests {
         #expect(byNumber.status == .ok)
         let customer = try await api(app, .GET, "/customers/\(o.customer.uuidString)", token: token)
         #expect(customer.status == .ok && customer.string("name") == "旧客户" && customer.string("companyCode") == "HQ", "old customer: \(customer.json)")
+        // Its ID number, stored in plain text by the old release, is sealed now (M024) and still verifies.
+        struct Stored: Decodable { var id_number: String? }
+        let stored = try await (try app.db.sql()).select().column("id_number").from("customers").where("id", .equal, o.customer).first(decoding: Stored.self)
+        #expect(stored?.id_number?.hasPrefix("enc1:") == true && stored?.id_number?.contains("1101") == false)
+        let verified = try await api(app, .POST, "/customers/\(o.customer.uuidString)/change-requests", token: token,
+                                     body: ["changes": ["name": "旧客户甲"], "verification": ["method": "id_number", "value": "11010519491231002x"]])
+        #expect(verified.status == .created, "verification after sealing: \(verified.json)")
         let supervision = try await api(app, .GET, "/work-orders/\(o.order.uuidString)/supervision-orders", token: token)
         let items = supervision["items"] as? [[String: Any]] ?? []
         #expect(items.compactMap { $0["id"] as? String }.map { $0.lowercased() } == [o.supervision.uuidString.lowercased()])

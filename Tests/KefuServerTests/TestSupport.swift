@@ -15,6 +15,8 @@ func withKefu(clock: ManualClock? = nil, simulated: Bool = false,
     let env = ProcessInfo.processInfo.environment
     var settings = Settings()
     settings.simulatedClock = simulated
+    // One key per test app (and its siblings, which share the settings).
+    settings.dataKey = Data((0..<32).map { _ in UInt8.random(in: 0...255) })
     var cleanup: (() async throws -> Void)?
     if let adminURL = env["KEFU_TEST_POSTGRES_URL"], !adminURL.isEmpty {
         let name = "kefu_t_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased().prefix(20)
@@ -49,6 +51,7 @@ func withKefu(clock: ManualClock? = nil, simulated: Bool = false,
 func withEmptyDatabase(_ body: (Settings) async throws -> Void) async throws {
     let env = ProcessInfo.processInfo.environment
     var settings = Settings()
+    settings.dataKey = Data((0..<32).map { _ in UInt8.random(in: 0...255) })
     let cleanup: () async throws -> Void
     if let adminURL = env["KEFU_TEST_POSTGRES_URL"], !adminURL.isEmpty {
         let name = "kefu_t_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased().prefix(20)

@@ -30,7 +30,7 @@ struct BenchInsertCommand: AsyncCommand {
             context.console.error("kefu bench insert: \(e.reason)")
             throw e
         }
-        let customer = Customer(name: "基准客户", phone: "13900000000", phone2: nil, idNumber: nil, tier: .normal, address: nil, now: Date())
+        let customer = Customer(name: "基准客户", phone: "13900000000", phone2: nil, idNumberSealed: nil, tier: .normal, address: nil, now: Date())
         customer.companyID = companyID
         customer.branchID = branchID
         try await customer.create(on: app.db)

@@ -62,13 +62,14 @@ struct CustomerImportCommand: AsyncCommand {
         }
 
         let progress = ImportProgress(total: fresh.count)
+        let sealer = app.kefu.sealer
         var imported = 0
         for start in stride(from: 0, to: fresh.count, by: 5_000) {
             let part = Array(fresh[start..<min(start + 5_000, fresh.count)])
             try await app.db.writeTransaction { tx in
                 for chunk in stride(from: 0, to: part.count, by: 500) {
-                    let customers = part[chunk..<min(chunk + 500, part.count)].map { r -> Customer in
-                        let c = Customer(name: r.name, phone: r.phone, phone2: r.phone2, idNumber: r.idNumber, tier: r.tier,
+                    let customers = try part[chunk..<min(chunk + 500, part.count)].map { r throws -> Customer in
+                        let c = Customer(name: r.name, phone: r.phone, phone2: r.phone2, idNumberSealed: try sealer.seal(r.idNumber), tier: r.tier,
                                          address: r.address, now: now)
                         c.companyID = company; c.branchID = branch
                         return c

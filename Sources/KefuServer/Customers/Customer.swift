@@ -12,7 +12,8 @@ final class Customer: Model, CompanyScoped, @unchecked Sendable {
     @Field(key: "name") var name: String
     @Field(key: "phone") var phone: String
     @OptionalField(key: "phone2") var phone2: String?
-    @OptionalField(key: "id_number") var idNumber: String?
+    /// Sealed (`FieldSealer`, R5.5): read it with `idNumber(_:)`, set it with `setIDNumber`.
+    @OptionalField(key: "id_number") var idNumberSealed: String?
     /// Decoded strictly: a stored value no tier has fails the read instead of passing for normal.
     @Field(key: "tier") var tier: CustomerTier
     @OptionalField(key: "address") var address: Address?
@@ -20,9 +21,17 @@ final class Customer: Model, CompanyScoped, @unchecked Sendable {
     @Field(key: "updated_at") var updatedAt: Date
 
     init() {}
-    init(name: String, phone: String, phone2: String?, idNumber: String?, tier: CustomerTier, address: Address?, now: Date) {
-        self.name = name; self.phone = phone; self.phone2 = phone2; self.idNumber = idNumber
+    /// `idNumberSealed`: already sealed by the caller (`FieldSealer.seal`).
+    init(name: String, phone: String, phone2: String?, idNumberSealed: String?, tier: CustomerTier, address: Address?, now: Date) {
+        self.name = name; self.phone = phone; self.phone2 = phone2; self.idNumberSealed = idNumberSealed
         self.tier = tier; self.address = address; self.createdAt = now; self.updatedAt = now
+    }
+}
+
+extension Customer {
+    func idNumber(_ sealer: FieldSealer) throws -> String? { try sealer.open(idNumberSealed) }
+    func setIDNumber(_ plain: String?, _ sealer: FieldSealer) throws {
+        idNumberSealed = try sealer.seal(plain.flatMap { $0.isEmpty ? nil : $0 })
     }
 }
 

@@ -74,9 +74,9 @@ struct CustomerAPI {
         let tenant = try await req.tenant()
         let branch = try await tenant.defaultBranch()
         let company = branch.$company.id, branchID = try branch.requireID()
-        let history = req.history(), now = req.now
+        let history = req.history(), now = req.now, sealer = req.kefu.sealer
         let (c, created) = try await req.db.writeTransaction { tx in
-            try await CustomerService(tenant: tenant.on(tx), now: now).findOrCreate(input, company: company, branch: branchID, history: history.on(tx))
+            try await CustomerService(tenant: tenant.on(tx), now: now).findOrCreate(input, company: company, branch: branchID, history: history.on(tx), sealer: sealer)
         }
         let res = Response(status: created ? .created : .ok)
         try res.content.encode(try CustomerDTO(c, labels: try await tenant.labels()))

@@ -28,12 +28,12 @@ struct CustomerChangeAPI {
 
         /// Numbers in a request are the customer's: shown masked unless `full` (the reader of
         /// the record, whose read is registered).
-        init(_ r: CustomerChangeRequest, full: Bool) throws {
+        init(_ r: CustomerChangeRequest, full: Bool, sealer: FieldSealer) throws {
             id = try r.requireID(); customerId = r.customerID; status = r.status.rawValue; method = r.method.rawValue
             requestedBy = r.requestedBy; decidedBy = r.decidedBy; decidedAt = r.decidedAt; decisionNote = r.decisionNote
             createdAt = r.createdAt
-            changes = try CustomerChanges.decode(r.changes)
-            before = try r.before.map(CustomerChanges.decode)
+            changes = try CustomerChanges.decode(r.changes, sealer)
+            before = try r.before.map { try CustomerChanges.decode($0, sealer) }
             if !full { changes = changes.masked; before = before?.masked }
         }
     }
@@ -60,7 +60,7 @@ struct CustomerChangeAPI {
         let scope = try await req.orderScope()
         _ = try await scope.customer(id)
         let rows = try await tenant.query(CustomerChangeRequest.self).filter(\.$customerID == id).sort(\.$createdAt, .descending).limit(200).all()
-        return ListDTO(items: try rows.filter { $0.status != .refused }.map { try RequestDTO($0, full: false) },
+        return ListDTO(items: try rows.filter { $0.status != .refused }.map { try RequestDTO($0, full: false, sealer: req.kefu.sealer) },
                        failedVerifications: rows.filter { $0.status == .refused }.count)
     }
 
@@ -72,7 +72,7 @@ struct CustomerChangeAPI {
         guard let requestID = req.parameters.get("requestId", as: UUID.self) else { throw KefuError.notFound("变更申请") }
         let decision = req.body.data == nil ? Decision() : try req.content.decode(Decision.self)
         let row = try await CustomerChangeService(req).decide(customerID: id, requestID: requestID, approve: approve, note: decision.note)
-        return try RequestDTO(row, full: false)
+        return try RequestDTO(row, full: false, sealer: req.kefu.sealer)
     }
 }
 

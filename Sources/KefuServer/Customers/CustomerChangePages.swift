@@ -79,11 +79,11 @@ struct CustomerChangePages {
         var summary: String; var decidedBy: String?; var note: String?; var pending: Bool
     }
 
-    static func rows(customerID: UUID, tenant: TenantData, timeZone: TimeZone) async throws -> (rows: [Row], failed: Int) {
+    static func rows(customerID: UUID, tenant: TenantData, timeZone: TimeZone, sealer: FieldSealer) async throws -> (rows: [Row], failed: Int) {
         let all = try await tenant.query(CustomerChangeRequest.self).filter(\.$customerID == customerID)
             .sort(\.$createdAt, .descending).limit(100).all()
         let rows = try all.filter { $0.status != .refused }.map { r -> Row in
-            let c = try CustomerChanges.decode(r.changes).masked
+            let c = try CustomerChanges.decode(r.changes, sealer).masked
             let parts = [c.name.map { "姓名→\($0)" }, c.phone.map { "电话→\($0)" }, c.phone2.map { "备用电话→\($0.isEmpty ? "（清除）" : $0)" },
                          c.idNumber.map { "证件号→\($0.isEmpty ? "（清除）" : $0)" }, c.address.map { "地址→\($0.singleLine)" }].compactMap { $0 }
             return Row(id: try r.requireID().uuidString, at: PageFormat.dateTime(r.createdAt, timeZone), requestedBy: r.requestedBy,

@@ -37,9 +37,9 @@ struct CustomerChanges: Content, Equatable {
     var isEmpty: Bool { name == nil && phone == nil && phone2 == nil && idNumber == nil && address == nil }
 
     /// The customer's current values of the fields this change touches.
-    func current(of c: Customer) -> CustomerChanges {
+    func current(of c: Customer, _ sealer: FieldSealer) throws -> CustomerChanges {
         CustomerChanges(name: name == nil ? nil : c.name, phone: phone == nil ? nil : c.phone,
-                        phone2: phone2 == nil ? nil : (c.phone2 ?? ""), idNumber: idNumber == nil ? nil : (c.idNumber ?? ""),
+                        phone2: phone2 == nil ? nil : (c.phone2 ?? ""), idNumber: idNumber == nil ? nil : (try c.idNumber(sealer) ?? ""),
                         address: address == nil ? nil : (c.address ?? Address()))
     }
 
@@ -50,17 +50,25 @@ struct CustomerChanges: Content, Equatable {
                         idNumber: idNumber?.trimmingCharacters(in: .whitespaces), address: address)
     }
 
-    func apply(to c: Customer) {
+    func apply(to c: Customer, _ sealer: FieldSealer) throws {
         if let name { c.name = name }
         if let phone { c.phone = phone }
         if let phone2 { c.phone2 = phone2.isEmpty ? nil : phone2 }
-        if let idNumber { c.idNumber = idNumber.isEmpty ? nil : idNumber }
+        if let idNumber { try c.setIDNumber(idNumber, sealer) }
         if let address { c.address = address.isEmpty ? nil : address }
     }
 
-    func json() throws -> String { String(decoding: try JSONCoding.encoder(timeZone: .gmt).encode(self), as: UTF8.self) }
+    /// Stored as JSON with the ID number sealed (R5.5): a pending request and the change log
+    /// keep it encrypted like the record does ("" — clear it — stays as it is).
+    func json(_ sealer: FieldSealer) throws -> String {
+        var stored = self
+        if let id = idNumber, !id.isEmpty { stored.idNumber = try sealer.seal(id) }
+        return String(decoding: try JSONCoding.encoder(timeZone: .gmt).encode(stored), as: UTF8.self)
+    }
 
-    static func decode(_ text: String) throws -> CustomerChanges {
-        try JSONCoding.decoder().decode(CustomerChanges.self, from: Data(text.utf8))
+    static func decode(_ text: String, _ sealer: FieldSealer) throws -> CustomerChanges {
+        var changes = try JSONCoding.decoder().decode(CustomerChanges.self, from: Data(text.utf8))
+        if let id = changes.idNumber, !id.isEmpty { changes.idNumber = try sealer.open(id) }
+        return changes
     }
 }

@@ -13,15 +13,16 @@ struct CustomerChangeService {
     let history: History
     let now: Date
 
+    let sealer: FieldSealer
     var db: Database { tenant.db }
 
     /// As the signed-in person of `req`, in their company scope.
     init(_ req: Request) async throws {
-        self.init(tenant: try await req.tenant(), actor: try req.user(), history: req.history(), now: req.now)
+        self.init(tenant: try await req.tenant(), actor: try req.user(), history: req.history(), now: req.now, sealer: req.kefu.sealer)
     }
 
-    init(tenant: TenantData, actor: User, history: History, now: Date) {
-        self.tenant = tenant; self.actor = actor; self.history = history; self.now = now
+    init(tenant: TenantData, actor: User, history: History, now: Date, sealer: FieldSealer) {
+        self.tenant = tenant; self.actor = actor; self.history = history; self.now = now; self.sealer = sealer
     }
 
     struct Verification: Content {
@@ -56,11 +57,11 @@ struct CustomerChangeService {
         let outcome: Outcome = try await db.writeTransaction { tx in
             let data = tenant.on(tx)
             let customer = try await data.require(Customer.self, customerID, "客户")
-            let identity = RegisteredIdentity(idNumber: customer.idNumber, phones: [customer.phone] + (customer.phone2.map { [$0] } ?? []),
+            let identity = RegisteredIdentity(idNumber: try customer.idNumber(sealer), phones: [customer.phone] + (customer.phone2.map { [$0] } ?? []),
                                               address: customer.address)
             let row = CustomerChangeRequest()
             row.id = UUID(); row.companyID = customer.companyID; row.customerID = customerID
-            row.requestedBy = actor.workId; row.method = method; row.changes = try changes.json(); row.createdAt = now
+            row.requestedBy = actor.workId; row.method = method; row.changes = try changes.json(sealer); row.createdAt = now
             switch CustomerVerification.check(method, value: value, against: identity) {
             case .unavailable:
                 throw KefuError.invalid([.init(field: "verification.method", message: "档案中没有\(method.label)，请换一种方式核实。")])
@@ -109,7 +110,7 @@ struct CustomerChangeService {
             let customer = try await data.require(Customer.self, customerID, "客户")
             row.decidedBy = actor.workId; row.decidedAt = now; row.decisionNote = note?.isEmpty == true ? nil : note
             if approve {
-                let changes = try CustomerChanges.decode(row.changes)
+                let changes = try CustomerChanges.decode(row.changes, sealer)
                 try await check(changes, of: customer, on: data)
                 try await apply(row, changes, to: customer, on: tx)
             } else {
@@ -126,7 +127,7 @@ struct CustomerChangeService {
     /// must not be another customer's (one number, one customer).
     private func check(_ changes: CustomerChanges, of customer: Customer, on data: TenantData) async throws {
         let merged = CustomerInput(name: changes.name ?? customer.name, phone: changes.phone ?? customer.phone,
-                                   phone2: changes.phone2 ?? customer.phone2, idNumber: changes.idNumber ?? customer.idNumber,
+                                   phone2: changes.phone2 ?? customer.phone2, idNumber: try changes.idNumber ?? customer.idNumber(sealer),
                                    tier: customer.tier.rawValue, address: changes.address ?? customer.address)
         let service = CustomerService(tenant: data, now: now)
         let problems = service.validate(merged, prefix: "changes.")
@@ -139,12 +140,12 @@ struct CustomerChangeService {
     }
 
     private func apply(_ row: CustomerChangeRequest, _ changes: CustomerChanges, to customer: Customer, on tx: Database) async throws {
-        let before = changes.current(of: customer)
-        changes.apply(to: customer)
+        let before = try changes.current(of: customer, sealer)
+        try changes.apply(to: customer, sealer)
         customer.updatedAt = now
         try await customer.update(on: tx)
         row.status = .applied
-        row.before = try before.json()
+        row.before = try before.json(sealer)
         try await history.on(tx).audit(action: "customer.change", objectType: "customer", objectId: customer.id?.uuidString,
                                        before: row.before, after: row.changes)
     }

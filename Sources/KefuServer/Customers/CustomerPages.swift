@@ -44,6 +44,8 @@ struct CustomerPages {
 
     struct DetailContext: Encodable {
         var page: PageContext; var id: String; var name: String; var phone: String; var phone2: String?; var tier: String
+        /// Masked always (R5.5): verification compares it; nobody needs to read it out.
+        var idNumber: String?
         var address: String?; var orders: [WorkOrderRow]
         /// The archive's company and branch, named when the reader sees several companies.
         var company: String?; var branch: String?
@@ -86,13 +88,13 @@ struct CustomerPages {
         let history = try await CustomerHistoryReader(scope: scope, user: user).entries(of: c)
         let special = SpecialCustomerService(scope: scope, now: req.now, timeZone: tz, actor: user.workId)
         let entry = try await special.entry(customerID: id)
-        let changes = try await CustomerChangePages.rows(customerID: id, tenant: scope.tenant, timeZone: tz)
+        let changes = try await CustomerChangePages.rows(customerID: id, tenant: scope.tenant, timeZone: tz, sealer: req.kefu.sealer)
         let tiering = CustomerTiering(company: try await WorkforceCompany.of(c.companyID, in: scope.tenant), now: req.now, timeZone: tz)
         let policy = try await tiering.policy()
         let tierChanges = try await tiering.changes(customer: id, limit: 20, offset: 0, policy: policy).rows
         return try await req.view.render("customer", DetailContext(
             page: PageContext(req, user: user, title: "客户档案 · \(c.name)"), id: id.uuidString, name: c.name,
-            phone: c.phone, phone2: c.phone2, tier: policy.label(c.tier), address: c.address.map(\.singleLine),
+            phone: c.phone, phone2: c.phone2, tier: policy.label(c.tier), idNumber: try c.idNumber(req.kefu.sealer).map(Masking.idNumber), address: c.address.map(\.singleLine),
             orders: orders.map { WorkOrderRow($0, now: req.now, timeZone: tz, labels: labels) },
             company: labels.mixed ? labels.companyName(c.companyID) : nil, branch: c.branchID.map { labels.branchName($0) },
             canCreateOrder: user.can(.workOrderWrite), canRequestChange: user.can(.customerWrite),

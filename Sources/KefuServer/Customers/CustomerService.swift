@@ -21,14 +21,14 @@ struct CustomerService {
         return problems
     }
 
-    func create(_ input: CustomerInput, company: UUID, branch: UUID?, history: History) async throws -> Customer {
+    func create(_ input: CustomerInput, company: UUID, branch: UUID?, history: History, sealer: FieldSealer) async throws -> Customer {
         try tenant.check(company)
         let problems = validate(input)
         guard problems.isEmpty else { throw KefuError.invalid(problems.map(FieldProblemDTO.init)) }
         let phone2 = input.phone2.map(Validation.normalizePhone).flatMap { $0.isEmpty ? nil : $0 }
         let customer = Customer(name: input.name!.trimmingCharacters(in: .whitespacesAndNewlines),
                                 phone: Validation.normalizePhone(input.phone!), phone2: phone2,
-                                idNumber: input.idNumber?.trimmingCharacters(in: .whitespaces),
+                                idNumberSealed: try sealer.seal(input.idNumber.map { $0.trimmingCharacters(in: .whitespaces) }.flatMap { $0.isEmpty ? nil : $0 }),
                                 tier: input.tier.flatMap(CustomerTier.init(rawValue:)) ?? .normal,
                                 address: input.address.flatMap { $0.isEmpty ? nil : $0 }, now: now)
         customer.companyID = company; customer.branchID = branch
@@ -41,7 +41,7 @@ struct CustomerService {
     /// customer, however often a form or a client sends it. Call inside a write transaction;
     /// on PostgreSQL a transaction lock on the number keeps two processes from creating it
     /// both (SQLite admits one writer at a time already).
-    func findOrCreate(_ input: CustomerInput, company: UUID, branch: UUID?, history: History) async throws -> (customer: Customer, created: Bool) {
+    func findOrCreate(_ input: CustomerInput, company: UUID, branch: UUID?, history: History, sealer: FieldSealer) async throws -> (customer: Customer, created: Bool) {
         let problems = validate(input)
         guard problems.isEmpty else { throw KefuError.invalid(problems.map(FieldProblemDTO.init)) }
         let phone = Validation.normalizePhone(input.phone ?? "")
@@ -50,7 +50,7 @@ struct CustomerService {
             try await sql.raw("SELECT pg_advisory_xact_lock(hashtext(\(bind: "customer-phone:\(company.uuidString):" + phone)))").run()
         }
         if let existing = try await find(phone: phone, company: company).first { return (existing, false) }
-        return (try await create(input, company: company, branch: branch, history: history), true)
+        return (try await create(input, company: company, branch: branch, history: history, sealer: sealer), true)
     }
 
     /// Customers whose main or second phone is this number, in `company` (nil: any company

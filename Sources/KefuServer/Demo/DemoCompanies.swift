@@ -59,7 +59,7 @@ struct DemoCompanies {
         for (i, name) in ["沈佳怡", "蒋文涛", "韩雪", "秦海峰", "许丽华"].enumerated() {
             let address = Address(city: "杭州市", district: "拱墅区", town: nil, street: "莫干山路", estate: "星河湾小区",
                                   building: String(3 + i), unit: "1", floor: String(2 + i * 3), door: String(201 + i), landmark: nil)
-            let c = Customer(name: name, phone: "1590571\(String(format: "%04d", 2301 + i * 37))", phone2: nil, idNumber: nil,
+            let c = Customer(name: name, phone: "1590571\(String(format: "%04d", 2301 + i * 37))", phone2: nil, idNumberSealed: nil,
                              tier: i == 0 ? .vip : .normal, address: address, now: now.addingTimeInterval(-30 * 86400))
             c.companyID = p.client; c.branchID = p.clientBranch
             try await c.create(on: db)

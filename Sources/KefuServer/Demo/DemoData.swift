@@ -111,7 +111,7 @@ struct DemoData {
                                   building: String(1 + i % 12), unit: String(1 + i % 3), floor: String(1 + i % 18),
                                   door: String(101 + i % 6), landmark: i % 2 == 0 ? "近地铁站" : nil)
             let tier: CustomerTier = i % 10 == 0 ? .vip : (i % 5 == 0 ? .major : .normal)
-            let c = Customer(name: name, phone: "13\(String(format: "%09d", 800_138_000 + i * 7919))", phone2: nil, idNumber: nil,
+            let c = Customer(name: name, phone: "13\(String(format: "%09d", 800_138_000 + i * 7919))", phone2: nil, idNumberSealed: nil,
                              tier: tier, address: address, now: now.addingTimeInterval(-61 * 86400))
             // Callers from Ningbo belong to the Ningbo branch, so the branch column has two values.
             c.companyID = companyID; c.branchID = city == "宁波市" ? places.ningbo : branchID

@@ -8,6 +8,8 @@ public struct KefuContext: Sendable {
     public let clock: any KefuClock
     /// Present only with --simulated-clock: the clock admins may advance.
     public let simulatedClock: OffsetClock?
+    /// Seals and opens the fields kept encrypted at rest (the ID number).
+    let sealer: FieldSealer
 }
 
 extension Application {

@@ -217,7 +217,7 @@ struct WorkOrderService {
                 // Looked up again inside the transaction: a parallel submit may have just filed it.
                 guard let newCustomer = input.customer else { throw KefuError.invalid([.init(field: "customer", message: "请填写客户")]) }
                 customer = try CustomerRef(try await CustomerService(tenant: tenant.on(db), now: now)
-                    .findOrCreate(newCustomer, company: companyID, branch: branchID, history: history).customer)
+                    .findOrCreate(newCustomer, company: companyID, branch: branchID, history: history, sealer: req.kefu.sealer).customer)
             }
             let plan = write(try draft(customer: customer), history: history, claim: nil)
             let master = try await plan.run(on: db)
