@@ -42,6 +42,7 @@ func routes(_ app: Application) throws {
     CustomerTierPages().register(app.routes)
     ProtectedNumberPages().register(app.routes)
     SpecialCustomerPages().register(app.routes)
+    RetentionRoutes().register(api: api, pages: app.routes)
     AdminPages().register(app.routes)
     CompanyPages().register(app.routes)
     CompanySwitchPage().register(app.routes)

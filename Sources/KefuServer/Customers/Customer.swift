@@ -19,6 +19,8 @@ final class Customer: Model, CompanyScoped, @unchecked Sendable {
     @OptionalField(key: "address") var address: Address?
     @Field(key: "created_at") var createdAt: Date
     @Field(key: "updated_at") var updatedAt: Date
+    /// When retention erased the personal fields (R5.5); the row stays for the statistics.
+    @OptionalField(key: "destroyed_at") var destroyedAt: Date?
 
     init() {}
     /// `idNumberSealed`: already sealed by the caller (`FieldSealer.seal`).

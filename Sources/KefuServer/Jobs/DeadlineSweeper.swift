@@ -129,6 +129,12 @@ struct SweeperLifecycle: LifecycleHandler {
                     } catch {
                         logger.warning("special-customer reminders failed: \(String(describing: error))")
                     }
+                    do {
+                        // Expired customer records lose their personal fields, once a day (R5.5).
+                        try await CustomerRetention.runDailyIfDue(db: db, now: clock.now(), timeZone: timeZone, logger: logger)
+                    } catch {
+                        logger.warning("customer retention failed: \(String(describing: error))")
+                    }
                 }
                 do {
                     // Follow-ups of stored CTI events that an intake did not finish (a failure,

@@ -29,5 +29,6 @@ enum KefuMigrations {
         app.migrations.add(M022_AddHistoryIndexes())
         app.migrations.add(M023_CreateSpecialCustomers())
         app.migrations.add(M024_SealIDNumbers(sealer: app.kefu.sealer))
+        app.migrations.add(M025_CreateRetention())
     }
 }
