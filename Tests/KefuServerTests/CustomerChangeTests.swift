@@ -191,3 +191,51 @@ struct CustomerChangeTests {
         }
     }
 }
+
+/// R5.1: the rest of the record — more phones and e-mail addresses (through a verified
+/// change), person or organisation, account manager, tags and notes.
+@Suite("Customer record: contacts and profile (R5.1)")
+struct CustomerProfileTests {
+    @Test func morePhonesAndEmailsGoThroughAVerifiedChangeAndFindTheCustomer() async throws {
+        try await withKefu { app, u in
+            let id = try #require(try await api(app, .POST, "/customers", token: u.agent, body: ["name": "赵六", "phone": "13800000011"]).string("id"))
+            _ = try await api(app, .POST, "/customers", token: u.agent, body: ["name": "别人", "phone": "13800000099"])
+            func change(_ c: [String: Any]) async throws -> JSONResponse {
+                try await api(app, .POST, "/customers/\(id)/change-requests", token: u.agent,
+                              body: ["changes": c, "verification": ["method": "phone", "value": "13800000011"]])
+            }
+            #expect(try await change(["emails": ["not-an-email"]]).status == .unprocessableEntity)
+            #expect(try await change(["phones": ["13800000099"]]).status == .conflict)   // another customer's number
+            let ok = try await change(["phones": ["0571-8888 1234", "13900000022"], "emails": ["Zhao@Example.com"]])
+            #expect(ok.string("status") == "applied", "\(ok.json)")
+            let record = try await api(app, .GET, "/customers/\(id)?reason=t", token: u.agent)
+            #expect(record["phones"] as? [String] == ["057188881234", "13900000022"])
+            #expect(record["emails"] as? [String] == ["zhao@example.com"])
+            // Any number on file finds the customer; the list never shows the extra numbers.
+            let found = try await api(app, .GET, "/customers?phone=13900000022", token: u.agent)
+            #expect(((found["items"] as? [[String: Any]])?.first?["id"] as? String)?.uppercased() == id.uppercased())
+            #expect((found["items"] as? [[String: Any]])?.first?["phones"] == nil)
+            // The verification accepts the new number; the change log keeps it masked.
+            let again = try await api(app, .POST, "/customers/\(id)/change-requests", token: u.agent,
+                                      body: ["changes": ["emails": []], "verification": ["method": "phone", "value": "13900000022"]])
+            #expect(again.string("status") == "applied")
+            #expect(try await api(app, .GET, "/customers/\(id)?reason=t", token: u.agent)["emails"] as? [String] == [])
+        }
+    }
+
+    @Test func theFrontLineKeepsTheProfileAndBadValuesAreRefused() async throws {
+        try await withKefu { app, u in
+            let id = try #require(try await api(app, .POST, "/customers", token: u.agent, body: ["name": "星河小学", "phone": "057188880001"]).string("id"))
+            #expect(try await api(app, .PUT, "/customers/\(id)/profile", token: u.liaison, body: ["notes": "x"]).status == .forbidden)
+            #expect(try await api(app, .PUT, "/customers/\(id)/profile", token: u.agent, body: ["kind": "robot"]).status == .unprocessableEntity)
+            #expect(try await api(app, .PUT, "/customers/\(id)/profile", token: u.agent, body: ["accountManagerWorkId": "8888"]).status == .unprocessableEntity)
+            let saved = try await api(app, .PUT, "/customers/\(id)/profile", token: u.agent,
+                                      body: ["kind": "organisation", "accountManagerWorkId": "1002", "tags": ["学校", "宽带", "学校"], "notes": "门卫室转接"])
+            #expect(saved.status == .ok, "\(saved.json)")
+            #expect(saved.string("kind") == "organisation" && saved["tags"] as? [String] == ["学校", "宽带"] && saved.string("accountManager") == "1002")
+            #expect(try await AuditEvent.query(on: app.db).filter(\.$action == "customer.profile").count() == 1)
+            let page = try await PageSession.signIn(app, "1001").get("/customers/\(id)")
+            #expect(page.1.contains("单位") && page.1.contains("门卫室转接") && page.1.contains("学校、宽带"))
+        }
+    }
+}

@@ -10,10 +10,19 @@ enum CallerTiers {
     static func tiers(of callers: [String], company: UUID, on db: Database) async throws -> [String: CustomerTier] {
         let numbers = Array(Set(callers.map(Validation.normalizePhone).filter { !$0.isEmpty }))
         guard !numbers.isEmpty else { return [:] }
-        let customers = try await TenantData(scope: .companies([company]), db: db).query(Customer.self)
-            .group(.or) { $0.filter(\.$phone ~~ numbers).filter(\.$phone2 ~~ numbers) }
+        let data = TenantData(scope: .companies([company]), db: db)
+        // The other phones on file (R5.1): the number that called, by its customer.
+        let extra = try await data.query(CustomerContact.self).filter(\.$kind == .phone).filter(\.$value ~~ numbers)
+            .field(\.$id).field(\.$companyID).field(\.$customerID).field(\.$value).all()
+        let extraIDs = Array(Set(extra.map(\.customerID)))
+        let customers = try await data.query(Customer.self)
+            .group(.or) { g in
+                g.filter(\.$phone ~~ numbers).filter(\.$phone2 ~~ numbers)
+                if !extraIDs.isEmpty { g.filter(\.$id ~~ extraIDs) }
+            }
             .field(\.$id).field(\.$companyID).field(\.$phone).field(\.$phone2).field(\.$tier)
             .all()
+        let extraNumbers = Dictionary(grouping: extra, by: \.customerID).mapValues { $0.map(\.value) }
         // Listed special customers (key accounts, groups) reach VIP agents too (R3.2, R5.3:
         // their dedicated channel): routing treats them as the top tier.
         let ids = customers.compactMap(\.id)
@@ -22,7 +31,7 @@ enum CallerTiers {
         var out: [String: CustomerTier] = [:]
         for c in customers {
             let tier = c.id.map(listed.contains) == true ? .vip : c.tier
-            for number in [c.phone, c.phone2].compactMap({ $0 }) where numbers.contains(number) {
+            for number in [c.phone, c.phone2].compactMap({ $0 }) + (c.id.flatMap { extraNumbers[$0] } ?? []) where numbers.contains(number) {
                 // One number held twice (main of one, second of another): the higher tier wins.
                 if let held = out[number], held.rank <= tier.rank { continue }
                 out[number] = tier

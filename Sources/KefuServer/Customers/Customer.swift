@@ -21,12 +21,19 @@ final class Customer: Model, CompanyScoped, @unchecked Sendable {
     @Field(key: "updated_at") var updatedAt: Date
     /// When retention erased the personal fields (R5.5); the row stays for the statistics.
     @OptionalField(key: "destroyed_at") var destroyedAt: Date?
+    /// Decoded strictly, like the tier.
+    @Field(key: "kind") var kind: CustomerKind
+    @OptionalField(key: "account_manager") var accountManager: String?
+    /// Tags joined by "," (`CustomerContactRules.tags` splits them).
+    @OptionalField(key: "tags") var tags: String?
+    @OptionalField(key: "notes") var notes: String?
 
     init() {}
     /// `idNumberSealed`: already sealed by the caller (`FieldSealer.seal`).
     init(name: String, phone: String, phone2: String?, idNumberSealed: String?, tier: CustomerTier, address: Address?, now: Date) {
         self.name = name; self.phone = phone; self.phone2 = phone2; self.idNumberSealed = idNumberSealed
         self.tier = tier; self.address = address; self.createdAt = now; self.updatedAt = now
+        self.kind = .person
     }
 }
 
@@ -34,6 +41,24 @@ extension Customer {
     func idNumber(_ sealer: FieldSealer) throws -> String? { try sealer.open(idNumberSealed) }
     func setIDNumber(_ plain: String?, _ sealer: FieldSealer) throws {
         idNumberSealed = try sealer.seal(plain.flatMap { $0.isEmpty ? nil : $0 })
+    }
+}
+
+/// A contact number or e-mail address beyond the customer's two phones (R5.1), stored
+/// normalised (digits; lower-case e-mail).
+final class CustomerContact: Model, CompanyScoped, @unchecked Sendable {
+    static let schema = "customer_contacts"
+    enum Kind: String, Codable, Sendable { case phone, email }
+    @ID(key: .id) var id: UUID?
+    @Field(key: "company_id") var companyID: UUID
+    @Field(key: "customer_id") var customerID: UUID
+    @Field(key: "kind") var kind: Kind
+    @Field(key: "value") var value: String
+    @Field(key: "created_at") var createdAt: Date
+
+    init() {}
+    init(companyID: UUID, customerID: UUID, kind: Kind, value: String, at: Date) {
+        id = UUID(); self.companyID = companyID; self.customerID = customerID; self.kind = kind; self.value = value; createdAt = at
     }
 }
 

@@ -8,6 +8,7 @@ struct CustomerAPI {
         api.requiring(.customerRead).get("customers", use: list)
         api.requiring(.customerRead).get("customers", ":id", use: show)
         api.requiring(.customerRead).get("customers", ":id", "history", use: history)
+        api.requiring(.customerWrite).put("customers", ":id", "profile", use: profile)
         api.requiring(.customerWrite).idempotent().post("customers", use: create)
     }
 
@@ -25,8 +26,7 @@ struct CustomerAPI {
         let query = scope.customers()
         try await TenantFilter.resolve(company: q.company, branch: q.branch, tenant: scope.tenant).apply(query)
         if let p = q.phone, !p.isEmpty {
-            let n = Validation.normalizePhone(p)
-            query.group(.or) { $0.filter(\.$phone == n).filter(\.$phone2 == n) }
+            try await CustomerService(tenant: scope.tenant, now: req.now).holding(Validation.normalizePhone(p), query)
         }
         if let text = q.q?.trimmingCharacters(in: .whitespaces), !text.isEmpty {
             query.group(.or) { $0.filter(\.$name, .custom("LIKE"), "%\(text)%").filter(\.$phone, .custom("LIKE"), "%\(text)%") }
@@ -45,7 +45,9 @@ struct CustomerAPI {
         let reason = try req.archiveReadReason(fallback: "接口查阅")
         let c = try await scope.customer(id)
         try await req.logArchiveRead(c, channel: "api", reason: reason)
-        return try CustomerDTO(c, labels: try await scope.tenant.labels())
+        var dto = try CustomerDTO(c, labels: try await scope.tenant.labels())
+        dto.add(contacts: try await scope.tenant.query(CustomerContact.self).filter(\.$customerID == id).sort(\.$createdAt).all())
+        return dto
     }
 
     struct HistoryDTO: Content {
@@ -58,13 +60,23 @@ struct CustomerAPI {
     func history(req: Request) async throws -> HistoryDTO {
         guard let id = req.parameters.get("id", as: UUID.self) else { throw KefuError.notFound("客户") }
         try req.refuseEmptyQuery("orderNumber", "callId", "reason")
-        let window = try PageWindow(limit: req.query[Int.self, at: "limit"], offset: nil)
+        // Decoded strictly: `limit=null` or `limit=abc` is a 400, not the default.
+        struct Query: Content { var limit: Int? }
+        let window = try PageWindow(limit: try req.query.decode(Query.self).limit, offset: nil)
         let scope = try await req.orderScope()
         let reason = try req.archiveReadReason(fallback: "接口查阅（往来记录）")
         let c = try await scope.customer(id)
         try await req.logArchiveRead(c, channel: "api", reason: reason)
         let entries = try await CustomerHistoryReader(scope: scope, user: try req.user()).entries(of: c, limit: window.limit)
         return HistoryDTO(items: entries.map { .init(kind: $0.kind.rawValue, label: $0.kind.label, at: $0.at, title: $0.title, detail: $0.detail, href: $0.href) })
+    }
+
+    func profile(req: Request) async throws -> CustomerDTO {
+        guard let id = req.parameters.get("id", as: UUID.self) else { throw KefuError.notFound("客户") }
+        let scope = try await req.orderScope()
+        let c = try await CustomerProfileUpdate(scope: scope, history: req.history(), now: req.now)
+            .apply(customerID: id, try req.content.decode(CustomerProfileUpdate.Input.self))
+        return try CustomerDTO(c, labels: try await scope.tenant.labels())
     }
 
     func create(req: Request) async throws -> Response {

@@ -80,6 +80,7 @@ extension CustomerChanges {
     /// Phones and ID numbers masked (R5.5): a list of requests is not a read of the record.
     var masked: CustomerChanges {
         CustomerChanges(name: name, phone: phone.map(Masking.phone), phone2: phone2.map { $0.isEmpty ? $0 : Masking.phone($0) },
-                        idNumber: idNumber.map { $0.isEmpty ? $0 : Masking.idNumber($0) }, address: address)
+                        idNumber: idNumber.map { $0.isEmpty ? $0 : Masking.idNumber($0) }, address: address,
+                        phones: phones.map { $0.map(Masking.phone) }, emails: emails.map { $0.map(Masking.email) })
     }
 }

@@ -11,7 +11,7 @@ struct CustomerChangePages {
     }
 
     struct Form: Content {
-        var name: String?; var phone: String?; var phone2: String?; var idNumber: String?
+        var name: String?; var phone: String?; var phone2: String?; var idNumber: String?; var phones: String?; var emails: String?
         var city: String?; var district: String?; var town: String?; var street: String?; var estate: String?
         var building: String?; var unit: String?; var floor: String?; var door: String?; var landmark: String?
         var method: String?; var value: String?
@@ -25,8 +25,11 @@ struct CustomerChangePages {
             let address = Address(city: given(city), district: given(district), town: given(town), street: given(street),
                                   estate: given(estate), building: given(building), unit: given(unit), floor: given(floor),
                                   door: given(door), landmark: given(landmark))
+            func list(_ s: String?) -> [String]? {
+                given(s).map { $0.split(whereSeparator: { ",，、;；".contains($0) }).map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty } }
+            }
             return CustomerChanges(name: given(name), phone: given(phone), phone2: given(phone2), idNumber: given(idNumber),
-                                   address: address.isEmpty ? nil : address)
+                                   address: address.isEmpty ? nil : address, phones: list(phones), emails: list(emails))
         }
     }
 
@@ -85,7 +88,9 @@ struct CustomerChangePages {
         let rows = try all.filter { $0.status != .refused }.map { r -> Row in
             let c = try CustomerChanges.decode(r.changes, sealer).masked
             let parts = [c.name.map { "姓名→\($0)" }, c.phone.map { "电话→\($0)" }, c.phone2.map { "备用电话→\($0.isEmpty ? "（清除）" : $0)" },
-                         c.idNumber.map { "证件号→\($0.isEmpty ? "（清除）" : $0)" }, c.address.map { "地址→\($0.singleLine)" }].compactMap { $0 }
+                         c.idNumber.map { "证件号→\($0.isEmpty ? "（清除）" : $0)" }, c.address.map { "地址→\($0.singleLine)" },
+                         c.phones.map { "其他电话→\($0.isEmpty ? "（清除）" : $0.joined(separator: "、"))" },
+                         c.emails.map { "电子邮箱→\($0.isEmpty ? "（清除）" : $0.joined(separator: "、"))" }].compactMap { $0 }
             return Row(id: try r.requireID().uuidString, at: PageFormat.dateTime(r.createdAt, timeZone), requestedBy: r.requestedBy,
                        method: r.method.label, status: r.status.rawValue, statusLabel: r.status.label, summary: parts.joined(separator: "；"),
                        decidedBy: r.decidedBy, note: r.decisionNote, pending: r.status == .pending)

@@ -33,21 +33,33 @@ struct CustomerChanges: Content, Equatable {
     var phone2: String?
     var idNumber: String?
     var address: Address?
+    /// The other phones and the e-mail addresses (R5.1), each list replacing the one on file.
+    var phones: [String]? = nil
+    var emails: [String]? = nil
 
-    var isEmpty: Bool { name == nil && phone == nil && phone2 == nil && idNumber == nil && address == nil }
+    var isEmpty: Bool { name == nil && phone == nil && phone2 == nil && idNumber == nil && address == nil && phones == nil && emails == nil }
 
     /// The customer's current values of the fields this change touches.
-    func current(of c: Customer, _ sealer: FieldSealer) throws -> CustomerChanges {
+    func current(of c: Customer, _ sealer: FieldSealer, contacts: [CustomerContact]) throws -> CustomerChanges {
         CustomerChanges(name: name == nil ? nil : c.name, phone: phone == nil ? nil : c.phone,
                         phone2: phone2 == nil ? nil : (c.phone2 ?? ""), idNumber: idNumber == nil ? nil : (try c.idNumber(sealer) ?? ""),
-                        address: address == nil ? nil : (c.address ?? Address()))
+                        address: address == nil ? nil : (c.address ?? Address()),
+                        phones: phones == nil ? nil : contacts.filter { $0.kind == .phone }.map(\.value),
+                        emails: emails == nil ? nil : contacts.filter { $0.kind == .email }.map(\.value))
     }
 
     /// Stored forms: phones as digits, text trimmed; an empty second phone or ID number clears it.
     var normalised: CustomerChanges {
         CustomerChanges(name: name?.trimmingCharacters(in: .whitespacesAndNewlines),
                         phone: phone.map(Validation.normalizePhone), phone2: phone2.map(Validation.normalizePhone),
-                        idNumber: idNumber?.trimmingCharacters(in: .whitespaces), address: address)
+                        idNumber: idNumber?.trimmingCharacters(in: .whitespaces), address: address,
+                        phones: phones.map { Self.unique($0.map(Validation.normalizePhone).filter { !$0.isEmpty }) },
+                        emails: emails.map { Self.unique($0.map(CustomerContactRules.normalizeEmail).filter { !$0.isEmpty }) })
+    }
+
+    static func unique(_ values: [String]) -> [String] {
+        var seen: Set<String> = []
+        return values.filter { seen.insert($0).inserted }
     }
 
     func apply(to c: Customer, _ sealer: FieldSealer) throws {

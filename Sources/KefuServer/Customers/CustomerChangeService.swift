@@ -57,7 +57,8 @@ struct CustomerChangeService {
         let outcome: Outcome = try await db.writeTransaction { tx in
             let data = tenant.on(tx)
             let customer = try await data.require(Customer.self, customerID, "客户")
-            let identity = RegisteredIdentity(idNumber: try customer.idNumber(sealer), phones: [customer.phone] + (customer.phone2.map { [$0] } ?? []),
+            let extra = try await data.query(CustomerContact.self).filter(\.$customerID == customerID).filter(\.$kind == .phone).all().map(\.value)
+            let identity = RegisteredIdentity(idNumber: try customer.idNumber(sealer), phones: [customer.phone] + (customer.phone2.map { [$0] } ?? []) + extra,
                                               address: customer.address)
             let row = CustomerChangeRequest()
             row.id = UUID(); row.companyID = customer.companyID; row.customerID = customerID
@@ -130,9 +131,9 @@ struct CustomerChangeService {
                                    phone2: changes.phone2 ?? customer.phone2, idNumber: try changes.idNumber ?? customer.idNumber(sealer),
                                    tier: customer.tier.rawValue, address: changes.address ?? customer.address)
         let service = CustomerService(tenant: data, now: now)
-        let problems = service.validate(merged, prefix: "changes.")
+        let problems = service.validate(merged, prefix: "changes.") + CustomerContactRules.problems(phones: changes.phones, emails: changes.emails, prefix: "changes.")
         guard problems.isEmpty else { throw KefuError.invalid(problems.map(FieldProblemDTO.init)) }
-        for number in [changes.phone, changes.phone2].compactMap({ $0 }) where !number.isEmpty {
+        for number in [changes.phone, changes.phone2].compactMap({ $0 }) + (changes.phones ?? []) where !number.isEmpty {
             if let other = try await service.find(phone: number, company: customer.companyID).first(where: { $0.id != customer.id }) {
                 throw KefuError(.conflict, "phone_taken", "号码 \(Masking.phone(number)) 已登记在客户 \(other.name) 名下。")
             }
@@ -140,8 +141,17 @@ struct CustomerChangeService {
     }
 
     private func apply(_ row: CustomerChangeRequest, _ changes: CustomerChanges, to customer: Customer, on tx: Database) async throws {
-        let before = try changes.current(of: customer, sealer)
+        let contacts = try await tenant.on(tx).query(CustomerContact.self).filter(\.$customerID == customer.requireID()).sort(\.$createdAt).all()
+        let before = try changes.current(of: customer, sealer, contacts: contacts)
         try changes.apply(to: customer, sealer)
+        // The other phones and the e-mail addresses: each list given replaces the one on file.
+        for (kind, values) in [(CustomerContact.Kind.phone, changes.phones), (.email, changes.emails)] {
+            guard let values else { continue }
+            for old in contacts where old.kind == kind { try await old.delete(on: tx) }
+            for value in values {
+                try await CustomerContact(companyID: customer.companyID, customerID: try customer.requireID(), kind: kind, value: value, at: now).create(on: tx)
+            }
+        }
         customer.updatedAt = now
         try await customer.update(on: tx)
         row.status = .applied

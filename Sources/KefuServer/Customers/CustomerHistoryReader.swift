@@ -35,7 +35,8 @@ struct CustomerHistoryReader {
                                  href: order.map { "/work-orders/\($0.number)" }))
             }
         }
-        let spellings = ([customer.phone] + (customer.phone2.map { [$0] } ?? [])).flatMap(Validation.phoneSpellings)
+        let extra = try await scope.tenant.query(CustomerContact.self).filter(\.$customerID == customerID).filter(\.$kind == .phone).all().map(\.value)
+        let spellings = ([customer.phone] + (customer.phone2.map { [$0] } ?? []) + extra).filter { !$0.isEmpty }.flatMap(Validation.phoneSpellings)
         var callIDs: [String] = []
         if kinds.contains(.call) || kinds.contains(.qcContact), !spellings.isEmpty {
             let events = try await callEvents(callers: spellings, company: customer.companyID, limit: limit)

@@ -7,6 +7,7 @@ struct CustomerPages {
     func register(_ routes: RoutesBuilder) {
         routes.requiring(.customerRead).get("customers", use: list)
         routes.requiring(.customerRead).get("customers", ":id", use: detail)
+        routes.requiring(.customerWrite).post("customers", ":id", "profile", use: saveProfile)
     }
 
     struct Row: Encodable {
@@ -46,6 +47,10 @@ struct CustomerPages {
         var page: PageContext; var id: String; var name: String; var phone: String; var phone2: String?; var tier: String
         /// Masked always (R5.5): verification compares it; nobody needs to read it out.
         var idNumber: String?
+        var kind: String; var kindLabel: String; var accountManager: String?; var tags: String; var notes: String?
+        @NilIfEmpty var phones: [String]
+        @NilIfEmpty var emails: [String]
+        var kinds: [Choice]
         var address: String?; var orders: [WorkOrderRow]
         /// The archive's company and branch, named when the reader sees several companies.
         var company: String?; var branch: String?
@@ -86,6 +91,7 @@ struct CustomerPages {
         let orders = try await scope.orders().filter(\.$customer.$id == id).sort(\.$createdAt, .descending).limit(100).all()
         let user = try req.user()
         let history = try await CustomerHistoryReader(scope: scope, user: user).entries(of: c)
+        let contacts = try await scope.tenant.query(CustomerContact.self).filter(\.$customerID == id).sort(\.$createdAt).all()
         let special = SpecialCustomerService(scope: scope, now: req.now, timeZone: tz, actor: user.workId)
         let entry = try await special.entry(customerID: id)
         let changes = try await CustomerChangePages.rows(customerID: id, tenant: scope.tenant, timeZone: tz, sealer: req.kefu.sealer)
@@ -94,7 +100,11 @@ struct CustomerPages {
         let tierChanges = try await tiering.changes(customer: id, limit: 20, offset: 0, policy: policy).rows
         return try await req.view.render("customer", DetailContext(
             page: PageContext(req, user: user, title: "客户档案 · \(c.name)"), id: id.uuidString, name: c.name,
-            phone: c.phone, phone2: c.phone2, tier: policy.label(c.tier), idNumber: try c.idNumber(req.kefu.sealer).map(Masking.idNumber), address: c.address.map(\.singleLine),
+            phone: c.phone, phone2: c.phone2, tier: policy.label(c.tier), idNumber: try c.idNumber(req.kefu.sealer).map(Masking.idNumber),
+            kind: c.kind.rawValue, kindLabel: c.kind.label, accountManager: c.accountManager,
+            tags: CustomerContactRules.tags(c.tags ?? "").joined(separator: "、"), notes: c.notes,
+            phones: contacts.filter { $0.kind == .phone }.map(\.value), emails: contacts.filter { $0.kind == .email }.map(\.value),
+            kinds: CustomerKind.allCases.map { Choice(value: $0.rawValue, label: $0.label) }, address: c.address.map(\.singleLine),
             orders: orders.map { WorkOrderRow($0, now: req.now, timeZone: tz, labels: labels) },
             company: labels.mixed ? labels.companyName(c.companyID) : nil, branch: c.branchID.map { labels.branchName($0) },
             canCreateOrder: user.can(.workOrderWrite), canRequestChange: user.can(.customerWrite),
@@ -111,5 +121,20 @@ struct CustomerPages {
             canKeepSpecial: user.can(.specialCustomers),
             categories: SpecialCategory.allCases.map { Choice(value: $0.rawValue, label: $0.label) },
             today: special.today.description))
+    }
+
+    func saveProfile(req: Request) async throws -> Response {
+        guard let id = req.parameters.get("id", as: UUID.self) else { throw KefuError.notFound("客户") }
+        struct Form: Content { var kind: String?; var accountManagerWorkId: String?; var tags: String?; var notes: String? }
+        let f = try req.content.decode(Form.self)
+        let location = "/customers/\(id.uuidString)"
+        let input = CustomerProfileUpdate.Input(kind: f.kind, accountManagerWorkId: f.accountManagerWorkId,
+                                                tags: f.tags.map { CustomerContactRules.tags($0) }, notes: f.notes)
+        do {
+            _ = try await CustomerProfileUpdate(scope: try await req.orderScope(), history: req.history(), now: req.now).apply(customerID: id, input)
+            return req.redirect(to: location, notice: "客户信息已保存")
+        } catch let e as KefuError where e.status != .notFound {
+            return req.redirect(to: location, notice: "未保存：" + (e.fields.isEmpty ? e.reason : e.fields.map(\.message).joined(separator: "；")))
+        }
     }
 }

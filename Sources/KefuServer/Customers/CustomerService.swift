@@ -53,12 +53,24 @@ struct CustomerService {
         return (try await create(input, company: company, branch: branch, history: history, sealer: sealer), true)
     }
 
-    /// Customers whose main or second phone is this number, in `company` (nil: any company
+    /// Narrows `query` to the customers holding the (normalised) number: as main or second
+    /// phone, or among their other phones (R5.1) — the one meaning of "this number's customer".
+    func holding(_ number: String, _ query: QueryBuilder<Customer>) async throws {
+        let others = try await tenant.query(CustomerContact.self).filter(\.$kind == .phone).filter(\.$value == number)
+            .field(\.$id).field(\.$companyID).field(\.$customerID).limit(20).all().map(\.customerID)
+        query.group(.or) { g in
+            g.filter(\.$phone == number).filter(\.$phone2 == number)
+            if !others.isEmpty { g.filter(\.$id ~~ others) }
+        }
+    }
+
+    /// Customers holding this number (main, second or another phone), in `company` (nil: any company
     /// in scope, oldest first).
     func find(phone: String, company: UUID? = nil) async throws -> [Customer] {
         let p = Validation.normalizePhone(phone)
         guard !p.isEmpty else { return [] }
-        let query = tenant.query(Customer.self).group(.or) { $0.filter(\.$phone == p).filter(\.$phone2 == p) }
+        let query = tenant.query(Customer.self)
+        try await holding(p, query)
         if let company { query.filter(\.$companyID == company) }
         return try await query.sort(\.$createdAt).limit(20).all()
     }

@@ -30,5 +30,6 @@ enum KefuMigrations {
         app.migrations.add(M023_CreateSpecialCustomers())
         app.migrations.add(M024_SealIDNumbers(sealer: app.kefu.sealer))
         app.migrations.add(M025_CreateRetention())
+        app.migrations.add(M026_AddCustomerProfile())
     }
 }
