@@ -47,6 +47,8 @@ struct SpecialCustomerTests {
             let visit = try await api(app, .POST, "/customers/\(id)/visits", token: u.shiftLead,
                                       body: ["dueOn": today.adding(days: 1).description, "purpose": "季度回访", "ownerWorkId": "1002"])
             #expect(visit.status == .created, "\(visit.json)")
+            let history = try await api(app, .GET, "/customers/\(id)/history?reason=t", token: u.agent)
+            #expect(((history["items"] as? [[String: Any]]) ?? []).contains { $0["kind"] as? String == "visit" })
             #expect(try await api(app, .POST, "/customers/\(id)/products", token: u.shiftLead,
                                   body: ["name": "专线", "startedOn": "2026-12-01", "expiresOn": "2026-01-01"]).status == .unprocessableEntity)
             #expect(try await api(app, .POST, "/customers/\(id)/products", token: u.shiftLead,

@@ -3,13 +3,14 @@ import Foundation
 /// One line of a customer's history (R5.1): whatever the center did with them, in time order.
 public struct CustomerHistoryEntry: Sendable, Equatable, Codable {
     public enum Kind: String, Sendable, Codable, CaseIterable {
-        case order, callback, call, chat, qcContact = "qc_contact"
+        case order, callback, call, chat, visit, qcContact = "qc_contact"
         public var label: String {
             switch self {
             case .order: "工单"
             case .callback: "回访"
             case .call: "来电"
             case .chat: "在线会话"
+            case .visit: "拜访"
             case .qcContact: "质检"
             }
         }
@@ -35,7 +36,7 @@ public enum CustomerHistory {
         switch role {
         case .liaison: [.order]
         case .qcInspector, .teamLead, .shiftLead, .admin: Set(CustomerHistoryEntry.Kind.allCases)
-        default: [.order, .callback, .call, .chat]
+        default: [.order, .callback, .call, .chat, .visit]
         }
     }
 

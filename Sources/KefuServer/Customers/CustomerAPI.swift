@@ -67,7 +67,7 @@ struct CustomerAPI {
         let reason = try req.archiveReadReason(fallback: "接口查阅（往来记录）")
         let c = try await scope.customer(id)
         try await req.logArchiveRead(c, channel: "api", reason: reason)
-        let entries = try await CustomerHistoryReader(scope: scope, user: try req.user()).entries(of: c, limit: window.limit)
+        let entries = try await CustomerHistoryReader(scope: scope, user: try req.user(), timeZone: req.kefu.settings.timeZone).entries(of: c, limit: window.limit)
         return HistoryDTO(items: entries.map { .init(kind: $0.kind.rawValue, label: $0.kind.label, at: $0.at, title: $0.title, detail: $0.detail, href: $0.href) })
     }
 

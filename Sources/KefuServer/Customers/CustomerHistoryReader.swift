@@ -11,6 +11,8 @@ import KefuCore
 struct CustomerHistoryReader {
     let scope: OrderScope
     let user: User
+    /// A visit is due on a local day: placed at that day's start in the center's zone.
+    let timeZone: TimeZone
 
     static let defaultLimit = 50
 
@@ -33,6 +35,13 @@ struct CustomerHistoryReader {
                 let result = c.reached ? "已联系" + (c.satisfaction.map { "，满意度 \($0)" } ?? "") : "未联系上"
                 out.append(.init(kind: .callback, at: c.createdAt, title: "回访 \(order?.number ?? "")", detail: "\(c.byWorkId) 号 · \(result)",
                                  href: order.map { "/work-orders/\($0.number)" }))
+            }
+        }
+        if kinds.contains(.visit) {
+            // Follow-up visits (R5.3), on the day they were due, with their outcome once done.
+            for v in try await scope.tenant.query(CustomerVisit.self).filter(\.$customerID == customerID).sort(\.$dueOn, .descending).limit(limit).all() {
+                let at = v.doneAt ?? LocalDay(v.dueOn).map { $0.start(in: timeZone) } ?? v.createdAt
+                out.append(.init(kind: .visit, at: at, title: "拜访：\(v.purpose)", detail: "\(v.ownerWorkId) 号 · " + (v.outcome ?? "待拜访")))
             }
         }
         let extra = try await scope.tenant.query(CustomerContact.self).filter(\.$customerID == customerID).filter(\.$kind == .phone).all().map(\.value)

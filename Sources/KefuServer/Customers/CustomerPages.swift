@@ -90,7 +90,7 @@ struct CustomerPages {
         let tz = req.kefu.settings.timeZone
         let orders = try await scope.orders().filter(\.$customer.$id == id).sort(\.$createdAt, .descending).limit(100).all()
         let user = try req.user()
-        let history = try await CustomerHistoryReader(scope: scope, user: user).entries(of: c)
+        let history = try await CustomerHistoryReader(scope: scope, user: user, timeZone: req.kefu.settings.timeZone).entries(of: c)
         let contacts = try await scope.tenant.query(CustomerContact.self).filter(\.$customerID == id).sort(\.$createdAt).all()
         let special = SpecialCustomerService(scope: scope, now: req.now, timeZone: tz, actor: user.workId)
         let entry = try await special.entry(customerID: id)

@@ -110,7 +110,7 @@ struct AgentDesk {
                     .filter(\.$status ~~ WorkOrderStatus.active.map(\.rawValue)).limit(20).all()
                 panel.openOrders = WorkOrderRow.sortForWorkspace(orders).map { WorkOrderRow($0, now: req.now, timeZone: tz) }
                 // The call on the line is in the history already: leave it out.
-                let history = try await CustomerHistoryReader(scope: try await req.orderScope(), user: user).entries(of: customer, limit: 6)
+                let history = try await CustomerHistoryReader(scope: try await req.orderScope(), user: user, timeZone: req.kefu.settings.timeZone).entries(of: customer, limit: 6)
                 panel.history = CustomerPages.historyRows(history.filter { $0.title != "来电 \(callId)" }.prefix(5).map { $0 }, timeZone: tz)
             }
             call = panel
