@@ -53,6 +53,9 @@ struct CustomerChangeService {
               case let value = sent.trimmingCharacters(in: .whitespaces), !value.isEmpty else {
             throw KefuError.invalid([.init(field: "verification.value", message: "请填写客户提供的\(method.label)。")])
         }
+        // The lists as sent (an empty or overlong entry is refused, not dropped).
+        let listProblems = CustomerContactRules.problems(phones: raw.phones, emails: raw.emails, prefix: "changes.")
+        guard listProblems.isEmpty else { throw KefuError.invalid(listProblems.map(FieldProblemDTO.init)) }
         let changes = raw.normalised
         let outcome: Outcome = try await db.writeTransaction { tx in
             let data = tenant.on(tx)

@@ -25,18 +25,22 @@ struct CustomerProfileUpdate {
             if let parsed = CustomerKind(rawValue: k) { kind = parsed } else { problems.append(.init(field: "kind", message: "类型须为 person（个人）或 organisation（单位）")) }
         }
         var manager = customer.accountManager
-        if let w = input.accountManagerWorkId?.trimmingCharacters(in: .whitespaces) {
-            if w.isEmpty { manager = nil }
-            else if w.unicodeScalars.count > 32 { problems.append(.init(field: "accountManagerWorkId", message: "工号过长")) }
+        if let sent = input.accountManagerWorkId, case let w = sent.trimmingCharacters(in: .whitespaces) {
+            // Counted as sent (JSON Schema's maxLength), then trimmed.
+            if sent.unicodeScalars.count > 32 { problems.append(.init(field: "accountManagerWorkId", message: "工号过长")) }
+            else if w.isEmpty { manager = nil }
             else if let user = try await TenantData.system(scope.db).query(User.self).filter(\.$workId == w).first(), user.active,
                     try await WorkOrderService.mayWork(user, for: customer.companyID, on: scope.db) { manager = w }
             else { problems.append(.init(field: "accountManagerWorkId", message: "客户经理工号不存在或不在该公司：\(w)")) }
         }
         var tags = customer.tags
         if let given = input.tags {
+            // Each tag as sent: not empty, no comma (the stored separator), within the limits.
+            problems += CustomerContactRules.tagProblems(given).map { .init(field: $0.field, message: $0.message) }
+            if given.contains(where: { $0.isEmpty || $0.contains(",") || $0.contains("，") }) {
+                problems.append(.init(field: "tags", message: "标签不能为空，也不能含逗号"))
+            }
             let cleaned = CustomerContactRules.tags(given.joined(separator: ","))
-            problems += CustomerContactRules.tagProblems(cleaned).map { .init(field: $0.field, message: $0.message) }
-            if given.contains(where: { $0.contains(",") || $0.contains("，") }) { problems.append(.init(field: "tags", message: "单个标签不能含逗号")) }
             tags = cleaned.isEmpty ? nil : cleaned.joined(separator: ",")
         }
         var notes = customer.notes
