@@ -14,13 +14,12 @@ struct ProtectedNumberPages {
         pages.post(":id", "delete", use: remove)
     }
 
-    struct Option: Encodable { var value: String; var label: String; var selected: Bool }
     struct Row: Encodable { var id: String; var number: String; var holder: String; var note: String; var createdBy: String; var createdAt: String }
     struct Context: Encodable {
         var page: PageContext
         var companyCode: String
         var companyName: String
-        @NilIfEmpty var companies: [Option]
+        var picker: WorkforceCompanyPicker
         @NilIfEmpty var rows: [Row]
         var form: ProtectedNumberDirectory.Input
         var error: String?
@@ -39,11 +38,10 @@ struct ProtectedNumberPages {
 
     func render(_ req: Request, _ d: ProtectedNumberDirectory, form: ProtectedNumberDirectory.Input, error: KefuError?) async throws -> Response {
         let tz = req.kefu.settings.timeZone
-        let all = try await req.tenant().companies()
         let ctx = Context(
             page: PageContext(req, user: try req.user(), title: "受保护号码"),
             companyCode: d.company.code, companyName: d.company.name,
-            companies: all.count > 1 ? all.map { Option(value: $0.code, label: "\($0.code) \($0.name)", selected: $0.id == d.company.id) } : [],
+            picker: try await WorkforceCompanyPicker.make(d.company, tenant: try await req.tenant()),
             rows: try await d.list().map { p in
                 Row(id: try p.requireID().uuidString, number: p.number, holder: p.holder, note: p.note ?? "", createdBy: p.createdBy,
                     createdAt: PageFormat.dateTime(p.createdAt, tz))

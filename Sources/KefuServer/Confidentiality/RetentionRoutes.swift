@@ -52,13 +52,12 @@ struct RetentionRoutes {
 
     // MARK: the page
 
-    struct Option: Encodable { var value: String; var label: String; var selected: Bool }
     struct Row: Encodable { var at: String; var months: Int; var cutoff: String; var destroyed: Int; var runBy: String }
     struct Context: Encodable {
         var page: PageContext
         var companyCode: String
         var companyName: String
-        @NilIfEmpty var companies: [Option]
+        var picker: WorkforceCompanyPicker
         var months: String
         var lastRun: String?
         @NilIfEmpty var rows: [Row]
@@ -71,14 +70,13 @@ struct RetentionRoutes {
 
     func render(_ req: Request, _ r: CustomerRetention, months: String?, error: KefuError?) async throws -> Response {
         let tz = req.kefu.settings.timeZone
-        let all = try await req.tenant().companies()
         var error = error
         var current = RetentionRule.seedDefault
         do { current = try await r.rule() } catch let e as KefuError { error = error ?? e }
         let ctx = Context(
             page: PageContext(req, user: try req.user(), title: "档案保存期限"),
             companyCode: r.company.code, companyName: r.company.name,
-            companies: all.count > 1 ? all.map { Option(value: $0.code, label: "\($0.code) \($0.name)", selected: $0.id == r.company.id) } : [],
+            picker: try await WorkforceCompanyPicker.make(r.company, tenant: try await req.tenant()),
             months: months ?? String(current.months),
             lastRun: try await CompanySettings.get(CustomerRetention.lastRunKey, company: r.company.id, on: r.company.db),
             rows: try await r.reports(limit: 50).map {

@@ -26,7 +26,8 @@ struct CustomerTierPages {
         var page: PageContext
         var companyCode: String
         var companyName: String
-        @NilIfEmpty var companies: [Option]
+        /// The company select, for admins of several companies.
+        var picker: WorkforceCompanyPicker
         var bases: [Option]
         var months: String
         var names: [NameField]
@@ -71,7 +72,6 @@ struct CustomerTierPages {
         let policy: TierPolicy
         do { policy = try await t.policy() } catch let e as KefuError { policy = .seedDefault; error = error ?? e }
         let tenant = try await req.tenant()
-        let all = try await tenant.companies()
         let offset = max(0, min(req.query[Int.self, at: "offset"] ?? 0, PageWindow.maxOffset))
         let (rows, total) = try await t.changes(limit: 50, offset: offset, policy: policy)
         let tz = req.kefu.settings.timeZone
@@ -80,7 +80,7 @@ struct CustomerTierPages {
         let ctx = Context(
             page: PageContext(req, user: try req.user(), title: "客户分级"),
             companyCode: t.company.code, companyName: t.company.name,
-            companies: all.count > 1 ? all.map { Option(value: $0.code, label: "\($0.code) \($0.name)", selected: $0.id == t.company.id) } : [],
+            picker: try await WorkforceCompanyPicker.make(t.company, tenant: tenant),
             bases: TierPolicy.Basis.allCases.map { Option(value: $0.rawValue, label: $0.label, selected: (form?.basis ?? policy.basis.rawValue) == $0.rawValue) },
             months: form?.months ?? String(policy.months),
             names: CustomerTier.allCases.map { tier in

@@ -68,4 +68,15 @@ struct M015_AddPageIndexes: AsyncMigration {
         for column in index.columns { builder = builder.column(column) }
         try await builder.run()
     }
+
+    /// A later migration's indexes, created and dropped as one.
+    static func create(_ indexes: [Index], on db: Database) async throws {
+        let sql = try db.sql()
+        for index in indexes { try await create(index, on: sql) }
+    }
+
+    static func drop(_ indexes: [Index], on db: Database) async throws {
+        let sql = try db.sql()
+        for index in indexes { try await sql.drop(index: index.name).run() }
+    }
 }

@@ -10,13 +10,6 @@ struct M022_AddHistoryIndexes: AsyncMigration {
         M015_AddPageIndexes.Index(name: "chats_company_phone_idx", table: "chats", columns: ["company_id", "customer_phone"]),
     ]
 
-    func prepare(on db: Database) async throws {
-        let sql = try db.sql()
-        for index in Self.indexes { try await M015_AddPageIndexes.create(index, on: sql) }
-    }
-
-    func revert(on db: Database) async throws {
-        let sql = try db.sql()
-        for index in Self.indexes { try await sql.drop(index: index.name).run() }
-    }
+    func prepare(on db: Database) async throws { try await M015_AddPageIndexes.create(Self.indexes, on: db) }
+    func revert(on db: Database) async throws { try await M015_AddPageIndexes.drop(Self.indexes, on: db) }
 }
