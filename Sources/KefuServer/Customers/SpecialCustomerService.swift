@@ -218,8 +218,9 @@ struct SpecialCustomerService {
         let data = TenantData.system(db)
         var sent = 0
         let reviewHorizon = today.adding(days: SpecialCustomerRules.reviewNoticeDays).description
-        for entry in try await data.query(SpecialCustomer.self).filter(\.$reviewOn <= reviewHorizon).limit(500).all()
-        where entry.reviewRemindedFor != entry.reviewOn {
+        // Not yet reminded of this due date (in SQL, so reminded entries never crowd out new ones).
+        for entry in try await data.query(SpecialCustomer.self).filter(\.$reviewOn <= reviewHorizon)
+            .filter(.sql(unsafeRaw: "(review_reminded_for IS NULL OR review_reminded_for <> review_on)")).limit(500).all() {
             guard let day = LocalDay(entry.reviewOn), SpecialCustomerRules.reviewNoticeDue(reviewOn: day, today: today) else { continue }
             let name = try await data.query(Customer.self).filter(\.$id == entry.customerID).first()?.name ?? ""
             try await db.writeTransaction { tx in
