@@ -79,7 +79,12 @@ extension Request {
         let named = code ?? query[String.self, at: "company"]
         if let named {
             let trimmed = named.trimmingCharacters(in: .whitespaces)
-            guard !trimmed.isEmpty else { throw KefuError.badRequest("company 不能为空：请填写公司代码，或去掉这个参数。") }
+            // Empty breaks the schema's minLength: 400. Blank (`company=+`) is a value the
+            // schema allows and no company has: 422, like an unknown code.
+            guard !named.isEmpty else { throw KefuError.badRequest("company 不能为空：请填写公司代码，或去掉这个参数。") }
+            guard !trimmed.isEmpty else {
+                throw KefuError.invalid([.init(field: "company", message: "company 不能为空：请填写公司代码，或去掉这个参数。")])
+            }
             return try WorkforceCompany(try await tenant.company(code: trimmed), db: tenant.db)
         }
         if let single = tenant.scope.single { return try await WorkforceCompany.of(single, in: tenant) }
