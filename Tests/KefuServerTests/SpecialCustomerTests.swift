@@ -73,6 +73,7 @@ struct SpecialCustomerTests {
             #expect(try await api(app, .POST, "/customers/\(id)/visits/\(visitID)/done", token: u.shiftLead, body: ["outcome": "客户满意"]).status == .ok)
             #expect(try await api(app, .POST, "/customers/\(id)/visits/\(visitID)/done", token: u.shiftLead, body: ["outcome": "再记一次"]).status == .conflict)
             #expect(try await api(app, .DELETE, "/customers/\(id)/special", token: u.shiftLead).status == .noContent)
+            #expect(try await api(app, .DELETE, "/customers/\(id)/special", token: u.shiftLead).status == .noContent)   // again: nothing to do
             #expect(try await api(app, .GET, "/customers/\(id)/special", token: u.agent)["listed"] as? Bool == false)
             #expect(try await AuditEvent.query(on: app.db).filter(\.$action ~~ ["customer.special_saved", "customer.special_reviewed", "customer.special_removed"]).count() == 4)
         }

@@ -94,12 +94,12 @@ struct SpecialCustomerService {
         }
     }
 
+    /// Takes the customer off the list; a customer not on it is left as is (a repeated
+    /// removal is not an error: the customer exists, the entry is gone either way).
     func remove(customerID: UUID) async throws {
         _ = try await scope.customer(customerID)
         try await db.writeTransaction { [scope] tx in
-            guard let entry = try await scope.tenant.on(tx).query(SpecialCustomer.self).filter(\.$customerID == customerID).first() else {
-                throw KefuError.notFound("特殊客户名单中的该客户")
-            }
+            guard let entry = try await scope.tenant.on(tx).query(SpecialCustomer.self).filter(\.$customerID == customerID).first() else { return }
             try await entry.delete(on: tx)
             try await history(tx).audit(action: "customer.special_removed", objectType: "customer", objectId: customerID.uuidString,
                                         before: "\(entry.category.rawValue) \(entry.ownerWorkId)")
