@@ -55,7 +55,7 @@ public enum CustomerContactRules {
     public static func tagProblems(_ tags: [String]) -> [FieldProblem] {
         var out: [FieldProblem] = []
         if tags.count > maxTags { out.append(.init(field: "tags", message: "标签最多 \(maxTags) 个")) }
-        for t in tags where t.unicodeScalars.count > maxTagLength || t.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) {
+        for t in tags where t.unicodeScalars.count > maxTagLength || Validation.hasControlCharacters(t) {
             out.append(.init(field: "tags", message: "标签过长或含控制字符：\(t.prefix(20))"))
         }
         return out

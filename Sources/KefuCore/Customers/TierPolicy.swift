@@ -65,7 +65,7 @@ public struct TierPolicy: Sendable, Codable, Equatable {
                 let trimmed = n.trimmingCharacters(in: .whitespaces)
                 if trimmed.isEmpty { out.append(.init(field: "name\(i)", message: "第 \(i + 1) 级的名称不能为空")) }
                 else if n.unicodeScalars.count > Self.maxNameLength { out.append(.init(field: "name\(i)", message: "等级名称最多 \(Self.maxNameLength) 个字")) }
-                else if n.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) {
+                else if Validation.hasControlCharacters(n) {
                     out.append(.init(field: "name\(i)", message: "等级名称含有控制字符"))
                 }
             }

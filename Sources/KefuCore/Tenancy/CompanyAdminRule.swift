@@ -16,7 +16,7 @@ public enum CompanyAdminRule {
         let trimmed = name.trimmingCharacters(in: .whitespaces)
         if trimmed.isEmpty { return "名称不能为空" }
         if trimmed.count > 100 { return "名称最长 100 个字符" }
-        if trimmed.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) { return "名称不能包含控制字符" }
+        if Validation.hasControlCharacters(trimmed) { return "名称不能包含控制字符" }
         return nil
     }
 

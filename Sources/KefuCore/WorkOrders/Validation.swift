@@ -50,6 +50,20 @@ public enum Validation {
         return s
     }
 
+    /// Control characters (C0, DEL, C1) have no place in a name, a note or a reason: they
+    /// break the pages and the CSV exports, and no keyboard types them.
+    public static func hasControlCharacters(_ s: String) -> Bool {
+        s.unicodeScalars.contains { $0.properties.generalCategory == .control }
+    }
+
+    /// `checkText`, and refused when it holds a control character: the check of a short
+    /// free-text field (a holder's name, a note, a purpose).
+    public static func checkLine(_ value: String?, field: String, label: String, max: Int, required: Bool = true) -> FieldProblem? {
+        if let p = checkText(value, field: field, label: label, max: max, required: required) { return p }
+        if let v = value, hasControlCharacters(v) { return FieldProblem(field: field, message: "\(label)不能含有控制字符") }
+        return nil
+    }
+
     /// Required text with a length limit; nil when fine.
     public static func checkText(_ value: String?, field: String, label: String, max: Int, required: Bool = true) -> FieldProblem? {
         let trimmed = value?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""

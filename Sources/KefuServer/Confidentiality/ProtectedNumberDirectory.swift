@@ -41,13 +41,8 @@ struct ProtectedNumberDirectory: Sendable {
         if raw.unicodeScalars.count > 40 || !Validation.isValidPhone(raw) {
             problems.append(.init(field: "number", message: "号码无效：须为手机、带区号的固话或服务号码"))
         }
-        if let p = Validation.checkText(input.holder, field: "holder", label: "号码所属", max: Self.maxHolder) { problems.append(.init(field: p.field, message: p.message)) }
-        if let p = Validation.checkText(input.note, field: "note", label: "备注", max: Self.maxNote, required: false) { problems.append(.init(field: p.field, message: p.message)) }
-        for (field, value) in [("holder", input.holder), ("note", input.note)] {
-            if let v = value, v.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) {
-                problems.append(.init(field: field, message: "不能含有控制字符"))
-            }
-        }
+        if let p = Validation.checkLine(input.holder, field: "holder", label: "号码所属", max: Self.maxHolder) { problems.append(.init(field: p.field, message: p.message)) }
+        if let p = Validation.checkLine(input.note, field: "note", label: "备注", max: Self.maxNote, required: false) { problems.append(.init(field: p.field, message: p.message)) }
         guard problems.isEmpty else { throw KefuError.invalid(problems) }
         let number = Validation.normalizePhone(raw)
         let note = input.note?.trimmingCharacters(in: .whitespacesAndNewlines)

@@ -69,7 +69,7 @@ struct ArchiveReadRegister {
         if let from, let to, from >= to { problems.append(.init(field: "to", message: "截止须晚于起始。")) }
         let workId = f.workId?.trimmingCharacters(in: .whitespaces)
         // Counted as sent (JSON Schema's maxLength), then trimmed.
-        if let sent = f.workId, sent.unicodeScalars.count > 40 || sent.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) {
+        if let sent = f.workId, sent.unicodeScalars.count > 40 || Validation.hasControlCharacters(sent) {
             problems.append(.init(field: "workId", message: "工号格式不正确。"))
         }
         guard problems.isEmpty else { throw KefuError.invalid(problems) }

@@ -97,7 +97,7 @@ extension Request {
             guard sent.unicodeScalars.count <= limit else {
                 throw KefuError.invalid([.init(field: key, message: "查阅原因过长（最多 \(limit) 个字）。")])
             }
-            guard !value.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else {
+            guard !Validation.hasControlCharacters(value) else {
                 throw KefuError.invalid([.init(field: key, message: "查阅原因含有控制字符。")])
             }
             parts.append(label + value)

@@ -27,11 +27,8 @@ struct SpecialCustomerService {
     // MARK: checks
 
     static func text(_ value: String?, field: String, label: String, max: Int, required: Bool, into problems: inout [FieldProblemDTO]) -> String? {
-        if let p = Validation.checkText(value, field: field, label: label, max: max, required: required) {
+        if let p = Validation.checkLine(value, field: field, label: label, max: max, required: required) {
             problems.append(.init(field: p.field, message: p.message)); return nil
-        }
-        if let v = value, v.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) {
-            problems.append(.init(field: field, message: "\(label)不能含有控制字符")); return nil
         }
         let t = value?.trimmingCharacters(in: .whitespacesAndNewlines)
         return t?.isEmpty == false ? t : nil
