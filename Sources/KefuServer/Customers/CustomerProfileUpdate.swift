@@ -29,8 +29,7 @@ struct CustomerProfileUpdate {
             // Counted as sent (JSON Schema's maxLength), then trimmed.
             if sent.unicodeScalars.count > 32 { problems.append(.init(field: "accountManagerWorkId", message: "工号过长")) }
             else if w.isEmpty { manager = nil }
-            else if let user = try await TenantData.system(scope.db).query(User.self).filter(\.$workId == w).first(), user.active,
-                    try await WorkOrderService.mayWork(user, for: customer.companyID, on: scope.db) { manager = w }
+            else if try await WorkOrderService.activeColleague(w, for: customer.companyID, on: scope.db) != nil { manager = w }
             else { problems.append(.init(field: "accountManagerWorkId", message: "客户经理工号不存在或不在该公司：\(w)")) }
         }
         var tags = customer.tags

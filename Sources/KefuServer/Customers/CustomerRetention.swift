@@ -111,23 +111,15 @@ struct CustomerRetention: Sendable {
         }
     }
 
-    /// The daily job: each company once a day (a lease like the monthly tiering's).
+    static let claim = PeriodicClaim(doneKey: lastRunKey, claimKey: "customers.retention_claim")
+
+    /// The daily job: each company once a day (`PeriodicClaim`, like the monthly tiering).
     static func runDailyIfDue(db: Database, now: Date, timeZone: TimeZone, logger: Logger) async throws {
         let today = LocalDay(now, in: timeZone).description
         for id in try await CompanySettings.companyIDs(on: db) {
+            guard try await claim.claim(today, company: id, on: db, now: now) else { continue }
             let company = try await WorkforceCompany.of(id, in: TenantData.system(db))
-            let retention = CustomerRetention(company: company, now: now, timeZone: timeZone)
-            let claimed: Bool = try await db.writeTransaction { tx in
-                let sql = try tx.sql()
-                if sql.dialect.name == "postgresql" {
-                    try await sql.raw("SELECT pg_advisory_xact_lock(hashtext(\(bind: "customer-retention:" + id.uuidString)))").run()
-                }
-                guard try await CompanySettings.get(Self.lastRunKey, company: id, on: tx) != today else { return false }
-                try await CompanySettings.set(Self.lastRunKey, today, company: id, on: tx)
-                return true
-            }
-            guard claimed else { continue }
-            let report = try await retention.run(by: "system")
+            let report = try await CustomerRetention(company: company, now: now, timeZone: timeZone).run(by: "system")
             if report.destroyed > 0 { logger.info("retention of \(company.code): \(report.destroyed) customer record(s) erased") }
         }
     }

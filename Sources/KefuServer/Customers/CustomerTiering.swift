@@ -30,7 +30,9 @@ struct CustomerTiering: Sendable {
         var changed: Int
     }
 
-    var thisMonth: CustomerPeriod {
+    var thisMonth: CustomerPeriod { Self.month(of: now, in: timeZone) }
+
+    static func month(of now: Date, in timeZone: TimeZone) -> CustomerPeriod {
         let day = LocalDay(now, in: timeZone)
         return CustomerPeriod(year: day.year, month: day.month)
     }
@@ -172,42 +174,20 @@ struct CustomerTiering: Sendable {
         return RunResult(month: month.text, window: window, examined: sums.count, changed: changed)
     }
 
-    /// The monthly job: every company whose last run is not this month's is run once. A
-    /// process claims a company's month before running it (a lease, in the same table the
-    /// month is recorded in), so several processes on one PostgreSQL run it once; a process
-    /// that dies mid-run leaves a lease that expires, and the next sweep finishes the month.
+    /// The monthly job: every company whose last run is not this month's is run once
+    /// (`PeriodicClaim`: once across processes, finished after a crash).
     static func runMonthlyIfDue(db: Database, now: Date, timeZone: TimeZone, logger: Logger) async throws {
+        let month = month(of: now, in: timeZone)
         for id in try await CompanySettings.companyIDs(on: db) {
+            guard try await claim.claim(month.text, company: id, on: db, now: now) else { continue }
             let company = try await WorkforceCompany.of(id, in: TenantData.system(db))
             let tiering = CustomerTiering(company: company, now: now, timeZone: timeZone)
-            let month = tiering.thisMonth
-            guard try await tiering.lastRun() != month.text, try await tiering.claim(month) else { continue }
             let result = try await tiering.retier(month: month, actor: "system")
             logger.info("customer tiers of \(company.code) for \(month.text): \(result.examined) with figures, \(result.changed) changed")
         }
     }
 
-    static let claimKey = "customers.retier_claim"
-    static let claimSeconds: TimeInterval = 1_800
-
-    /// Takes this month's run for this process unless it is done or another process holds
-    /// an unexpired claim. On PostgreSQL a transaction lock orders two processes' claims.
-    func claim(_ month: CustomerPeriod) async throws -> Bool {
-        try await company.db.writeTransaction { [company, now] tx in
-            let sql = try tx.sql()
-            if sql.dialect.name == "postgresql" {
-                try await sql.raw("SELECT pg_advisory_xact_lock(hashtext(\(bind: "customer-retier:" + company.id.uuidString)))").run()
-            }
-            if try await CompanySettings.get(Self.lastRunKey, company: company.id, on: tx) == month.text { return false }
-            if let held = try await CompanySettings.get(Self.claimKey, company: company.id, on: tx) {
-                let parts = held.split(separator: " ")
-                if parts.count == 2, parts[0] == month.text, let until = Double(parts[1]), until > now.timeIntervalSince1970 { return false }
-            }
-            let until = now.addingTimeInterval(Self.claimSeconds).timeIntervalSince1970
-            try await CompanySettings.set(Self.claimKey, "\(month.text) \(Int(until))", company: company.id, on: tx)
-            return true
-        }
-    }
+    static let claim = PeriodicClaim(doneKey: lastRunKey, claimKey: "customers.retier_claim")
 
     // MARK: Reading the log
 

@@ -50,8 +50,7 @@ struct SpecialCustomerService {
         guard let w = workId?.trimmingCharacters(in: .whitespaces), !w.isEmpty, w.unicodeScalars.count <= 32 else {
             problems.append(.init(field: field, message: "请填写负责人工号")); return nil
         }
-        guard let user = try await TenantData.system(db).query(User.self).filter(\.$workId == w).first(), user.active,
-              try await WorkOrderService.mayWork(user, for: company, on: db) else {
+        guard try await WorkOrderService.activeColleague(w, for: company, on: db) != nil else {
             problems.append(.init(field: field, message: "负责人工号不存在或不在该公司：\(w)")); return nil
         }
         return w

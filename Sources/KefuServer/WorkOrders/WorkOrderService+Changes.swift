@@ -41,10 +41,12 @@ extension WorkOrderService {
         if let w = input.ownerWorkId, w != o.ownerWorkId {
             // Work ids are unique across the center; the receiver must work for the order's
             // company (their own or granted), otherwise they are not there for this order.
-            newOwner = try await TenantData.system(db).query(User.self).filter(\.$workId == w).first()
-            if let candidate = newOwner, !(try await Self.mayWork(candidate, for: o.companyID, on: db)) { newOwner = nil }
-            if newOwner == nil || newOwner?.active == false { problems.append(.init(field: "ownerWorkId", message: "接收人工号不存在：\(w)")) }
-            else if !(newOwner!.can(.workOrderWrite)) { problems.append(.init(field: "ownerWorkId", message: "接收人 \(w) 的角色不能受理工单")) }
+            newOwner = try await Self.activeColleague(w, for: o.companyID, on: db)
+            if let owner = newOwner {
+                if !owner.can(.workOrderWrite) { problems.append(.init(field: "ownerWorkId", message: "接收人 \(w) 的角色不能受理工单")) }
+            } else {
+                problems.append(.init(field: "ownerWorkId", message: "接收人工号不存在：\(w)"))
+            }
         }
         if let p = input.promisedReplyAt, p < now { problems.append(.init(field: "promisedReplyAt", message: "承诺答复时间不能早于现在")) }
         guard problems.isEmpty else { throw KefuError.invalid(problems.map(FieldProblemDTO.init)) }

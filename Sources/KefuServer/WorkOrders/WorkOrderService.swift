@@ -63,6 +63,14 @@ struct WorkOrderService {
         return try await CompanyGrant.query(on: db).filter(\.$user.$id == id).filter(\.$company.$id == company).first() != nil
     }
 
+    /// The active colleague with this work ID who works for `company` (own or granted), or
+    /// nil: who may take over an order, own a special customer or manage an account.
+    static func activeColleague(_ workId: String, for company: UUID, on db: Database) async throws -> User? {
+        guard let user = try await TenantData.system(db).query(User.self).filter(\.$workId == workId).first(), user.active,
+              try await mayWork(user, for: company, on: db) else { return nil }
+        return user
+    }
+
     // MARK: create
 
     struct Created {
