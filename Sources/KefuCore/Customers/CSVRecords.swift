@@ -66,3 +66,27 @@ public enum CSVRecords {
         return records
     }
 }
+
+/// A spreadsheet's columns found by their header, each known by several names (English or
+/// Chinese, any case): what every import of a center's sheet reads its rows through.
+public struct CSVColumns: Sendable {
+    private let index: [String: Int]
+
+    public init(header: CSVRecord, columns: [(key: String, names: [String])]) {
+        var index: [String: Int] = [:]
+        for (i, raw) in header.fields.enumerated() {
+            let name = raw.trimmingCharacters(in: .whitespaces).lowercased()
+            if let column = columns.first(where: { $0.names.contains(name) }), index[column.key] == nil { index[column.key] = i }
+        }
+        self.index = index
+    }
+
+    public func has(_ key: String) -> Bool { index[key] != nil }
+
+    /// The row's value of a column, trimmed; nil when the column or the value is missing.
+    public func value(_ key: String, in record: CSVRecord) -> String? {
+        guard let i = index[key], i < record.fields.count else { return nil }
+        let v = record.fields[i].trimmingCharacters(in: .whitespaces)
+        return v.isEmpty ? nil : v
+    }
+}

@@ -35,12 +35,8 @@ public enum CustomerCSV {
     public static func parse(_ text: String) -> Result<(rows: [CustomerCSVRow], problems: [CustomerCSVProblem]), CustomerCSVProblem> {
         let records = CSVRecords.parse(text)
         guard let header = records.first else { return .failure(CustomerCSVProblem(line: 1, message: "文件为空：第一行须为表头（姓名,电话,…）")) }
-        var index: [String: Int] = [:]
-        for (i, raw) in header.fields.enumerated() {
-            let name = raw.trimmingCharacters(in: .whitespaces).lowercased()
-            if let column = columns.first(where: { $0.names.contains(name) }), index[column.key] == nil { index[column.key] = i }
-        }
-        guard index["name"] != nil, index["phone"] != nil else {
+        let index = CSVColumns(header: header, columns: columns)
+        guard index.has("name"), index.has("phone") else {
             return .failure(CustomerCSVProblem(line: header.line, message: "表头须含“姓名”和“电话”两列（或 name、phone）"))
         }
         var rows: [CustomerCSVRow] = []
@@ -54,14 +50,10 @@ public enum CustomerCSV {
         return .success((rows, problems))
     }
 
-    static func row(_ record: CSVRecord, index: [String: Int]) -> Result<CustomerCSVRow, CustomerCSVProblem> {
+    static func row(_ record: CSVRecord, index: CSVColumns) -> Result<CustomerCSVRow, CustomerCSVProblem> {
         func fail(_ m: String) -> Result<CustomerCSVRow, CustomerCSVProblem> { .failure(CustomerCSVProblem(line: record.line, message: m)) }
         if record.unterminated { return fail("引号未闭合") }
-        func value(_ key: String) -> String? {
-            guard let i = index[key], i < record.fields.count else { return nil }
-            let v = record.fields[i].trimmingCharacters(in: .whitespaces)
-            return v.isEmpty ? nil : v
-        }
+        func value(_ key: String) -> String? { index.value(key, in: record) }
         let address = Address(city: value("city"), district: value("district"), town: value("town"), street: value("street"),
                               estate: value("estate"), building: value("building"), unit: value("unit"), floor: value("floor"),
                               door: value("door"), landmark: value("landmark"))

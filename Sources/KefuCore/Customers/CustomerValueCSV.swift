@@ -27,15 +27,11 @@ public enum CustomerValueCSV {
     public static func parse(_ text: String, period fallback: CustomerPeriod?) -> Result<(rows: [CustomerValueRow], problems: [CustomerCSVProblem]), CustomerCSVProblem> {
         let records = CSVRecords.parse(text)
         guard let header = records.first else { return .failure(.init(line: 1, message: "文件为空：第一行须为表头（电话,账期,收入,利润）")) }
-        var index: [String: Int] = [:]
-        for (i, raw) in header.fields.enumerated() {
-            let name = raw.trimmingCharacters(in: .whitespaces).lowercased()
-            if let column = columns.first(where: { $0.names.contains(name) }), index[column.key] == nil { index[column.key] = i }
-        }
-        guard index["phone"] != nil, index["revenue"] != nil || index["profit"] != nil else {
+        let index = CSVColumns(header: header, columns: columns)
+        guard index.has("phone"), index.has("revenue") || index.has("profit") else {
             return .failure(.init(line: header.line, message: "表头须含“电话”以及“收入”或“利润”（或 phone、revenue、profit）"))
         }
-        guard index["period"] != nil || fallback != nil else {
+        guard index.has("period") || fallback != nil else {
             return .failure(.init(line: header.line, message: "表头没有“账期”列：请在导入时指明月份（如 2026-11）"))
         }
         var rows: [CustomerValueRow] = []
@@ -44,11 +40,7 @@ public enum CustomerValueCSV {
         for record in records.dropFirst() {
             func fail(_ m: String) { problems.append(.init(line: record.line, message: m)) }
             if record.unterminated { fail("引号未闭合"); continue }
-            func value(_ key: String) -> String? {
-                guard let i = index[key], i < record.fields.count else { return nil }
-                let v = record.fields[i].trimmingCharacters(in: .whitespaces)
-                return v.isEmpty ? nil : v
-            }
+            func value(_ key: String) -> String? { index.value(key, in: record) }
             guard let rawPhone = value("phone"), Validation.isValidPhone(rawPhone) else { fail("电话无效：\(value("phone") ?? "（空）")"); continue }
             var period = fallback
             if let p = value("period") {
