@@ -121,7 +121,7 @@ struct CustomerValuesCommand: AsyncCommand {
         try await CommandErrors.report(context) {
             let company = try await WorkforceCompany.named(signature.company, on: app.db)
             let tiering = CustomerTiering(company: company, now: app.kefu.clock.now(), timeZone: app.kefu.settings.timeZone)
-            let result = try await CustomerTierAPI.importSheet(text, period: period, tiering: tiering, by: "cli")
+            let result = try await tiering.importSheet(text, period: period, by: "cli")
             for p in result.problems { FileHandle.standardError.write(Data("line \(p.line): \(p.message)\n".utf8)) }
             context.console.print("stored \(result.stored) row(s)" + (result.problems.isEmpty ? "" : ", \(result.problems.count) line(s) refused"))
             if !result.problems.isEmpty { exit(2) }

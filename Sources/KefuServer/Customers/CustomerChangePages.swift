@@ -70,11 +70,7 @@ struct CustomerChangePages {
         }
     }
 
-    /// A refusal as the customer page shows it: what was wrong with each field, else the reason.
-    private static func notice(_ e: KefuError) -> String {
-        let detail = e.fields.map(\.message).joined(separator: " ")
-        return detail.isEmpty ? e.reason : detail
-    }
+    private static func notice(_ e: KefuError) -> String { e.noticeText(separator: " ") }
 
     /// A request as the customer page lists it (numbers masked: the list is not the record).
     struct Row: Encodable {

@@ -134,7 +134,7 @@ struct CustomerPages {
             _ = try await CustomerProfileUpdate(scope: try await req.orderScope(), history: req.history(), now: req.now).apply(customerID: id, input)
             return req.redirect(to: location, notice: "客户信息已保存")
         } catch let e as KefuError where e.status != .notFound {
-            return req.redirect(to: location, notice: "未保存：" + (e.fields.isEmpty ? e.reason : e.fields.map(\.message).joined(separator: "；")))
+            return req.redirect(to: location, notice: SpecialCustomerPages.notice(e))
         }
     }
 }

@@ -97,19 +97,7 @@ struct CustomerTierAPI {
         guard let text = body.getString(at: body.readerIndex, length: body.readableBytes, encoding: .utf8) else {
             throw KefuError.invalid([.init(field: "body", message: "CSV 须为 UTF-8 编码")])
         }
-        return try await Self.importSheet(text, period: period, tiering: t, by: try req.user().workId)
-    }
-
-    /// The sheet checked, then stored; a header that makes the sheet unreadable is a 422.
-    static func importSheet(_ text: String, period: CustomerPeriod?, tiering: CustomerTiering, by actor: String) async throws -> CustomerTiering.ImportResult {
-        switch CustomerValueCSV.parse(text, period: period) {
-        case .failure(let p):
-            throw KefuError.invalid([.init(field: "body", message: "第 \(p.line) 行：\(p.message)")])
-        case .success(let parsed):
-            var result = try await tiering.importValues(parsed.rows, by: actor)
-            result.problems = (result.problems + parsed.problems.map { .init(line: $0.line, message: $0.message) }).sorted { $0.line < $1.line }
-            return result
-        }
+        return try await t.importSheet(text, period: period, by: try req.user().workId)
     }
 
     func retier(req: Request) async throws -> CustomerTiering.RunResult {

@@ -150,7 +150,7 @@ struct CustomerTierPages {
                 guard let p = CustomerPeriod(raw) else { throw KefuError.invalid([.init(field: "period", message: "账期应为 2026-11 这样的年月")]) }
                 period = p
             }
-            let result = try await CustomerTierAPI.importSheet(text, period: period, tiering: t, by: try req.user().workId)
+            let result = try await t.importSheet(text, period: period, by: try req.user().workId)
             return try await render(req, t, form: nil, error: nil, importResult: result)
         } catch let e as KefuError {
             return try await render(req, t, form: nil, error: e, importResult: nil)

@@ -116,6 +116,19 @@ struct CustomerTiering: Sendable {
         return ImportResult(stored: known.count, problems: problems.sorted { $0.line < $1.line })
     }
 
+    /// The sheet checked, then stored (the page, the API and the CLI): a header that makes
+    /// the sheet unreadable is a 422; bad rows come back with the unknown numbers, by line.
+    func importSheet(_ text: String, period: CustomerPeriod?, by actor: String) async throws -> ImportResult {
+        switch CustomerValueCSV.parse(text, period: period) {
+        case .failure(let p):
+            throw KefuError.invalid([.init(field: "body", message: "第 \(p.line) 行：\(p.message)")])
+        case .success(let parsed):
+            var result = try await importValues(parsed.rows, by: actor)
+            result.problems = (result.problems + parsed.problems.map { .init(line: $0.line, message: $0.message) }).sorted { $0.line < $1.line }
+            return result
+        }
+    }
+
     // MARK: The run
 
     /// Sums each customer's figures over the policy's window (the complete months before

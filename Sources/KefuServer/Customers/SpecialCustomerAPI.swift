@@ -45,9 +45,6 @@ struct SpecialCustomerAPI {
     struct SpecialDTO: Content { var listed: Bool; var entry: EntryDTO?; var visits: [VisitDTO]; var products: [ProductDTO] }
     struct ListDTO: Content { var items: [EntryDTO]; var total: Int; var limit: Int; var offset: Int }
 
-    func service(_ req: Request) async throws -> SpecialCustomerService {
-        SpecialCustomerService(scope: try await req.orderScope(), now: req.now, timeZone: req.kefu.settings.timeZone, actor: try req.user().workId)
-    }
 
     func customerID(_ req: Request) throws -> UUID {
         guard let id = req.parameters.get("id", as: UUID.self) else { throw KefuError.notFound("客户") }
@@ -65,7 +62,7 @@ struct SpecialCustomerAPI {
         }
         if let o = q.owner, o.unicodeScalars.count > 32 { throw KefuError.invalid([.init(field: "owner", message: "工号过长")]) }
         let window = try PageWindow(limit: q.limit, offset: q.offset)
-        let s = try await service(req)
+        let s = try await req.specialCustomerService()
         let (rows, total) = try await s.list(category: category, owner: q.owner, dueOnly: q.due ?? false, window: window)
         let names = try await Self.names(rows.map(\.customerID), tenant: s.scope.tenant)
         return ListDTO(items: rows.map { EntryDTO($0, name: names[$0.customerID], today: s.today) }, total: total, limit: window.limit, offset: window.offset)
@@ -79,7 +76,7 @@ struct SpecialCustomerAPI {
 
     func show(req: Request) async throws -> SpecialDTO {
         let id = try customerID(req)
-        let s = try await service(req)
+        let s = try await req.specialCustomerService()
         let customer = try await s.scope.customer(id)
         let entry = try await s.entry(customerID: id)
         return SpecialDTO(listed: entry != nil, entry: entry.map { EntryDTO($0, name: customer.name, today: s.today) },
@@ -89,24 +86,24 @@ struct SpecialCustomerAPI {
 
     func save(req: Request) async throws -> EntryDTO {
         let id = try customerID(req)
-        let s = try await service(req)
+        let s = try await req.specialCustomerService()
         let e = try await s.save(customerID: id, try req.content.decode(SpecialCustomerService.EntryInput.self))
         return EntryDTO(e, name: nil, today: s.today)
     }
 
     func remove(req: Request) async throws -> HTTPStatus {
-        try await service(req).remove(customerID: try customerID(req))
+        try await req.specialCustomerService().remove(customerID: try customerID(req))
         return .noContent
     }
 
     func review(req: Request) async throws -> EntryDTO {
         let id = try customerID(req)
-        let s = try await service(req)
+        let s = try await req.specialCustomerService()
         return EntryDTO(try await s.review(customerID: id, try req.content.decode(SpecialCustomerService.ReviewInput.self)), name: nil, today: s.today)
     }
 
     func addVisit(req: Request) async throws -> Response {
-        let v = try await service(req).addVisit(customerID: try customerID(req), try req.content.decode(SpecialCustomerService.VisitInput.self))
+        let v = try await req.specialCustomerService().addVisit(customerID: try customerID(req), try req.content.decode(SpecialCustomerService.VisitInput.self))
         let res = Response(status: .created)
         try res.content.encode(try VisitDTO(v))
         return res
@@ -114,12 +111,12 @@ struct SpecialCustomerAPI {
 
     func visitDone(req: Request) async throws -> VisitDTO {
         guard let visit = req.parameters.get("visitId", as: UUID.self) else { throw KefuError.notFound("回访安排") }
-        return try VisitDTO(try await service(req).visitDone(customerID: try customerID(req), visitID: visit,
+        return try VisitDTO(try await req.specialCustomerService().visitDone(customerID: try customerID(req), visitID: visit,
                                                              try req.content.decode(SpecialCustomerService.VisitDone.self)))
     }
 
     func addProduct(req: Request) async throws -> Response {
-        let s = try await service(req)
+        let s = try await req.specialCustomerService()
         let p = try await s.addProduct(customerID: try customerID(req), try req.content.decode(SpecialCustomerService.ProductInput.self))
         let res = Response(status: .created)
         try res.content.encode(try ProductDTO(p, today: s.today))

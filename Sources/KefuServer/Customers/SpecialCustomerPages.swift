@@ -37,7 +37,7 @@ struct SpecialCustomerPages {
         let category = q.category.flatMap(SpecialCategory.init(rawValue:))
         let dueOnly = q.due == "on"
         let window = try PageWindow(limit: 50, offset: max(0, min(q.offset ?? 0, PageWindow.maxOffset)))
-        let s = try await SpecialCustomerAPI().service(req)
+        let s = try await req.specialCustomerService()
         let (rows, total) = try await s.list(category: category, owner: nil, dueOnly: dueOnly, window: window)
         let names = try await SpecialCustomerAPI.names(rows.map(\.customerID), tenant: s.scope.tenant)
         func href(_ offset: Int) -> String {
@@ -68,11 +68,7 @@ struct SpecialCustomerPages {
         return (id, "/customers/\(id.uuidString)#special")
     }
 
-    /// A refusal as the customer page shows it: what was wrong with each field, else the reason.
-    static func notice(_ e: KefuError) -> String {
-        let detail = e.fields.map(\.message).joined(separator: "；")
-        return "未保存：" + (detail.isEmpty ? e.reason : detail)
-    }
+    static func notice(_ e: KefuError) -> String { "未保存：" + e.noticeText() }
 
     func run(_ req: Request, _ location: String, success: String, _ body: () async throws -> Void) async throws -> Response {
         do {
@@ -86,27 +82,27 @@ struct SpecialCustomerPages {
     func save(req: Request) async throws -> Response {
         let (id, location) = try location(req)
         let input = try req.content.decode(SpecialCustomerService.EntryInput.self)
-        let s = try await SpecialCustomerAPI().service(req)
+        let s = try await req.specialCustomerService()
         return try await run(req, location, success: "特殊客户名单已保存") { _ = try await s.save(customerID: id, input) }
     }
 
     func review(req: Request) async throws -> Response {
         let (id, location) = try location(req)
         let input = try req.content.decode(SpecialCustomerService.ReviewInput.self)
-        let s = try await SpecialCustomerAPI().service(req)
+        let s = try await req.specialCustomerService()
         return try await run(req, location, success: "已记录复核，下次复核日期已更新") { _ = try await s.review(customerID: id, input) }
     }
 
     func remove(req: Request) async throws -> Response {
         let (id, location) = try location(req)
-        let s = try await SpecialCustomerAPI().service(req)
+        let s = try await req.specialCustomerService()
         return try await run(req, location, success: "已移出特殊客户名单") { try await s.remove(customerID: id) }
     }
 
     func addVisit(req: Request) async throws -> Response {
         let (id, location) = try location(req)
         let input = try req.content.decode(SpecialCustomerService.VisitInput.self)
-        let s = try await SpecialCustomerAPI().service(req)
+        let s = try await req.specialCustomerService()
         return try await req.once(form: "customer.visit:\(id.uuidString)", fallback: location) {
             do {
                 _ = try await s.addVisit(customerID: id, input)
@@ -121,14 +117,14 @@ struct SpecialCustomerPages {
         let (id, location) = try location(req)
         guard let visit = req.parameters.get("visitId", as: UUID.self) else { throw KefuError.notFound("回访安排") }
         let input = try req.content.decode(SpecialCustomerService.VisitDone.self)
-        let s = try await SpecialCustomerAPI().service(req)
+        let s = try await req.specialCustomerService()
         return try await run(req, location, success: "已记录回访结果") { _ = try await s.visitDone(customerID: id, visitID: visit, input) }
     }
 
     func addProduct(req: Request) async throws -> Response {
         let (id, location) = try location(req)
         let input = try req.content.decode(SpecialCustomerService.ProductInput.self)
-        let s = try await SpecialCustomerAPI().service(req)
+        let s = try await req.specialCustomerService()
         return try await req.once(form: "customer.product:\(id.uuidString)", fallback: location) {
             do {
                 _ = try await s.addProduct(customerID: id, input)

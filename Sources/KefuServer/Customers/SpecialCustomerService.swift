@@ -263,3 +263,10 @@ struct SpecialCustomerService {
         return sent
     }
 }
+
+extension Request {
+    /// The list as the signed-in person keeps it, in their order scope (the API and the pages).
+    func specialCustomerService() async throws -> SpecialCustomerService {
+        SpecialCustomerService(scope: try await orderScope(), now: now, timeZone: kefu.settings.timeZone, actor: try user().workId)
+    }
+}

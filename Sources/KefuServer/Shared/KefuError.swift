@@ -24,6 +24,14 @@ public struct KefuError: AbortError, Sendable {
     }
 }
 
+extension KefuError {
+    /// A refusal as a page's notice says it: what was wrong with each field, else the reason.
+    func noticeText(separator: String = "；") -> String {
+        let detail = fields.map(\.message).joined(separator: separator)
+        return detail.isEmpty ? reason : detail
+    }
+}
+
 public struct FieldProblemDTO: Content, Sendable, Equatable {
     public var field: String
     public var message: String
