@@ -1,3 +1,4 @@
+import Foundation
 import Fluent
 import KefuCore
 
@@ -26,11 +27,15 @@ enum CallerTiers {
         // Listed special customers (key accounts, groups) reach VIP agents too (R3.2, R5.3:
         // their dedicated channel): routing treats them as the top tier.
         let ids = customers.compactMap(\.id)
-        let listed = ids.isEmpty ? [] : Set(try await TenantData(scope: .companies([company]), db: db).query(SpecialCustomer.self)
-            .filter(\.$customerID ~~ ids).field(\.$id).field(\.$companyID).field(\.$customerID).all().map(\.customerID))
+        var listed: Set<UUID> = []
+        if !ids.isEmpty {
+            let entries = try await data.query(SpecialCustomer.self).filter(\.$customerID ~~ ids)
+                .field(\.$id).field(\.$companyID).field(\.$customerID).all()
+            listed = Set(entries.map(\.customerID))
+        }
         var out: [String: CustomerTier] = [:]
         for c in customers {
-            let tier = c.id.map(listed.contains) == true ? .vip : c.tier
+            let tier: CustomerTier = c.id.map { listed.contains($0) } == true ? .vip : c.tier
             for number in [c.phone, c.phone2].compactMap({ $0 }) + (c.id.flatMap { extraNumbers[$0] } ?? []) where numbers.contains(number) {
                 // One number held twice (main of one, second of another): the higher tier wins.
                 if let held = out[number], held.rank <= tier.rank { continue }
