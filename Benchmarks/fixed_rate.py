@@ -33,6 +33,7 @@ def parse_args(argv):
     p.add_argument("url", help="e.g. http://127.0.0.1:18090/api/v1/work-orders?limit=50")
     p.add_argument("-X", "--method", default="GET")
     p.add_argument("-d", "--data", default=None, help="request body (sent as UTF-8)")
+    p.add_argument("--data-lines", default=None, help="file of request bodies, one per line, sent in turn (instead of -d)")
     p.add_argument("-H", "--header", action="append", default=[], help="'Name: value', repeatable")
     p.add_argument("-r", "--rate", type=float, default=500.0, help="requests per second (default 500)")
     p.add_argument("-D", "--duration", type=float, default=10.0, help="seconds of schedule (default 10)")
@@ -71,6 +72,12 @@ class Runner:
         self.port = u.port or 80
         self.path = (u.path or "/") + (f"?{u.query}" if u.query else "")
         self.body = a.data.encode("utf-8") if a.data is not None else None
+        self.bodies = None
+        if a.data_lines:
+            with open(a.data_lines, encoding="utf-8") as f:
+                self.bodies = [line.rstrip("\n").encode("utf-8") for line in f if line.strip()]
+            if not self.bodies:
+                raise SystemExit(f"fixed_rate: no bodies in {a.data_lines}")
         self.headers = {}
         for h in a.header:
             name, sep, value = h.partition(":")
@@ -96,8 +103,9 @@ class Runner:
         conn.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         return conn
 
-    def send_once(self, conn):
-        conn.request(self.a.method, self.path, body=self.body, headers=self.headers)
+    def send_once(self, conn, i=0):
+        body = self.bodies[i % len(self.bodies)] if self.bodies else self.body
+        conn.request(self.a.method, self.path, body=body, headers=self.headers)
         resp = conn.getresponse()
         data = resp.read()
         return resp.status, data
@@ -126,7 +134,7 @@ class Runner:
                 try:
                     if conn is None:
                         conn = self.connect()
-                    status, data = self.send_once(conn)
+                    status, data = self.send_once(conn, i)
                     break
                 except (http.client.RemoteDisconnected, BrokenPipeError, ConnectionResetError) as exc:
                     # A kept-alive connection closed by the server: reconnect once.

@@ -53,6 +53,50 @@ SUBJECTS = {
 STATUS_LABEL = {"open": "处理中", "transferred": "已转派", "pending_customer": "待客户反馈", "resolved": "已解决", "closed": "已关闭"}
 
 
+# --rich-text (Benchmarks/search): varied service-center Chinese, so a search has common words
+# (宽带 in a large share of orders), rare ones, names, places and numbers to find.
+RICH_BUSINESS = ["宽带", "光猫", "路由器", "机顶盒", "有线电视", "固话", "手机", "流量包", "话费", "套餐", "积分", "发票",
+                 "物业费", "电梯", "门禁", "停车位", "快递", "订单", "退款", "水电", "燃气表", "空调", "热水器", "网络电视"]
+RICH_PROBLEM = {
+    "consultation": ["资费怎么算", "如何办理", "营业时间", "能否提速", "优惠活动", "开通方式", "收费标准"],
+    "query": ["余额查询", "明细查询", "进度查询", "物流进度", "到账时间", "账单核对"],
+    "complaint": ["多收费用", "服务态度差", "上门迟到", "长时间未处理", "反复故障", "扣费不明", "虚假宣传"],
+    "suggestion": ["建议延长服务时间", "建议增加网点", "建议简化流程", "建议短信提醒"],
+    "business": ["变更套餐", "移机", "过户", "停机保号", "补办", "重开发票", "退订业务"],
+    "fault": ["无法上网", "无信号", "频繁断线", "网速很慢", "黑屏", "无拨号音", "指示灯不亮", "漏水"],
+}
+RICH_PLACES = ["西湖区文三路", "滨江区江南大道", "鄞州区天童南路", "鹿城区人民路", "拱墅区莫干山路", "余杭区文一西路",
+               "萧山区市心路", "上城区解放路", "海曙区中山西路", "江北区人民路", "越城区胜利路", "柯桥区金柯桥大道"]
+RICH_ESTATES = ["幸福小区", "阳光花园", "金色家园", "翠苑一区", "东方名城", "湖畔居", "望江公寓", "星河湾", "桂花城", "梧桐苑"]
+RICH_OPENERS = ["客户来电反映", "客户在线咨询", "业主来电称", "用户投诉", "客户再次来电", "客户留言表示"]
+RICH_TAILS = ["已安抚客户情绪，承诺二十四小时内回复。", "已登记，转相关部门核查处理。", "已告知客户处理时限，客户表示认可。",
+              "客户要求尽快上门处理并回电。", "已提供临时解决办法，待客户反馈。", "客户情绪激动，要求主管回电。",
+              "已核实客户身份，详细情况见记录。", "需技术人员现场检测设备。"]
+RICH_SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何林罗高郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤"
+RICH_GIVEN = "伟芳娜秀英敏静丽强磊军洋勇艳杰娟涛明超秀兰霞平刚桂英华玉兰萍红鹏辉建国志强海燕文博晓雪梅春花宇浩然子涵梓萱欣怡俊杰思远佳琪"
+
+
+def rich_subject(rng, type_):
+    return rng.choice(RICH_BUSINESS) + rng.choice(RICH_PROBLEM[type_])
+
+
+def rich_description(rng, subject):
+    parts = [f"{rng.choice(RICH_OPENERS)}：{subject}。"]
+    roll = rng.random()
+    if roll < 0.5:
+        parts.append(f"地址{rng.choice(RICH_PLACES)}{rng.choice(RICH_ESTATES)}{rng.randint(1, 30)}幢{rng.randint(1, 4)}单元{rng.randint(101, 2808)}室。")
+    if roll > 0.3:
+        parts.append(f"涉及{rng.choice(RICH_BUSINESS)}，金额{rng.randint(5, 3000)}元，账号{rng.randint(10 ** 9, 10 ** 10 - 1)}。")
+    if rng.random() < 0.4:
+        parts.append(f"客户称已是第{rng.randint(2, 5)}次来电，上次工单未解决。")
+    parts.append(rng.choice(RICH_TAILS))
+    return "".join(parts)
+
+
+def rich_name(rng):
+    return rng.choice(RICH_SURNAMES) + "".join(rng.choice(RICH_GIVEN) for _ in range(rng.choice((1, 2, 2))))
+
+
 def sla(type_, priority):
     """SLAPolicy.defaultPolicy: (first response s, resolution s, calendar kind)."""
     first, resolution, cal = {
@@ -93,14 +137,14 @@ class Ids:
 # ---------------------------------------------------------------------------------------
 # the data
 
-def generate(ctx, n_orders, seed, now, sink):
+def generate(ctx, n_orders, seed, now, sink, n_customers=None, rich=False):
     rng = random.Random(seed)
     uid = Ids(rng)
     hq, branches, deps, agents, counters = ctx["hq"], ctx["branches"], ctx["departments"], ctx["agents"], ctx["counters"]
     main_branch, nb_branch = branches["MAIN"], branches["NB"]
 
     # customers
-    n_customers = max(100, n_orders // 10)
+    n_customers = n_customers or max(100, n_orders // 10)
     surnames = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何林罗高"
     given = ["建国", "秀英", "志强", "丽娟", "海燕", "文博", "晓明", "雪梅", "国华", "春花"]
     cities = [("杭州市", "西湖区", "文三路"), ("杭州市", "滨江区", "江南大道"), ("宁波市", "鄞州区", "天童南路"), ("温州市", "鹿城区", "人民路")]
@@ -116,7 +160,11 @@ def generate(ctx, n_orders, seed, now, sink):
         branch = nb_branch if city == "宁波市" else main_branch
         tier = "vip" if i % 50 == 0 else ("major" if i % 20 == 0 else "normal")
         # 139xxxxxxxx: apart from the demo's 138 numbers
-        rows.append((cid, surnames[i % len(surnames)] + given[(i * 7) % len(given)], "139%08d" % (i * 37 % 10 ** 8), None, None,
+        if rich:
+            name, phone = rich_name(rng), "1%d%09d" % (rng.randint(3, 9), rng.randint(0, 10 ** 9 - 1))
+        else:
+            name, phone = surnames[i % len(surnames)] + given[(i * 7) % len(given)], "139%08d" % (i * 37 % 10 ** 8)
+        rows.append((cid, name, phone, None, None,
                      tier, address, created0, created0, hq, branch))
         customers.append((cid, branch, address, tier))
     sink.rows("customers", ("id", "name", "phone", "phone2", "id_number", "tier", "address", "created_at", "updated_at",
@@ -214,7 +262,8 @@ def generate(ctx, n_orders, seed, now, sink):
             if tier == "vip":
                 priority = {"low": "normal", "normal": "high"}.get(priority, "urgent")
             first_s, target_s, cal = sla(type_, priority)
-            subject = rng.choice(SUBJECTS[type_])
+            subject = rich_subject(rng, type_) if rich else rng.choice(SUBJECTS[type_])
+            description = rich_description(rng, subject) if rich else f"客户来电反映：{subject}。已核实客户身份，详细情况见记录。"
             owner = agents[int(rng.random() ** 1.2 * len(agents))]
             needs_visit = channel == "field" or type_ == "fault"
             age = now - created
@@ -292,7 +341,7 @@ def generate(ctx, n_orders, seed, now, sink):
                 event(oid, closed, owner, "closed", "工单已关闭", {"status": {"from": "resolved", "to": "closed"}})
             batch["work_orders"].append((
                 oid, hq, branch, number, type_, channel, o["status"], priority, subject,
-                f"客户来电反映：{subject}。已核实客户身份，详细情况见记录。", owner, owner, cust_id,
+                description, owner, owner, cust_id,
                 c_address if needs_visit else None, 1 if needs_visit else 0,
                 first_due, responded, target_s, cal, o["resolution_due_at"], 0, o["paused_since"], o["escalation_level"],
                 o["next_escalation_at"], None, None, o["callback_done"], o["open_sup"], o["resolved_at"], o["closed_at"],
@@ -469,6 +518,8 @@ def main():
     ap.add_argument("--seed", type=int, default=12)
     ap.add_argument("--now", type=float, default=None, help="epoch seconds the year ends at (default: now)")
     ap.add_argument("--workdir", default=None, help="scratch directory for PostgreSQL's COPY files")
+    ap.add_argument("--customers", type=int, default=None, help="customers to load (default: orders / 10)")
+    ap.add_argument("--rich-text", action="store_true", help="varied subjects, descriptions, names and phones (Benchmarks/search)")
     a = ap.parse_args()
     if bool(a.sqlite) == bool(a.pg_url):
         ap.error("give exactly one of --sqlite and --pg-url")
@@ -479,7 +530,7 @@ def main():
     else:
         workdir = a.workdir or os.path.dirname(os.path.abspath(__file__))
         sink = PGSink(a.pg_url, workdir)
-    counts = generate(sink.context(), a.orders, a.seed, now, sink)
+    counts = generate(sink.context(), a.orders, a.seed, now, sink, n_customers=a.customers, rich=a.rich_text)
     sink.finish()
     secs = time.time() - start
     print("pages_load db=%s orders=%d timeline=%d audit=%d supervision=%d callbacks=%d notifications=%d seconds=%.1f" % (

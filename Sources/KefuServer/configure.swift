@@ -8,7 +8,7 @@ import KefuCore
 public func configure(_ app: Application, settings: Settings, clock: (any KefuClock)? = nil) async throws {
     let simulated = settings.simulatedClock ? OffsetClock() : nil
     app.kefu = KefuContext(settings: settings, clock: clock ?? simulated ?? SystemClock(), simulatedClock: simulated,
-                           sealer: try FieldSealer.resolve(settings))
+                           sealer: try FieldSealer.resolve(settings), search: SearchIndexer())
     _ = app.live
     app.wallboard = WallboardHub()
     app.wallboard.attach(app)
@@ -50,6 +50,7 @@ public func configure(_ app: Application, settings: Settings, clock: (any KefuCl
 
     app.lifecycle.use(StartupLifecycle())
     app.lifecycle.use(SweeperLifecycle())
+    app.lifecycle.use(SearchIndexLifecycle())
     app.lifecycle.use(LiveListenerLifecycle())
     try routes(app)
     // Innermost and after the routes: it needs the full route table (405 + Allow).

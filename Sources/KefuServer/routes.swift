@@ -43,6 +43,8 @@ func routes(_ app: Application) throws {
     ProtectedNumberPages().register(app.routes)
     SpecialCustomerPages().register(app.routes)
     RetentionRoutes().register(api: api, pages: app.routes)
+    SearchRoutes().register(api: api, pages: app.routes)
+    CannedReplyRoutes().register(api: api, pages: app.routes)
     AdminPages().register(app.routes)
     CompanyPages().register(app.routes)
     CompanySwitchPage().register(app.routes)

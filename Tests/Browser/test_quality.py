@@ -16,14 +16,19 @@ PASSWORD = "demo1234"
 
 
 
+def start_customer_chat(customer, base_url, name):
+    """A customer opens the web chat under `name` and waits for the message box."""
+    customer.get(base_url + "/chat")
+    customer.find_element(By.NAME, "name").send_keys(name)
+    customer.find_element(By.CSS_SELECTOR, "#chat-start-form button[type=submit]").click()
+    wait_until(customer, lambda d: d.find_element(By.ID, "customer-send-form"))
+
+
 def test_chat_box_warns_then_sends_on_confirmation(driver, base_url, login, screenshot):
     customer = make_driver()
     try:
         name = "测试客户" + uuid.uuid4().hex[:4]
-        customer.get(base_url + "/chat")
-        customer.find_element(By.NAME, "name").send_keys(name)
-        customer.find_element(By.CSS_SELECTOR, "#chat-start-form button[type=submit]").click()
-        wait_until(customer, lambda d: d.find_element(By.ID, "customer-send-form"))
+        start_customer_chat(customer, base_url, name)
         customer.find_element(By.NAME, "text").send_keys("我的宽带断了，怎么办")
         customer.find_element(By.CSS_SELECTOR, "#customer-send-form button[type=submit]").click()
         wait_until(customer, lambda d: "我的宽带断了" in d.find_element(By.ID, "chat-log").text)

@@ -90,16 +90,7 @@ struct CrossTenantWorld {
                       caller: "13900000012", into: &h)
 
         // A web chat from a customer of HQ.
-        var cookie = "", csrf = "", once = ""
-        try await app.testing().test(.GET, "/chat", afterResponse: { res in
-            cookie = res.headers.setCookie?["kefu_session"]?.string ?? ""
-            csrf = PageSession.csrf(in: res.body.string)
-            once = IdempotencyTests.onceToken(in: res.body.string) ?? ""
-        })
-        try await app.testing().test(.POST, "/chat/start", beforeRequest: { req in
-            req.headers.cookie = ["kefu_session": .init(string: cookie)]
-            try req.content.encode(["name": "甲方聊天客户", "_csrf": csrf, "_once": once], as: .urlEncodedForm)
-        }, afterResponse: { res in #expect(res.status == .seeOther, "HQ chat start") })
+        try await startWebChat(app, name: "甲方聊天客户")
         if let chat = try await Chat.query(on: app.db).first()?.id?.uuidString { h.ids.append(chat); h.idValues.append(chat) }
         h.texts.append("甲方聊天客户")
 

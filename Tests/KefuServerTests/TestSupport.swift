@@ -168,3 +168,17 @@ func sibling(of app: Application, clock: any KefuClock) async throws -> Applicat
     try await other.asyncBoot()
     return other
 }
+
+/// A visitor starts a web chat under `name`, as /chat's form posts it.
+func startWebChat(_ app: Application, name: String) async throws {
+    var cookie = "", csrf = "", once = ""
+    try await app.testing().test(.GET, "/chat", afterResponse: { res in
+        cookie = res.headers.setCookie?["kefu_session"]?.string ?? ""
+        csrf = PageSession.csrf(in: res.body.string)
+        once = IdempotencyTests.onceToken(in: res.body.string) ?? ""
+    })
+    try await app.testing().test(.POST, "/chat/start", beforeRequest: { req in
+        req.headers.cookie = ["kefu_session": .init(string: cookie)]
+        try req.content.encode(["name": name, "_csrf": csrf, "_once": once], as: .urlEncodedForm)
+    }, afterResponse: { res in #expect(res.status == .seeOther, "chat start as \(name)") })
+}

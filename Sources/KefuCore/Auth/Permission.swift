@@ -60,6 +60,9 @@ public enum Permission: String, Sendable, CaseIterable {
     /// Read the whole special-customers list: the front line, who serve them (a liaison knows
     /// only the customers of their department's orders, so not the list).
     case specialCustomerList = "customer.special_list"
+    /// Keep and pick canned replies (R6.3): the agents who chat, their own; the knowledge
+    /// editor and the leads also the center's shared ones (`CannedReply.mayKeepShared`).
+    case cannedReplies = "knowledge.canned_replies"
 
     /// Roles that hold this permission.
     public var roles: Set<Role> {
@@ -92,6 +95,8 @@ public enum Permission: String, Sendable, CaseIterable {
             return frontLine.union([.qcInspector, .knowledgeEditor])
         case .chatServe:
             return frontLine
+        case .cannedReplies:
+            return frontLine.union([.knowledgeEditor])
         case .contactImport:
             return [.qcInspector, .teamLead, .shiftLead, .admin]
         case .qaRead:

@@ -14,6 +14,7 @@ public enum KefuCommands {
         app.asyncCommands.use(BenchCommands(), as: "bench")
         app.asyncCommands.use(QACommands(), as: "qa")
         app.asyncCommands.use(CustomerCommands(), as: "customers")
+        app.asyncCommands.use(SearchCommands(), as: "search")
         app.asyncCommands.use(CTICommands(), as: "cti")
         app.asyncCommands.use(SimulateCommand(), as: "simulate")
         app.asyncCommands.use(ForecastCommand(), as: "forecast")

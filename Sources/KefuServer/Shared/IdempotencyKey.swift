@@ -92,6 +92,13 @@ struct IdempotencyMiddleware: AsyncMiddleware {
         try await db.sql().delete(from: "idempotency_keys").where("created_at", .lessThan, now.addingTimeInterval(-lifetime)).run()
     }
 
+    /// Forgets the keys whose kept answer created `id` on `path`: once that thing is deleted,
+    /// a repeat of its create makes it anew instead of answering with something that is gone.
+    static func forget(created id: UUID, path: String, on db: any Database) async throws {
+        try await db.sql().delete(from: "idempotency_keys").where("method", .equal, "POST").where("path", .equal, path)
+            .where("body", .like, "%\(id.uuidString)%").run()
+    }
+
     struct Stored: Decodable {
         var request_hash: String
         var status: Int?

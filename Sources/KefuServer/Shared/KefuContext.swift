@@ -10,6 +10,8 @@ public struct KefuContext: Sendable {
     public let simulatedClock: OffsetClock?
     /// Seals and opens the fields kept encrypted at rest (the ID number).
     let sealer: FieldSealer
+    /// Keeps the search index up with the rows (one per process; the work is in the database).
+    let search: SearchIndexer
 }
 
 extension Application {

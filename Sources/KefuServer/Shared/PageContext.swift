@@ -19,6 +19,8 @@ struct PageContext: Encodable {
     var bare = false
     /// The company switcher (people who may work for several companies; see CompanySwitcher).
     var switcher: CompanySwitcher?
+    /// What the header's search box shows: the query on the search page itself.
+    var searchQuery: String?
 
     init(_ req: Request, user: User?, title: String) {
         self.title = title
@@ -30,6 +32,7 @@ struct PageContext: Encodable {
             switcher = req.companySwitcher
             self.user = UserInfo(workId: user.workId, name: user.name, role: user.role, roleLabel: user.roleValue.label)
             let path = req.url.path
+            if path == "/search" { searchQuery = req.query[String.self, at: "q"] }
             let items: [(String, String, Permission)] = [
                 ("/workspace", "我的工作台", .workOrderWrite),
                 ("/work-orders", "工单查询", .workOrderRead),
@@ -39,6 +42,7 @@ struct PageContext: Encodable {
                 ("/customers", "客户档案", .customerRead),
                 ("/audit/archive-reads", "查阅登记", .archiveAudit),
                 ("/chats", "在线客服", .chatServe),
+                ("/canned-replies", "快捷回复", .cannedReplies),
                 ("/qa/mine", "我的质检", .qaOwn),
                 ("/qa", "质检复核", .qaReview),
                 ("/qa/appraisal", "质检考核", .qaAppraisal),

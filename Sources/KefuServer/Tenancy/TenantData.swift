@@ -59,6 +59,35 @@ struct TenantData: Sendable {
         return query
     }
 
+    /// Rows of a scoped table by key, planned on the key. SQLite keeps no statistics here, so
+    /// it rated `company_id IN (…)` as selective as a dozen keys and read every row of the
+    /// company through that index instead (measured: 35 ms for 11 orders among 50,000). On
+    /// SQLite the company test is written `+company_id`, which only filters.
+    func query<M: CompanyScoped>(_ type: M.Type, ids: [UUID]) -> QueryBuilder<M> where M.IDValue == UUID {
+        let query = M.query(on: db).filter(\M._$id ~~ ids)
+        if let filter = keyedCompanyFilter(table: M.schema) { query.filter(.custom(filter)) }
+        return query
+    }
+
+    /// The company scope as a filter for a read planned on a key (see `query(_:ids:)`); nil
+    /// when every company is in scope.
+    func keyedCompanyFilter(table: String) -> (any SQLExpression)? {
+        guard let companies = scope.companyIDs else { return nil }
+        let column = SQLColumn("company_id", table: table)
+        let lhs: any SQLExpression = isSQLite ? SQLUnaryPlus(column) : column
+        return SQLBinaryExpression(lhs, .in, SQLBind.group(companies.sorted { $0.uuidString < $1.uuidString }))
+    }
+
+    /// The same as SQL text with `?` marks, for `LeanReads` (`" AND +company_id IN (?, ?)"`).
+    func keyedCompanyFilterText() -> (sql: String, binds: [RowValue]) {
+        guard let companies = scope.companyIDs else { return ("", []) }
+        guard !companies.isEmpty else { return (" AND 1 = 0", []) }
+        let marks = Array(repeating: "?", count: companies.count).joined(separator: ", ")
+        return (" AND \(isSQLite ? "+" : "")company_id IN (\(marks))", companies.sorted { $0.uuidString < $1.uuidString }.map { .uuid($0) })
+    }
+
+    private var isSQLite: Bool { (db as? any SQLDatabase)?.dialect.name == "sqlite" }
+
     /// A row of a company in scope, or nil: another company's row does not exist here.
     func find<M: CompanyScoped>(_ type: M.Type, _ id: M.IDValue?) async throws -> M? where M.IDValue == UUID {
         guard let id else { return nil }
@@ -210,4 +239,14 @@ struct TenantLabels: Sendable {
     func companyName(_ id: UUID?) -> String { id.flatMap { companies[$0]?.name } ?? "" }
     func branchCode(_ id: UUID?) -> String { id.flatMap { branches[$0]?.code } ?? "" }
     func branchName(_ id: UUID?) -> String { id.flatMap { branches[$0]?.name } ?? "" }
+}
+
+/// `+expr`: the same value, but not a column SQLite may look up through an index.
+struct SQLUnaryPlus: SQLExpression {
+    let inner: any SQLExpression
+    init(_ inner: any SQLExpression) { self.inner = inner }
+    func serialize(to serializer: inout SQLSerializer) {
+        serializer.write("+")
+        inner.serialize(to: &serializer)
+    }
 }

@@ -127,7 +127,7 @@ extension WorkOrderService {
         let depIDs = Set(orders.map { $0.$department.id })
         let deps = Dictionary(uniqueKeysWithValues: try await tenant.query(Department.self).filter(\.$id ~~ depIDs).all().compactMap { d in d.id.map { ($0, d.name) } })
         let ids = Set(orders.map { $0.$workOrder.id })
-        let numbers = Dictionary(uniqueKeysWithValues: try await tenant.query(WorkOrder.self).filter(\.$id ~~ ids).all().compactMap { o in o.id.map { ($0, o.number) } })
+        let numbers = Dictionary(uniqueKeysWithValues: try await tenant.query(WorkOrder.self, ids: Array(ids)).all().compactMap { o in o.id.map { ($0, o.number) } })
         let labels = try await tenant.labels()
         return orders.map {
             SupervisionOrderDTO($0, workOrderNumber: numbers[$0.$workOrder.id] ?? "", departmentName: deps[$0.$department.id] ?? "",

@@ -31,5 +31,7 @@ enum KefuMigrations {
         app.migrations.add(M024_SealIDNumbers(sealer: app.kefu.sealer))
         app.migrations.add(M025_CreateRetention())
         app.migrations.add(M026_AddCustomerProfile())
+        app.migrations.add(M027_CreateSearchIndex())
+        app.migrations.add(M028_CreateCannedReplies())
     }
 }
