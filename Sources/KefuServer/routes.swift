@@ -45,6 +45,7 @@ func routes(_ app: Application) throws {
     RetentionRoutes().register(api: api, pages: app.routes)
     SearchRoutes().register(api: api, pages: app.routes)
     CannedReplyRoutes().register(api: api, pages: app.routes)
+    KnowledgePages().register(app.routes)
     AdminPages().register(app.routes)
     CompanyPages().register(app.routes)
     CompanySwitchPage().register(app.routes)

@@ -63,6 +63,8 @@ public enum Permission: String, Sendable, CaseIterable {
     /// Keep and pick canned replies (R6.3): the agents who chat, their own; the knowledge
     /// editor and the leads also the center's shared ones (`CannedReply.mayKeepShared`).
     case cannedReplies = "knowledge.canned_replies"
+    /// Write and publish knowledge articles (R6.1): the knowledge editor; the admin may stand in.
+    case knowledgeEdit = "knowledge.edit"
 
     /// Roles that hold this permission.
     public var roles: Set<Role> {
@@ -97,6 +99,8 @@ public enum Permission: String, Sendable, CaseIterable {
             return frontLine
         case .cannedReplies:
             return frontLine.union([.knowledgeEditor])
+        case .knowledgeEdit:
+            return [.knowledgeEditor, .admin]
         case .contactImport:
             return [.qcInspector, .teamLead, .shiftLead, .admin]
         case .qaRead:

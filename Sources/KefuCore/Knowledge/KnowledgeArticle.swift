@@ -40,7 +40,7 @@ public enum KnowledgeArticle {
     }
 
     /// The editor writes and publishes; the admin may stand in.
-    public static func mayPublish(_ role: Role) -> Bool { [.knowledgeEditor, .admin].contains(role) }
+    public static func mayPublish(_ role: Role) -> Bool { Permission.knowledgeEdit.isGranted(to: role) }
 
     /// Liaisons bring their departments' knowledge; the front line and leads report what is
     /// wrong or missing from the calls they take.

@@ -51,4 +51,12 @@ extension Request {
         guard let u = auth.get(User.self) else { throw KefuError.unauthenticated }
         return u
     }
+
+    /// The signed-in user and their role; a stored role this version does not know is
+    /// refused, never read as some other role.
+    func userAndRole() throws -> (User, Role) {
+        let u = try user()
+        guard let role = Role(rawValue: u.role) else { throw KefuError.forbidden() }
+        return (u, role)
+    }
 }

@@ -55,7 +55,7 @@ struct SearchIndexStatus {
         let pending = try await sql.raw("SELECT count(*) AS n FROM search_pending").first()?.decode(column: "n", as: Int.self) ?? 0
         var rows: [String: Int] = [:]
         var bytes = 0
-        for kind in SearchKind.allCases where kind.isIndexed {
+        for kind in SearchKind.allCases {
             rows[kind.rawValue] = try await sql.raw("SELECT count(*) AS n FROM \(unsafeRaw: kind.table)").first()?.decode(column: "n", as: Int.self) ?? 0
             if sql.dialect.name == "postgresql" {
                 bytes += try await sql.raw("SELECT pg_total_relation_size('\(unsafeRaw: kind.table)') AS n").first()?.decode(column: "n", as: Int.self) ?? 0
@@ -71,7 +71,7 @@ struct SearchIndexStatus {
     /// pending list flushed and the planner's statistics refreshed).
     static func compact(_ db: Database) async throws {
         let sql = try db.sql()
-        for kind in SearchKind.allCases where kind.isIndexed {
+        for kind in SearchKind.allCases {
             if sql.dialect.name == "postgresql" {
                 try await sql.raw("VACUUM ANALYZE \(unsafeRaw: kind.table)").run()
             } else {
@@ -86,7 +86,7 @@ struct SearchIndexStatus {
     static func requeueEverything(_ db: Database) async throws {
         try await db.writeTransaction { tx in
             let sql = try tx.sql()
-            for kind in SearchKind.allCases where kind.isIndexed {
+            for kind in SearchKind.allCases {
                 if sql.dialect.name != "postgresql" {
                     try await sql.raw("INSERT INTO \(unsafeRaw: kind.table)_fts (\(unsafeRaw: kind.table)_fts) VALUES ('delete-all')").run()
                 }
@@ -95,6 +95,7 @@ struct SearchIndexStatus {
             try await sql.raw("DELETE FROM search_pending").run()
             try await sql.raw("INSERT INTO search_pending (kind, ref) SELECT 'orders', id FROM work_orders ORDER BY created_at, id").run()
             try await sql.raw("INSERT INTO search_pending (kind, ref) SELECT 'customers', id FROM customers ORDER BY created_at, id").run()
+            try await sql.raw("INSERT INTO search_pending (kind, ref) SELECT 'articles', id FROM kb_articles ORDER BY created_at, id").run()
         }
     }
 }

@@ -13,8 +13,7 @@ struct CannedReplies {
     let now: Date
 
     init(req: Request) async throws {
-        let user = try req.user()
-        guard let role = Role(rawValue: user.role) else { throw KefuError.forbidden() }
+        let (user, role) = try req.userAndRole()
         self.init(tenant: try await req.tenant(), user: user, role: role, now: req.now)
     }
 

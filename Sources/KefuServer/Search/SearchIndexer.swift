@@ -101,7 +101,7 @@ final class SearchIndexer: Sendable {
         var latest: [SearchKind: [UUID: Int64]] = [:]
         for n in notes {
             // A kind this version does not know (written by a newer one) is left to it.
-            guard let kind = SearchKind(rawValue: n.kind), kind.isIndexed else { continue }
+            guard let kind = SearchKind(rawValue: n.kind) else { continue }
             latest[kind, default: [:]][n.ref] = max(latest[kind]?[n.ref] ?? 0, n.id)
         }
         for (kind, versions) in latest.sorted(by: { $0.key.rawValue < $1.key.rawValue }) {
@@ -184,17 +184,24 @@ final class SearchIndexer: Sendable {
                 docs[try row.decode(column: "customer_id", as: UUID.self)]?.texts.append(try row.decode(column: "value", as: String.self))
             }
         case .articles:
-            break
+            // What readers see: the last published version of a published article.
+            for row in try await sql.raw("""
+                SELECT a.id, a.company_id, v.title, v.category, v.official_wording, v.body FROM kb_articles a
+                JOIN kb_versions v ON v.article_id = a.id AND v.version = a.version
+                WHERE a.status = 'published' AND a.id IN \(SQLBind.group(refs))
+                """).all() {
+                docs[try row.decode(column: "id", as: UUID.self)] = Document(
+                    company: try row.decode(column: "company_id", as: UUID.self),
+                    texts: try ["title", "category", "official_wording", "body"].map { try row.decode(column: $0, as: String.self) })
+            }
         }
         return docs
     }
 }
 
 extension SearchKind {
-    /// The index table of a kind (M027).
+    /// The index table of a kind (M027, M029).
     var table: String { "search_\(rawValue)" }
-    /// Kinds with an index of their own yet.
-    var isIndexed: Bool { self != .articles }
 }
 
 /// Keeps the index up with the center: every quarter second while notes wait.

@@ -22,8 +22,7 @@ struct SearchRoutes {
             }
             wanted = parsed
         }
-        let user = try req.user()
-        guard let role = Role(rawValue: user.role) else { throw KefuError.forbidden() }
+        let (_, role) = try req.userAndRole()
         return SearchService(scope: try await req.orderScope(), kinds: SearchKind.allowed(for: role, asked: wanted))
     }
 

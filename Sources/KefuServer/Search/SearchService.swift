@@ -81,10 +81,11 @@ struct SearchService {
     }
 
     func group(_ kind: SearchKind, text: String, query: SearchQuery, limit: Int) async throws -> Group {
-        guard kind.isIndexed else { return Group(kind: kind, label: kind.label, items: [], more: false) }
+        // Articles are for every role (R6.1); orders and customers as the role's lists show them.
+        let visibility: OrderVisibility = kind == .articles ? .all : scope.visibility
         // A department sees few of the matches: read further into the index for it.
         let reach: Int
-        switch scope.visibility {
+        switch visibility {
         case .all: reach = limit + 1
         case .department: reach = 200
         case .none: return Group(kind: kind, label: kind.label, items: [], more: false)
@@ -101,7 +102,7 @@ struct SearchService {
         guard !refs.isEmpty else { return Group(kind: kind, label: kind.label, items: [], more: false) }
         let rank = Dictionary(refs.enumerated().map { ($1, $0) }, uniquingKeysWith: { a, _ in a })
         var rows: [Row]
-        if let statement = rowsText(kind, refs) {
+        if let statement = rowsText(kind, refs, visibility: visibility) {
             rows = try await reads.all(statement, as: Row.self)
         } else {
             rows = try await reads.all(try rowsQuery(kind, refs), as: Row.self)
@@ -113,10 +114,13 @@ struct SearchService {
                 return Item(kind: kind, id: r.id, title: r.title, href: "/work-orders/\(r.id.uuidString)", at: r.at, number: r.number,
                             status: r.status, statusLabel: r.status.map { WorkOrderStatus(rawValue: $0)?.label ?? $0 },
                             snippet: SearchSnippet.pieces(r.title + "：" + r.text, query: text))
-            case .customers, .articles:
+            case .customers:
                 // Lists mask phone numbers; the full number is read one archive at a time (R5.5).
                 return Item(kind: kind, id: r.id, title: r.title, href: "/customers/\(r.id.uuidString)", at: r.at,
                             phone: r.phone.map(Masking.phone), snippet: SearchSnippet.pieces(r.title, query: text))
+            case .articles:
+                return Item(kind: kind, id: r.id, title: r.title, href: "/kb/articles/\(r.id.uuidString)", at: r.at,
+                            snippet: SearchSnippet.pieces(r.title + "：" + r.text, query: text))
             }
         }
         return Group(kind: kind, label: kind.label, items: items,
@@ -127,19 +131,22 @@ struct SearchService {
         switch kind {
         case .orders:
             (WorkOrder.schema, [("id", "id"), ("subject", "title"), ("description", "text"), ("created_at", "at"), ("number", "number"), ("status", "status")])
-        case .customers, .articles:
+        case .customers:
             (Customer.schema, [("id", "id"), ("name", "title"), ("name", "text"), ("created_at", "at"), ("phone", "phone")])
+        case .articles:
+            (KnowledgeArticleRecord.schema, [("id", "id"), ("title", "title"), ("official_wording", "text"), ("updated_at", "at")])
         }
     }
 
     /// The found rows as one point read (run on the calling thread on SQLite) when the role
     /// sees every row of its companies; nil when a visibility rule needs `rowsQuery`.
-    func rowsText(_ kind: SearchKind, _ refs: [UUID]) -> SQLText? {
-        guard scope.visibility == .all else { return nil }
+    func rowsText(_ kind: SearchKind, _ refs: [UUID], visibility: OrderVisibility) -> SQLText? {
+        guard visibility == .all else { return nil }
         let (table, columns) = Self.columns(kind)
         let marks = { (n: Int) in Array(repeating: "?", count: n).joined(separator: ", ") }
         let company = scope.tenant.keyedCompanyFilterText()
-        let sql = "SELECT " + columns.map { "\($0.0) AS \($0.1)" }.joined(separator: ", ") + " FROM \(table) WHERE id IN (\(marks(refs.count)))" + company.sql
+        let published = kind == .articles ? " AND status = 'published'" : ""
+        let sql = "SELECT " + columns.map { "\($0.0) AS \($0.1)" }.joined(separator: ", ") + " FROM \(table) WHERE id IN (\(marks(refs.count)))" + published + company.sql
         let binds = refs.map { RowValue.uuid($0) } + company.binds
         return SQLText(sql: sql, binds: binds)
     }

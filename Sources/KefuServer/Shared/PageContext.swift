@@ -43,6 +43,7 @@ struct PageContext: Encodable {
                 ("/audit/archive-reads", "查阅登记", .archiveAudit),
                 ("/chats", "在线客服", .chatServe),
                 ("/canned-replies", "快捷回复", .cannedReplies),
+                ("/kb", "知识库", .signedIn),
                 ("/qa/mine", "我的质检", .qaOwn),
                 ("/qa", "质检复核", .qaReview),
                 ("/qa/appraisal", "质检考核", .qaAppraisal),

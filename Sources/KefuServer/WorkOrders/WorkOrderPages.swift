@@ -19,12 +19,16 @@ struct WorkOrderPages {
         var page: PageContext
         @NilIfEmpty var orders: [WorkOrderRow]
         @NilIfEmpty var notifications: [Reminders.Row]
+        /// Required knowledge articles not yet confirmed (R6.1): shown first.
+        @NilIfEmpty var requiredReading: [ReadingRow]
         var unreadCount: Int
         var counts: [String: Int]
         var desk: AgentDesk.Panel?
         /// 公司/分公司 columns when the person works for several companies.
         var tenantColumns: Bool
     }
+
+    struct ReadingRow: Encodable { var id: String; var title: String; var version: Int }
 
     struct NotificationRow: Encodable { var message: String; var at: String; var workOrderId: String? }
 
@@ -40,7 +44,9 @@ struct WorkOrderPages {
                       "near": rows.filter { $0.urgency == "near" }.count]
         return try await req.view.render("workspace", WorkspaceContext(
             page: PageContext(req, user: user, title: "我的工作台"), orders: rows,
-            notifications: reminders.rows, unreadCount: reminders.unread,
+            notifications: reminders.rows,
+            requiredReading: try await KnowledgeBase(req: req).unreadRequired().map { ReadingRow(id: $0.id?.uuidString ?? "", title: $0.title, version: $0.version) },
+            unreadCount: reminders.unread,
             counts: counts, desk: user.can(.chatServe) ? try await AgentDesk.panel(req, user: user) : nil,
             tenantColumns: labels.mixed))
     }

@@ -33,5 +33,6 @@ enum KefuMigrations {
         app.migrations.add(M026_AddCustomerProfile())
         app.migrations.add(M027_CreateSearchIndex())
         app.migrations.add(M028_CreateCannedReplies())
+        app.migrations.add(M029_CreateKnowledgeBase())
     }
 }

@@ -1,0 +1,194 @@
+import Vapor
+import Fluent
+import KefuCore
+
+/// The knowledge base (R6.1, 002 采编员, 004 第十五条): the editor writes and publishes,
+/// every publish is a version, the official wording passes the language check first, and a
+/// required article waits on each agent's workspace until they confirm having read it.
+struct KnowledgeBase {
+    let tenant: TenantData
+    let user: User
+    let role: Role
+    let now: Date
+    let timeZone: TimeZone
+
+    init(req: Request) async throws {
+        let (user, role) = try req.userAndRole()
+        self.init(tenant: try await req.tenant(), user: user, role: role, now: req.now, timeZone: req.kefu.settings.timeZone)
+    }
+
+    init(tenant: TenantData, user: User, role: Role, now: Date, timeZone: TimeZone) {
+        self.tenant = tenant; self.user = user; self.role = role; self.now = now; self.timeZone = timeZone
+    }
+
+    static let categories = ["业务知识", "故障处理", "设备操作", "资费", "服务规范", "其他"]
+    static let maxCategory = 20
+
+    var today: LocalDay { LocalDay(now, in: timeZone) }
+    var mayEdit: Bool { KnowledgeArticle.mayPublish(role) }
+
+    struct Input: Content {
+        var category: String?
+        var title: String?
+        var officialWording: String?
+        var body: String?
+        var effectiveFrom: String?
+        var expiresOn: String?
+        var requiredReading: String?
+    }
+
+    // MARK: reading
+
+    /// Published articles (and, for the editor, drafts), newest change first.
+    func list(category: String? = nil) async throws -> [KnowledgeArticleRecord] {
+        let q = tenant.query(KnowledgeArticleRecord.self)
+        if !mayEdit { q.filter(\.$status == .published) }
+        if let category, !category.isEmpty { q.filter(\.$category == category) }
+        return try await q.sort(\.$updatedAt, .descending).limit(500).all()
+    }
+
+    /// An article the person may read: a draft exists only for the editor.
+    func article(_ id: UUID?) async throws -> KnowledgeArticleRecord {
+        guard let a = try await tenant.find(KnowledgeArticleRecord.self, id), mayEdit || a.status == .published else {
+            throw KefuError.notFound("知识文章")
+        }
+        return a
+    }
+
+    func versions(of a: KnowledgeArticleRecord) async throws -> [KnowledgeVersion] {
+        try await tenant.query(KnowledgeVersion.self).filter(\.$articleID == a.requireID()).sort(\.$version, .descending).all()
+    }
+
+    func isInForce(_ a: KnowledgeArticleRecord) -> Bool {
+        KnowledgeArticle.isInForce(on: today, from: a.effectiveFrom.flatMap(LocalDay.init), until: a.expiresOn.flatMap(LocalDay.init))
+    }
+
+    /// Required articles in force whose current version this person has not confirmed.
+    func unreadRequired() async throws -> [KnowledgeArticleRecord] {
+        guard KnowledgeArticle.answeringRoles.contains(role) else { return [] }
+        let required = try await tenant.query(KnowledgeArticleRecord.self).filter(\.$status == .published)
+            .filter(\.$requiredReading == true).sort(\.$publishedAt, .descending).limit(200).all().filter(isInForce)
+        guard !required.isEmpty else { return [] }
+        let read = try await tenant.query(KnowledgeReading.self).filter(\.$workId == user.workId)
+            .filter(\.$articleID ~~ required.compactMap(\.id)).all()
+        let done = Set(read.map { "\($0.articleID)#\($0.version)" })
+        return required.filter { a in a.id.map { !done.contains("\($0)#\(a.version)") } ?? false }
+    }
+
+    /// Who has and has not confirmed the current version: the people of the article's
+    /// company who answer customers (for team leads, shift leads and the editor).
+    func readers(of a: KnowledgeArticleRecord) async throws -> (confirmed: [User], missing: [User]) {
+        guard KnowledgeArticle.mayFollowReading(role) else { throw KefuError.forbidden() }
+        let people = try await tenant.query(User.self).filter(\.$companyID == a.companyID).filter(\.$active == true)
+            .filter(\.$role ~~ KnowledgeArticle.answeringRoles.map(\.rawValue)).sort(\.$workId).all()
+        let read = Set(try await tenant.query(KnowledgeReading.self).filter(\.$articleID == a.requireID())
+            .filter(\.$version == a.version).all().map(\.workId))
+        return (people.filter { read.contains($0.workId) }, people.filter { !read.contains($0.workId) })
+    }
+
+    // MARK: writing
+
+    func save(_ input: Input, id: UUID? = nil) async throws -> KnowledgeArticleRecord {
+        guard mayEdit else { throw KefuError.forbidden("知识库由采编员编辑和发布；发现问题请提交纠错。") }
+        let category = (input.category ?? "").trimmingCharacters(in: .whitespaces)
+        let title = (input.title ?? "").trimmingCharacters(in: .whitespaces)
+        let wording = (input.officialWording ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+        let body = (input.body ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+        var problems: [FieldProblemDTO] = []
+        if category.isEmpty || category.count > Self.maxCategory || Validation.hasControlCharacters(category) {
+            problems.append(.init(field: "category", message: "分类须为 1–\(Self.maxCategory) 个字"))
+        }
+        if Validation.hasControlCharacters(title) { problems.append(.init(field: "title", message: "标题不能含控制字符")) }
+        func day(_ raw: String?, _ field: String, _ label: String) -> LocalDay? {
+            guard let raw = raw?.trimmingCharacters(in: .whitespaces), !raw.isEmpty else { return nil }
+            guard let d = LocalDay(raw) else { problems.append(.init(field: field, message: "\(label)须为 YYYY-MM-DD")); return nil }
+            return d
+        }
+        let from = day(input.effectiveFrom, "effectiveFrom", "生效日期")
+        let until = day(input.expiresOn, "expiresOn", "失效日期")
+        problems += KnowledgeArticle.problems(title: title, officialWording: wording, body: body, from: from, until: until)
+            .map { FieldProblemDTO(field: $0.field, message: $0.message) }
+        guard problems.isEmpty else { throw KefuError.invalid(problems) }
+        let company = tenant.homeCompanyID ?? user.companyID
+        return try await tenant.db.writeTransaction { [tenant, user, now] tx in
+            let data = tenant.on(tx)
+            let a: KnowledgeArticleRecord
+            if let id {
+                guard let found = try await data.find(KnowledgeArticleRecord.self, id) else { throw KefuError.notFound("知识文章") }
+                a = found
+            } else {
+                try data.check(company)
+                a = KnowledgeArticleRecord()
+                a.id = UUID(); a.companyID = company; a.status = .draft; a.version = 0
+                a.createdBy = user.workId; a.createdAt = now
+            }
+            a.category = category; a.title = title; a.officialWording = wording; a.body = body
+            a.effectiveFrom = from?.description; a.expiresOn = until?.description
+            a.requiredReading = input.requiredReading == "1" || input.requiredReading == "true"
+            a.draftChanged = true; a.updatedAt = now
+            try await a.save(on: tx)
+            try await History(db: tx, actorWorkId: user.workId, ip: nil, now: now)
+                .audit(action: id == nil ? "knowledge.created" : "knowledge.edited", objectType: "knowledge_article",
+                       objectId: a.id?.uuidString, after: "《\(title)》")
+            return a
+        }
+    }
+
+    /// A new version from the draft. The official wording is what agents say word for
+    /// word: a forbidden phrase (or a protected number) in it is refused, phrase named.
+    func publish(_ id: UUID, note: String?, req: Request) async throws -> KnowledgeArticleRecord {
+        guard mayEdit else { throw KefuError.forbidden("知识库由采编员发布。") }
+        let a = try await article(id)
+        if !a.officialWording.isEmpty {
+            let check = try await QualityAPI.check(text: a.officialWording, channel: "phone", company: a.companyID, branch: nil, on: req)
+            let blocking = check.findings.filter { $0.blocking }
+            if !blocking.isEmpty {
+                throw KefuError(.unprocessableEntity, "forbidden_phrase",
+                                "统一口径含有服务忌语，不能发布：" + blocking.map { "「\($0.text)」" }.joined(separator: "；"),
+                                fields: blocking.map { FieldProblemDTO(field: "officialWording", message: "\($0.label)：「\($0.text)」") })
+            }
+        }
+        guard a.draftChanged || a.status != .published else {
+            throw KefuError.conflict("nothing_to_publish", "草稿与已发布的第 \(a.version) 版相同，无需再次发布。")
+        }
+        return try await tenant.db.writeTransaction { [tenant, user, now] tx in
+            let data = tenant.on(tx)
+            guard let a = try await data.find(KnowledgeArticleRecord.self, id) else { throw KefuError.notFound("知识文章") }
+            let v = KnowledgeVersion()
+            v.id = UUID(); v.companyID = a.companyID; v.articleID = id; v.version = a.version + 1
+            v.category = a.category; v.title = a.title; v.officialWording = a.officialWording; v.body = a.body
+            v.effectiveFrom = a.effectiveFrom; v.expiresOn = a.expiresOn; v.requiredReading = a.requiredReading
+            v.note = note.map { String($0.prefix(200)) }; v.publishedBy = user.workId; v.publishedAt = now
+            try await v.create(on: tx)
+            a.version = v.version; a.status = .published; a.draftChanged = false; a.publishedAt = now; a.updatedAt = now
+            try await a.save(on: tx)
+            if a.requiredReading {
+                for r in KnowledgeArticle.answeringRoles.sorted(by: { $0.rawValue < $1.rawValue }) {
+                    let n = KefuNotification(recipientWorkId: nil, recipientRole: r.rawValue, workOrderID: nil,
+                                             message: "知识库《\(a.title)》第 \(v.version) 版已发布，请阅读并确认。", createdAt: now)
+                    n.companyID = a.companyID
+                    try await n.create(on: tx)
+                }
+            }
+            try await History(db: tx, actorWorkId: user.workId, ip: nil, now: now)
+                .audit(action: "knowledge.published", objectType: "knowledge_article", objectId: id.uuidString,
+                       after: "《\(a.title)》第 \(v.version) 版")
+            return a
+        }
+    }
+
+    /// 已读确认 of the current version; a second confirmation changes nothing.
+    func confirmRead(_ id: UUID) async throws {
+        let a = try await article(id)
+        guard a.status == .published else { throw KefuError.conflict("not_published", "文章尚未发布。") }
+        try await tenant.db.writeTransaction { [tenant, user, now] tx in
+            let data = tenant.on(tx)
+            let seen = try await data.query(KnowledgeReading.self).filter(\.$articleID == id).filter(\.$version == a.version)
+                .filter(\.$workId == user.workId).count()
+            guard seen == 0 else { return }
+            let r = KnowledgeReading()
+            r.id = UUID(); r.companyID = a.companyID; r.articleID = id; r.version = a.version; r.workId = user.workId; r.confirmedAt = now
+            try await r.create(on: tx)
+        }
+    }
+}
