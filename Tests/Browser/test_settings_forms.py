@@ -4,6 +4,7 @@ order change; IVR targets are chosen by name and the 内容 box appears only whe
 All of it runs under the CSP without inline script (the rows are driven by /js/settings-forms.js)."""
 import re
 
+from selenium.common.exceptions import StaleElementReferenceException, WebDriverException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import Select, WebDriverWait
@@ -11,11 +12,27 @@ from selenium.webdriver.support.ui import Select, WebDriverWait
 PASSWORD = "demo1234"
 
 
+def gone(old):
+    """The old page's element is gone. Chrome sometimes reports a node detached by the
+    navigation as "does not belong to the document" instead of stale: the same thing."""
+    def check(_):
+        try:
+            old.is_enabled()
+            return False
+        except StaleElementReferenceException:
+            return True
+        except WebDriverException as e:
+            if "does not belong to the document" in str(e):
+                return True
+            raise
+    return check
+
+
 def submit(driver, form_id):
     """Press the form's save button and wait for the next page (its notice), not the old one's."""
     old = driver.find_element(By.TAG_NAME, "html")
     driver.find_element(By.CSS_SELECTOR, f"#{form_id} button[type=submit]").click()
-    WebDriverWait(driver, 15).until(EC.staleness_of(old))
+    WebDriverWait(driver, 15).until(gone(old))
     WebDriverWait(driver, 15).until(lambda d: d.find_elements(By.ID, "notice"))
 
 
