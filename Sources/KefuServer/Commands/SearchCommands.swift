@@ -93,9 +93,9 @@ struct SearchIndexStatus {
                 try await sql.raw("DELETE FROM \(unsafeRaw: kind.table)").run()
             }
             try await sql.raw("DELETE FROM search_pending").run()
-            try await sql.raw("INSERT INTO search_pending (kind, ref) SELECT 'orders', id FROM work_orders ORDER BY created_at, id").run()
-            try await sql.raw("INSERT INTO search_pending (kind, ref) SELECT 'customers', id FROM customers ORDER BY created_at, id").run()
-            try await sql.raw("INSERT INTO search_pending (kind, ref) SELECT 'articles', id FROM kb_articles ORDER BY created_at, id").run()
+            for kind in SearchKind.allCases {
+                try await M027_CreateSearchIndex.queueExisting(kind.rawValue, from: kind.sourceTable, on: sql)
+            }
         }
     }
 }

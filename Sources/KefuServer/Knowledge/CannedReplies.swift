@@ -69,13 +69,8 @@ struct CannedReplies {
         try tenant.check(company)
         // The text as an agent would send it: variables filled with neutral values.
         let sample = CannedReply.expand(text, customerName: nil, workId: user.workId, greeting: .daily)
-        let check = try await QualityAPI.check(text: sample, channel: "chat", company: company, branch: user.branchID, on: req)
-        let blocking = check.findings.filter { $0.blocking }
-        if !blocking.isEmpty {
-            throw KefuError(.unprocessableEntity, "forbidden_phrase",
-                            "快捷回复含有服务忌语，不能保存：" + blocking.map { "「\($0.text)」" + ($0.suggestion.map { "（建议改说：\($0)）" } ?? "") }.joined(separator: "；"),
-                            fields: blocking.map { FieldProblemDTO(field: "text", message: "\($0.label)：「\($0.text)」") })
-        }
+        try await QualityAPI.refuseBlocked(sample, channel: "chat", company: company, branch: user.branchID, field: "text",
+                                           refusal: "快捷回复含有服务忌语，不能保存", on: req)
         let owner = shared ? "" : (existing?.ownerWorkId ?? user.workId)
         return try await tenant.db.writeTransaction { [tenant, user, now] tx in
             let data = tenant.on(tx)

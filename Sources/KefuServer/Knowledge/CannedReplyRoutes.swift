@@ -78,7 +78,7 @@ struct CannedReplyRoutes {
         var variables: [String]
         var error: String?
         /// The refused text with the forbidden phrases marked.
-        var marked: [SearchSnippet.Piece]?
+        var marked: [ContactPageContext.Piece]?
     }
 
     func page(req: Request) async throws -> Response {
@@ -94,11 +94,12 @@ struct CannedReplyRoutes {
 
     func render(_ req: Request, _ service: CannedReplies, form: Form, editing: String?, error: KefuError?) async throws -> Response {
         let tz = req.kefu.settings.timeZone
-        var marked: [SearchSnippet.Piece]?
+        var marked: [ContactPageContext.Piece]?
         if error?.code == "forbidden_phrase", let text = form.text {
-            marked = Self.mark(text, phrases: (error?.fields ?? []).compactMap { f in
-                f.message.range(of: "「").flatMap { open in f.message.range(of: "」", options: .backwards).map { String(f.message[open.upperBound..<$0.lowerBound]) } }
-            })
+            // Where in the text as typed: the check's own spans, marked as the QC pages mark them.
+            let found = try await QualityAPI.check(text: text, channel: "chat", company: service.user.companyID,
+                                                   branch: service.user.branchID, on: req).findings.filter(\.blocking)
+            marked = ContactPageContext.pieces(text, marks: found.map { ($0.rule, $0.start, $0.end) })
         }
         let ctx = Context(
             page: PageContext(req, user: service.user, title: "快捷回复"),
@@ -111,22 +112,6 @@ struct CannedReplyRoutes {
         let res = try await req.view.render("canned_replies", ctx).encodeResponse(for: req)
         if let error { res.status = error.status }
         return res
-    }
-
-    /// The text in pieces, the phrases marked (the language check's words, as it found them).
-    static func mark(_ text: String, phrases: [String]) -> [SearchSnippet.Piece] {
-        var pieces: [SearchSnippet.Piece] = []
-        var rest = Substring(text)
-        while !rest.isEmpty {
-            let hits = phrases.filter { !$0.isEmpty }.compactMap { p in rest.range(of: p).map { ($0, p) } }
-            guard let (range, _) = hits.min(by: { $0.0.lowerBound < $1.0.lowerBound }) else {
-                pieces.append(.init(String(rest), mark: false)); break
-            }
-            if range.lowerBound > rest.startIndex { pieces.append(.init(String(rest[..<range.lowerBound]), mark: false)) }
-            pieces.append(.init(String(rest[range]), mark: true))
-            rest = rest[range.upperBound...]
-        }
-        return pieces
     }
 
     func input(_ f: Form) -> CannedReplies.Input {

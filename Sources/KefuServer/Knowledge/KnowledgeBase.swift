@@ -75,6 +75,17 @@ struct KnowledgeBase {
         return required.filter { a in a.id.map { !done.contains("\($0)#\(a.version)") } ?? false }
     }
 
+    /// Whether this person has confirmed the article's current version.
+    func hasConfirmed(_ a: KnowledgeArticleRecord) async throws -> Bool {
+        try await tenant.query(KnowledgeReading.self).filter(\.$articleID == a.requireID()).filter(\.$version == a.version)
+            .filter(\.$workId == user.workId).count() > 0
+    }
+
+    /// Whether the article waits for this person's confirmation (what `unreadRequired` lists).
+    func mustConfirm(_ a: KnowledgeArticleRecord, confirmed: Bool) -> Bool {
+        KnowledgeArticle.answeringRoles.contains(role) && a.status == .published && a.requiredReading && isInForce(a) && !confirmed
+    }
+
     /// Who has and has not confirmed the current version: the people of the article's
     /// company who answer customers (for team leads, shift leads and the editor).
     func readers(of a: KnowledgeArticleRecord) async throws -> (confirmed: [User], missing: [User]) {
@@ -140,13 +151,8 @@ struct KnowledgeBase {
         guard mayEdit else { throw KefuError.forbidden("知识库由采编员发布。") }
         let a = try await article(id)
         if !a.officialWording.isEmpty {
-            let check = try await QualityAPI.check(text: a.officialWording, channel: "phone", company: a.companyID, branch: nil, on: req)
-            let blocking = check.findings.filter { $0.blocking }
-            if !blocking.isEmpty {
-                throw KefuError(.unprocessableEntity, "forbidden_phrase",
-                                "统一口径含有服务忌语，不能发布：" + blocking.map { "「\($0.text)」" }.joined(separator: "；"),
-                                fields: blocking.map { FieldProblemDTO(field: "officialWording", message: "\($0.label)：「\($0.text)」") })
-            }
+            try await QualityAPI.refuseBlocked(a.officialWording, channel: "phone", company: a.companyID, branch: nil,
+                                               field: "officialWording", refusal: "统一口径含有服务忌语，不能发布", on: req)
         }
         guard a.draftChanged || a.status != .published else {
             throw KefuError.conflict("nothing_to_publish", "草稿与已发布的第 \(a.version) 版相同，无需再次发布。")
@@ -183,9 +189,7 @@ struct KnowledgeBase {
         guard a.status == .published else { throw KefuError.conflict("not_published", "文章尚未发布。") }
         try await tenant.db.writeTransaction { [tenant, user, now] tx in
             let data = tenant.on(tx)
-            let seen = try await data.query(KnowledgeReading.self).filter(\.$articleID == id).filter(\.$version == a.version)
-                .filter(\.$workId == user.workId).count()
-            guard seen == 0 else { return }
+            guard try await !KnowledgeBase(tenant: data, user: user, role: role, now: now, timeZone: timeZone).hasConfirmed(a) else { return }
             let r = KnowledgeReading()
             r.id = UUID(); r.companyID = a.companyID; r.articleID = id; r.version = a.version; r.workId = user.workId; r.confirmedAt = now
             try await r.create(on: tx)

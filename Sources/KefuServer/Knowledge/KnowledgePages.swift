@@ -86,7 +86,7 @@ struct KnowledgePages {
         // Readers see the last published text; the editor sees the draft.
         let versions = try await kb.versions(of: a)
         let shown = kb.mayEdit ? nil : versions.first
-        let unread = try await kb.unreadRequired().contains { $0.id == a.id }
+        let hasConfirmed = try await kb.hasConfirmed(a)
         var confirmed: [Person] = [], missing: [Person] = []
         let follow = KnowledgeArticle.mayFollowReading(kb.role) && a.requiredReading && a.status == .published
         if follow {
@@ -103,7 +103,8 @@ struct KnowledgePages {
             bodyHTML: KnowledgeMarkdown.html(shown?.body ?? a.body),
             effective: (from ?? "发布之日") + " 至 " + (until.map { "\($0)（不含）" } ?? "长期"),
             inForce: kb.isInForce(a), required: a.requiredReading, mayEdit: kb.mayEdit, draftChanged: a.draftChanged,
-            mustConfirm: unread, confirmed: a.requiredReading && !unread && KnowledgeArticle.answeringRoles.contains(kb.role),
+            mustConfirm: kb.mustConfirm(a, confirmed: hasConfirmed),
+            confirmed: a.requiredReading && hasConfirmed && KnowledgeArticle.answeringRoles.contains(kb.role),
             versions: versions.map { VersionRow(version: $0.version, publishedBy: $0.publishedBy, publishedAt: PageFormat.dateTime($0.publishedAt, tz), note: $0.note ?? "") },
             followReading: follow, confirmedCount: confirmed.count, missingPeople: missing, missingCount: missing.count, error: error?.reason)
         let res = try await req.view.render("kb_article", ctx).encodeResponse(for: req)

@@ -47,6 +47,18 @@ struct QualityAPI {
         return QACheckResultDTO(findings: findings, blocked: findings.contains(where: \.blocking), lexiconVersion: rules.lexicon.version)
     }
 
+    /// Text kept to be said or sent word for word (a canned reply, an article's official
+    /// wording) may hold nothing the chat box would hold back: 422 `forbidden_phrase`, each
+    /// phrase named with the standard phrase offered, on `field`. `refusal` says what was refused.
+    static func refuseBlocked(_ text: String, channel: String, company: UUID, branch: UUID?, field: String, refusal: String,
+                              on req: Request) async throws {
+        let blocking = try await check(text: text, channel: channel, company: company, branch: branch, on: req).findings.filter(\.blocking)
+        guard !blocking.isEmpty else { return }
+        throw KefuError(.unprocessableEntity, "forbidden_phrase",
+                        refusal + "：" + blocking.map { "「\($0.text)」" + ($0.suggestion.map { "（建议改说：\($0)）" } ?? "") }.joined(separator: "；"),
+                        fields: blocking.map { FieldProblemDTO(field: field, message: "\($0.label)：「\($0.text)」") })
+    }
+
     func lexicon(req: Request) async throws -> Response {
         let lex = try await LanguageRules.currentLexicon(on: req.db)
         let res = Response(status: .ok, body: .init(data: lex.encoded()))

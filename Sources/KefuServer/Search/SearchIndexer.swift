@@ -202,6 +202,14 @@ final class SearchIndexer: Sendable {
 extension SearchKind {
     /// The index table of a kind (M027, M029).
     var table: String { "search_\(rawValue)" }
+    /// The table whose rows the kind indexes.
+    var sourceTable: String {
+        switch self {
+        case .orders: WorkOrder.schema
+        case .customers: Customer.schema
+        case .articles: KnowledgeArticleRecord.schema
+        }
+    }
 }
 
 /// Keeps the index up with the center: every quarter second while notes wait.

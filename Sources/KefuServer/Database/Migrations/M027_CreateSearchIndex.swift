@@ -44,8 +44,8 @@ struct M027_CreateSearchIndex: AsyncMigration {
             for s in Self.sources { try await Self.createTriggers(s, on: sql) }
         }
         // What is already there, oldest first, so `seq` follows age.
-        try await sql.raw("INSERT INTO search_pending (kind, ref) SELECT 'orders', id FROM work_orders ORDER BY created_at, id").run()
-        try await sql.raw("INSERT INTO search_pending (kind, ref) SELECT 'customers', id FROM customers ORDER BY created_at, id").run()
+        try await Self.queueExisting("orders", from: "work_orders", on: sql)
+        try await Self.queueExisting("customers", from: "customers", on: sql)
     }
 
     /// The index tables of one kind (`search_KIND`, and on SQLite its FTS5 table).
@@ -89,6 +89,11 @@ struct M027_CreateSearchIndex: AsyncMigration {
             CREATE TRIGGER search_\(unsafeRaw: s.table)_update AFTER UPDATE OF \(unsafeRaw: s.columns.joined(separator: ", ")) ON \(unsafeRaw: s.table)
             BEGIN \(unsafeRaw: note("NEW")) \(unsafeRaw: s.key == "id" ? "" : "INSERT INTO search_pending (kind, ref) SELECT '\(s.kind)', OLD.\(s.key) WHERE OLD.\(s.key) IS NOT NEW.\(s.key);") END
             """)).run()
+    }
+
+    /// Notes every row of `table` for the indexer, oldest first, so `seq` follows age.
+    static func queueExisting(_ kind: String, from table: String, on sql: any SQLDatabase) async throws {
+        try await sql.raw(SQLQueryString("INSERT INTO search_pending (kind, ref) SELECT '\(unsafeRaw: kind)', id FROM \(unsafeRaw: table) ORDER BY created_at, id")).run()
     }
 
     /// Drops what `createKind` and `createTriggers` made.
