@@ -46,6 +46,8 @@ func routes(_ app: Application) throws {
     SearchRoutes().register(api: api, pages: app.routes)
     CannedReplyRoutes().register(api: api, pages: app.routes)
     KnowledgePages().register(app.routes)
+    KnowledgeSubmissionPages().register(app.routes)
+    KnowledgeCasePages().register(app.routes)
     AdminPages().register(app.routes)
     CompanyPages().register(app.routes)
     CompanySwitchPage().register(app.routes)

@@ -65,6 +65,11 @@ public enum Permission: String, Sendable, CaseIterable {
     case cannedReplies = "knowledge.canned_replies"
     /// Write and publish knowledge articles (R6.1): the knowledge editor; the admin may stand in.
     case knowledgeEdit = "knowledge.edit"
+    /// Send the knowledge editor new knowledge or a correction (R6.1): the department liaisons
+    /// who own the knowledge and everyone who answers customers and meets what is wrong.
+    case knowledgeSubmit = "knowledge.submit"
+    /// Write up a case for the case library (R6.2): `KnowledgeCase.mayWrite`.
+    case caseWrite = "knowledge.case_write"
 
     /// Roles that hold this permission.
     public var roles: Set<Role> {
@@ -101,6 +106,10 @@ public enum Permission: String, Sendable, CaseIterable {
             return frontLine.union([.knowledgeEditor])
         case .knowledgeEdit:
             return [.knowledgeEditor, .admin]
+        case .knowledgeSubmit:
+            return frontLine.union([.liaison, .knowledgeEditor])
+        case .caseWrite:
+            return [.knowledgeEditor, .teamLead, .shiftLead, .complaintHandler, .admin]
         case .contactImport:
             return [.qcInspector, .teamLead, .shiftLead, .admin]
         case .qaRead:

@@ -44,15 +44,36 @@ public enum KnowledgeArticle {
 
     /// Liaisons bring their departments' knowledge; the front line and leads report what is
     /// wrong or missing from the calls they take.
-    public static func maySubmit(_ role: Role) -> Bool {
-        [.liaison, .agent, .vipAgent, .outboundAgent, .teamLead, .shiftLead, .complaintHandler, .knowledgeEditor, .admin].contains(role)
-    }
+    public static func maySubmit(_ role: Role) -> Bool { Permission.knowledgeSubmit.isGranted(to: role) }
 
     /// Who sees who has not yet confirmed a required article.
     public static func mayFollowReading(_ role: Role) -> Bool { [.teamLead, .shiftLead, .knowledgeEditor, .admin].contains(role) }
 
     /// The roles that answer customers: by default, everyone of them must read a required article.
     public static let answeringRoles: Set<Role> = [.agent, .vipAgent, .outboundAgent, .teamLead, .shiftLead, .complaintHandler]
+
+    /// Who must confirm a required article (R6.1 "every agent of the affected groups"): the
+    /// roles that answer customers, and when the editor named groups, only their members.
+    public static func mustRead(role: Role, memberOf groups: Set<AgentGroup>, audience: Set<AgentGroup>) -> Bool {
+        answeringRoles.contains(role) && (audience.isEmpty || !groups.isDisjoint(with: audience))
+    }
+
+    /// The stored audience ("inbound,vip"; empty: everyone who answers). A name Kefu does not
+    /// know is an error, not "everyone": a required article must not silently widen or vanish.
+    public static func audience(_ stored: String) throws -> Set<AgentGroup> {
+        var out = Set<AgentGroup>()
+        for name in stored.split(separator: ",") {
+            guard let g = AgentGroup(rawValue: String(name)) else { throw UnknownAudience(name: String(name)) }
+            out.insert(g)
+        }
+        return out
+    }
+
+    public static func storedAudience(_ groups: Set<AgentGroup>) -> String {
+        AgentGroup.allCases.filter(groups.contains).map(\.rawValue).joined(separator: ",")
+    }
+
+    public struct UnknownAudience: Error, Equatable { public let name: String }
 
     /// In force on `day`: from its effective day, until (not including) its expiry day.
     public static func isInForce(on day: LocalDay, from: LocalDay?, until: LocalDay?) -> Bool {

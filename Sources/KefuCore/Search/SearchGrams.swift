@@ -25,6 +25,11 @@ public enum SearchGrams {
     /// (traditional→simplified, full→half width, lower case; spaces and punctuation split
     /// words), and the company's token so a search is scoped inside the index.
     public static func document(_ texts: [String], company: UUID) -> String {
+        ([companyToken(company), boundary] + grams(texts)).joined(separator: " ")
+    }
+
+    /// The grams of `texts` in order: bigrams, then Latin trigrams, each run closed by `boundary`.
+    static func grams(_ texts: [String]) -> [String] {
         let runs = texts.flatMap(Self.runs)
         var bigrams: [String] = [], trigrams: [String] = []
         for run in runs {
@@ -44,7 +49,7 @@ public enum SearchGrams {
                 start = end + 1
             }
         }
-        return ([companyToken(company), boundary] + bigrams + [boundary] + trigrams).joined(separator: " ")
+        return bigrams + [boundary] + trigrams
     }
 
     /// The token naming a company inside the index.

@@ -22,7 +22,7 @@ struct DemoKnowledge {
             try await app.db.transaction { db in
                 let r = KnowledgeArticleRecord()
                 r.id = UUID(); r.companyID = companyID; r.status = .published; r.category = a.category; r.title = a.title
-                r.officialWording = a.wording; r.body = a.body; r.requiredReading = a.required; r.version = 1; r.draftChanged = false
+                r.officialWording = a.wording; r.body = a.body; r.requiredReading = a.required; r.audience = ""; r.version = 1; r.draftChanged = false
                 r.createdBy = editorWorkId; r.createdAt = now; r.updatedAt = now; r.publishedAt = now
                 try await r.create(on: db)
                 let v = KnowledgeVersion()
@@ -31,6 +31,29 @@ struct DemoKnowledge {
                 v.note = "首次发布"; v.publishedBy = editorWorkId; v.publishedAt = now
                 try await v.create(on: db)
             }
+        }
+        try await loadCase(companyID: companyID, now: now)
+        // A liaison's note waiting for the editor (R6.1).
+        let s = KnowledgeSubmissionRecord()
+        s.id = UUID(); s.companyID = companyID; s.kind = .new; s.status = .pending; s.title = "光猫更换需带旧设备"
+        s.text = "自下月起上门更换光猫时，需回收客户的旧光猫并在工单中登记序列号。"; s.submittedBy = "5001"; s.submittedAt = now
+        try await s.create(on: app.db)
+    }
+
+    /// One case (R6.2), written up from the first demo order about a set-top box or broadband, if any.
+    func loadCase(companyID: UUID, now: Date) async throws {
+        let order = try await TenantData.system(app.db).query(WorkOrder.self).filter(\.$companyID == companyID).filter(\.$subject ~~ "宽带").sort(\.$createdAt).first()
+        let tech = try await TenantData.system(app.db).query(Department.self).filter(\.$companyID == companyID).filter(\.$name == "技术部").first()
+        try await app.db.transaction { db in
+            let c = KnowledgeCaseRecord()
+            c.id = UUID(); c.companyID = companyID; c.title = "宽带反复掉线三次报修未解决"
+            c.problem = "客户一周内三次来电反映宽带掉线，每次坐席都只指导重启光猫，第三次客户投诉。"
+            c.cause = "入户光纤弯折导致光功率偏低，重启只能暂时恢复；坐席未按故障处理文章建报修单。"
+            c.departmentID = tech?.id
+            c.lesson = "同一问题第二次来电即建故障报修工单并约上门；查看客户最近往来，避免让客户重复描述。"
+            c.createdBy = "4101"; c.createdAt = now; c.updatedAt = now
+            try await c.create(on: db)
+            if let order { try await KnowledgeCases.link(c, order, by: "4101", now: now, on: db) }
         }
     }
 }

@@ -35,7 +35,10 @@ struct KnowledgeBase {
         var effectiveFrom: String?
         var expiresOn: String?
         var requiredReading: String?
+        /// Agent groups (`AgentGroup` raw values) that must read it; none: everyone who answers.
+        var audience: [String]?
     }
+
 
     // MARK: reading
 
@@ -63,11 +66,38 @@ struct KnowledgeBase {
         KnowledgeArticle.isInForce(on: today, from: a.effectiveFrom.flatMap(LocalDay.init), until: a.expiresOn.flatMap(LocalDay.init))
     }
 
+    /// The groups the article is meant for (empty: everyone who answers customers).
+    static func audience(of a: KnowledgeArticleRecord) throws -> Set<AgentGroup> {
+        do { return try KnowledgeArticle.audience(a.audience) } catch let e as KnowledgeArticle.UnknownAudience {
+            throw KefuError(.internalServerError, "stored_value_invalid", "文章《\(a.title)》的阅读范围含未知的组「\(e.name)」，请采编员重新保存。")
+        }
+    }
+
+    /// The groups `workId` is in, in the article's company (the roster the wallboard edits).
+    func groups(of workId: String, company: UUID, cache: inout [UUID: [AgentGroup: [String]]]) async throws -> Set<AgentGroup> {
+        let roster: [AgentGroup: [String]]
+        if let known = cache[company] { roster = known } else {
+            roster = try await EmergencyCoordinator.roster(company: company, on: tenant.db)
+            cache[company] = roster
+        }
+        return Set(roster.filter { $0.value.contains(workId) }.keys)
+    }
+
+    /// Whether this person must confirm the article (R6.1: the affected groups).
+    func mustRead(_ a: KnowledgeArticleRecord, cache: inout [UUID: [AgentGroup: [String]]]) async throws -> Bool {
+        KnowledgeArticle.mustRead(role: role, memberOf: try await groups(of: user.workId, company: a.companyID, cache: &cache),
+                                  audience: try Self.audience(of: a))
+    }
+
     /// Required articles in force whose current version this person has not confirmed.
     func unreadRequired() async throws -> [KnowledgeArticleRecord] {
         guard KnowledgeArticle.answeringRoles.contains(role) else { return [] }
-        let required = try await tenant.query(KnowledgeArticleRecord.self).filter(\.$status == .published)
-            .filter(\.$requiredReading == true).sort(\.$publishedAt, .descending).limit(200).all().filter(isInForce)
+        var cache: [UUID: [AgentGroup: [String]]] = [:]
+        var required: [KnowledgeArticleRecord] = []
+        for a in try await tenant.query(KnowledgeArticleRecord.self).filter(\.$status == .published)
+            .filter(\.$requiredReading == true).sort(\.$publishedAt, .descending).limit(200).all() where isInForce(a) {
+            if try await mustRead(a, cache: &cache) { required.append(a) }
+        }
         guard !required.isEmpty else { return [] }
         let read = try await tenant.query(KnowledgeReading.self).filter(\.$workId == user.workId)
             .filter(\.$articleID ~~ required.compactMap(\.id)).all()
@@ -82,19 +112,31 @@ struct KnowledgeBase {
     }
 
     /// Whether the article waits for this person's confirmation (what `unreadRequired` lists).
-    func mustConfirm(_ a: KnowledgeArticleRecord, confirmed: Bool) -> Bool {
-        KnowledgeArticle.answeringRoles.contains(role) && a.status == .published && a.requiredReading && isInForce(a) && !confirmed
+    func mustConfirm(_ a: KnowledgeArticleRecord, confirmed: Bool) async throws -> Bool {
+        guard a.status == .published, a.requiredReading, isInForce(a), !confirmed else { return false }
+        var cache: [UUID: [AgentGroup: [String]]] = [:]
+        return try await mustRead(a, cache: &cache)
     }
 
     /// Who has and has not confirmed the current version: the people of the article's
-    /// company who answer customers (for team leads, shift leads and the editor).
+    /// company who must read it (for team leads, shift leads and the editor).
     func readers(of a: KnowledgeArticleRecord) async throws -> (confirmed: [User], missing: [User]) {
         guard KnowledgeArticle.mayFollowReading(role) else { throw KefuError.forbidden() }
-        let people = try await tenant.query(User.self).filter(\.$companyID == a.companyID).filter(\.$active == true)
-            .filter(\.$role ~~ KnowledgeArticle.answeringRoles.map(\.rawValue)).sort(\.$workId).all()
+        let people = try await Self.audiencePeople(of: a, on: tenant.db)
         let read = Set(try await tenant.query(KnowledgeReading.self).filter(\.$articleID == a.requireID())
             .filter(\.$version == a.version).all().map(\.workId))
         return (people.filter { read.contains($0.workId) }, people.filter { !read.contains($0.workId) })
+    }
+
+    /// The active people of the article's company who must read it.
+    static func audiencePeople(of a: KnowledgeArticleRecord, on db: Database) async throws -> [User] {
+        let audience = try audience(of: a)
+        let roster = try await EmergencyCoordinator.roster(company: a.companyID, on: db)
+        return try await TenantData.system(db).query(User.self).filter(\.$companyID == a.companyID).filter(\.$active == true)
+            .filter(\.$role ~~ KnowledgeArticle.answeringRoles.map(\.rawValue)).sort(\.$workId).all()
+            .filter { u in
+                KnowledgeArticle.mustRead(role: u.roleValue, memberOf: Set(roster.filter { $0.value.contains(u.workId) }.keys), audience: audience)
+            }
     }
 
     // MARK: writing
@@ -115,12 +157,18 @@ struct KnowledgeBase {
             guard let d = LocalDay(raw) else { problems.append(.init(field: field, message: "\(label)须为 YYYY-MM-DD")); return nil }
             return d
         }
+        var audience = Set<AgentGroup>()
+        for name in input.audience ?? [] {
+            guard let g = AgentGroup(rawValue: name) else { problems.append(.init(field: "audience", message: "未知的组：\(name)")); continue }
+            audience.insert(g)
+        }
         let from = day(input.effectiveFrom, "effectiveFrom", "生效日期")
         let until = day(input.expiresOn, "expiresOn", "失效日期")
         problems += KnowledgeArticle.problems(title: title, officialWording: wording, body: body, from: from, until: until)
             .map { FieldProblemDTO(field: $0.field, message: $0.message) }
         guard problems.isEmpty else { throw KefuError.invalid(problems) }
         let company = tenant.homeCompanyID ?? user.companyID
+        let stored = KnowledgeArticle.storedAudience(audience)
         return try await tenant.db.writeTransaction { [tenant, user, now] tx in
             let data = tenant.on(tx)
             let a: KnowledgeArticleRecord
@@ -136,6 +184,7 @@ struct KnowledgeBase {
             a.category = category; a.title = title; a.officialWording = wording; a.body = body
             a.effectiveFrom = from?.description; a.expiresOn = until?.description
             a.requiredReading = input.requiredReading == "1" || input.requiredReading == "true"
+            a.audience = stored
             a.draftChanged = true; a.updatedAt = now
             try await a.save(on: tx)
             try await History(db: tx, actorWorkId: user.workId, ip: nil, now: now)
@@ -169,8 +218,9 @@ struct KnowledgeBase {
             a.version = v.version; a.status = .published; a.draftChanged = false; a.publishedAt = now; a.updatedAt = now
             try await a.save(on: tx)
             if a.requiredReading {
-                for r in KnowledgeArticle.answeringRoles.sorted(by: { $0.rawValue < $1.rawValue }) {
-                    let n = KefuNotification(recipientWorkId: nil, recipientRole: r.rawValue, workOrderID: nil,
+                // Each person who must read it is told (R6.1), by name: the audience may be a few groups.
+                for person in try await Self.audiencePeople(of: a, on: tx) {
+                    let n = KefuNotification(recipientWorkId: person.workId, recipientRole: nil, workOrderID: nil,
                                              message: "知识库《\(a.title)》第 \(v.version) 版已发布，请阅读并确认。", createdAt: now)
                     n.companyID = a.companyID
                     try await n.create(on: tx)
@@ -194,5 +244,14 @@ struct KnowledgeBase {
             r.id = UUID(); r.companyID = a.companyID; r.articleID = id; r.version = a.version; r.workId = user.workId; r.confirmedAt = now
             try await r.create(on: tx)
         }
+    }
+}
+
+extension KnowledgeBase.Input {
+    /// The editor's form as the draft stands.
+    init(_ a: KnowledgeArticleRecord) throws {
+        self.init(category: a.category, title: a.title, officialWording: a.officialWording, body: a.body,
+                  effectiveFrom: a.effectiveFrom, expiresOn: a.expiresOn, requiredReading: a.requiredReading ? "1" : nil,
+                  audience: try KnowledgeBase.audience(of: a).map(\.rawValue))
     }
 }

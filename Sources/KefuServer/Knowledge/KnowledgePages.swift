@@ -11,12 +11,14 @@ struct KnowledgePages {
         read.get("articles", ":id", use: show)
         read.get("articles", ":id", "versions", ":version", use: version)
         read.post("articles", ":id", "read", use: confirmRead)
+        read.get("images", ":id", use: KnowledgeImages.serve)
         let edit = routes.grouped("kb").requiring(.knowledgeEdit)
         edit.get("new", use: newForm)
         edit.post(use: create)
         edit.get("articles", ":id", "edit", use: editForm)
         edit.post("articles", ":id", use: update)
         edit.post("articles", ":id", "publish", use: publish)
+        edit.on(.POST, "articles", ":id", "images", body: .collect(maxSize: KnowledgeImages.bodyLimit), use: addImage)
     }
 
     struct Row: Encodable {
@@ -29,6 +31,9 @@ struct KnowledgePages {
         var categories: [String]
         var category: String
         var mayEdit: Bool
+        var maySubmit: Bool
+        /// The editor: submissions waiting for an answer.
+        var pendingSubmissions: Int
         @NilIfEmpty var unread: [Row]
     }
 
@@ -45,7 +50,9 @@ struct KnowledgePages {
         }
         return try await req.view.render("kb", ListContext(
             page: PageContext(req, user: kb.user, title: "知识库"), rows: try await kb.list(category: category).map(row),
-            categories: KnowledgeBase.categories, category: category, mayEdit: kb.mayEdit, unread: unread.map(row)))
+            categories: KnowledgeBase.categories, category: category, mayEdit: kb.mayEdit, maySubmit: KnowledgeArticle.maySubmit(kb.role),
+            pendingSubmissions: kb.mayEdit ? try await kb.tenant.query(KnowledgeSubmissionRecord.self).filter(\.$status == .pending).count() : 0,
+            unread: unread.map(row)))
     }
 
     struct VersionRow: Encodable { var version: Int; var publishedBy: String; var publishedAt: String; var note: String }
@@ -64,6 +71,8 @@ struct KnowledgePages {
         var inForce: Bool
         var required: Bool
         var mayEdit: Bool
+        var maySubmit: Bool
+        var audience: String
         var draftChanged: Bool
         var mustConfirm: Bool
         var confirmed: Bool
@@ -102,9 +111,11 @@ struct KnowledgePages {
             officialWording: shown?.officialWording ?? a.officialWording,
             bodyHTML: KnowledgeMarkdown.html(shown?.body ?? a.body),
             effective: (from ?? "发布之日") + " 至 " + (until.map { "\($0)（不含）" } ?? "长期"),
-            inForce: kb.isInForce(a), required: a.requiredReading, mayEdit: kb.mayEdit, draftChanged: a.draftChanged,
-            mustConfirm: kb.mustConfirm(a, confirmed: hasConfirmed),
-            confirmed: a.requiredReading && hasConfirmed && KnowledgeArticle.answeringRoles.contains(kb.role),
+            inForce: kb.isInForce(a), required: a.requiredReading, mayEdit: kb.mayEdit, maySubmit: KnowledgeArticle.maySubmit(kb.role) && a.status == .published,
+            audience: try KnowledgeBase.audience(of: a).sorted { $0.label < $1.label }.map(\.label).joined(separator: "、"),
+            draftChanged: a.draftChanged,
+            mustConfirm: try await kb.mustConfirm(a, confirmed: hasConfirmed),
+            confirmed: a.requiredReading && hasConfirmed,
             versions: versions.map { VersionRow(version: $0.version, publishedBy: $0.publishedBy, publishedAt: PageFormat.dateTime($0.publishedAt, tz), note: $0.note ?? "") },
             followReading: follow, confirmedCount: confirmed.count, missingPeople: missing, missingCount: missing.count, error: error?.reason)
         let res = try await req.view.render("kb_article", ctx).encodeResponse(for: req)
@@ -151,12 +162,20 @@ struct KnowledgePages {
 
     // MARK: the editor
 
+    struct GroupChoice: Encodable { var value: String; var label: String; var checked: Bool }
     struct FormContext: Encodable {
         var page: PageContext
         var id: String?
         var form: KnowledgeBase.Input
         var categories: [String]
+        var groups: [GroupChoice]
         var error: String?
+
+        init(page: PageContext, id: String?, form: KnowledgeBase.Input, categories: [String], error: String? = nil) {
+            self.page = page; self.id = id; self.form = form; self.categories = categories; self.error = error
+            let chosen = Set(form.audience ?? [])
+            groups = AgentGroup.allCases.map { GroupChoice(value: $0.rawValue, label: $0.label, checked: chosen.contains($0.rawValue)) }
+        }
     }
 
     func newForm(req: Request) async throws -> View {
@@ -168,14 +187,16 @@ struct KnowledgePages {
     func editForm(req: Request) async throws -> View {
         let kb = try await KnowledgeBase(req: req)
         let a = try await kb.article(req.parameters.get("id", as: UUID.self))
-        let form = KnowledgeBase.Input(category: a.category, title: a.title, officialWording: a.officialWording, body: a.body,
-                                       effectiveFrom: a.effectiveFrom, expiresOn: a.expiresOn, requiredReading: a.requiredReading ? "1" : nil)
         return try await req.view.render("kb_edit", FormContext(page: PageContext(req, user: kb.user, title: "编辑：\(a.title)"),
-                                                             id: a.id?.uuidString, form: form, categories: KnowledgeBase.categories))
+                                                             id: a.id?.uuidString, form: try .init(a), categories: KnowledgeBase.categories))
     }
 
     func create(req: Request) async throws -> Response {
-        try await save(req, id: nil)
+        try await req.once(form: "kb.article", fallback: "/kb") {
+            let res = try await save(req, id: nil)
+            guard res.status == .seeOther || res.status == .found, let to = res.headers.first(name: .location) else { return .refused(res) }
+            return .created(to, res)
+        }
     }
 
     func update(req: Request) async throws -> Response {
@@ -195,6 +216,43 @@ struct KnowledgePages {
                                                                     error: e.reason)).encodeResponse(for: req)
             res.status = e.status
             return res
+        }
+    }
+
+    /// A picture for the draft: stored, and its Markdown added at the end of the draft's body,
+    /// where the editor moves it to its place.
+    func addImage(req: Request) async throws -> Response {
+        guard let id = req.parameters.get("id", as: UUID.self) else { throw KefuError.notFound("知识文章") }
+        struct Upload: Content { var file: File?; var alt: String? }
+        let kb = try await KnowledgeBase(req: req)
+        let upload = try req.content.decode(Upload.self)
+        let href = "/kb/articles/\(id.uuidString)/edit"
+        return try await req.once(form: "kb.article_image", fallback: href) {
+            do {
+                let a = try await kb.article(id)
+                try await kb.tenant.db.writeTransaction { [kb] tx in
+                    let image = try await KnowledgeImages(tenant: kb.tenant.on(tx), user: kb.user, now: kb.now)
+                        .store(upload.file, alt: upload.alt, company: a.companyID, on: tx)
+                    guard let a = try await kb.tenant.on(tx).find(KnowledgeArticleRecord.self, id) else { throw KefuError.notFound("知识文章") }
+                    let line = KnowledgeImage.markdown(id: try image.requireID(), alt: image.alt)
+                    guard a.body.count + line.count + 2 <= KnowledgeArticle.maxBody else {
+                        throw KefuError.invalid([.init(field: "file", message: "正文已达 \(KnowledgeArticle.maxBody) 字，无法再插入图片")])
+                    }
+                    a.body = a.body.isEmpty ? line : a.body + "\n\n" + line
+                    a.draftChanged = true; a.updatedAt = kb.now
+                    try await a.save(on: tx)
+                    try await History(db: tx, actorWorkId: kb.user.workId, ip: nil, now: kb.now)
+                        .audit(action: "knowledge.image_added", objectType: "knowledge_article", objectId: id.uuidString, after: line)
+                }
+                return .created(href, req.redirect(to: href, notice: "图片已上传，已插入正文末尾，可移动到合适位置。"))
+            } catch let e as KefuError where e.status != .notFound {
+                let a = try await kb.article(id)
+                let res = try await req.view.render("kb_edit", FormContext(page: PageContext(req, user: kb.user, title: "编辑：\(a.title)"),
+                                                                        id: id.uuidString, form: try .init(a), categories: KnowledgeBase.categories,
+                                                                        error: e.reason)).encodeResponse(for: req)
+                res.status = e.status
+                return .refused(res)
+            }
         }
     }
 

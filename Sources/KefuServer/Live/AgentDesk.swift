@@ -34,6 +34,8 @@ struct AgentDesk {
         @NilIfEmpty var openOrders: [WorkOrderRow]
         /// The caller's latest contacts of every kind (R5.1): what happened last time.
         @NilIfEmpty var history: [CustomerPages.HistoryRow]
+        /// The knowledge articles the caller's first open order calls for (R6.1).
+        @NilIfEmpty var articles: [KnowledgeSuggestions.Link]
         var holdSinceMillis: Int64?
         var newOrderHref: String
     }
@@ -93,7 +95,7 @@ struct AgentDesk {
             var panel = CallPanel(callId: callId, ringing: state == .reserved, talking: state == .onContact,
                                   held: state == .onHold, caller: c.caller, queue: c.queue,
                                   companyCode: seat.company.code, companyName: seat.company.name, branchName: branch?.name, greeting: greeting,
-                                  openOrders: [], history: [],
+                                  openOrders: [], history: [], articles: [],
                                   holdSinceMillis: c.holdSince.map { Int64($0.timeIntervalSince1970 * 1000) },
                                   newOrderHref: href)
             if let caller = c.caller, user.can(.customerRead),
@@ -108,7 +110,12 @@ struct AgentDesk {
                 // whole year of orders through another company-first index.
                 let orders = try await tenant.query(WorkOrder.self).filter(\.$companyID == companyID).filter(\.$customer.$id == customerID)
                     .filter(\.$status ~~ WorkOrderStatus.active.map(\.rawValue)).limit(20).all()
-                panel.openOrders = WorkOrderRow.sortForWorkspace(orders).map { WorkOrderRow($0, now: req.now, timeZone: tz) }
+                let sorted = WorkOrderRow.sortForWorkspace(orders)
+                panel.openOrders = sorted.map { WorkOrderRow($0, now: req.now, timeZone: tz) }
+                if let first = sorted.first {
+                    panel.articles = try await KnowledgeSuggestions.on(req, tenant: tenant)
+                        .articles(subject: first.subject, description: first.description, company: companyID)
+                }
                 // The call on the line is in the history already: leave it out.
                 let history = try await CustomerHistoryReader(scope: try await req.orderScope(), user: user, timeZone: req.kefu.settings.timeZone).entries(of: customer, limit: 6)
                 panel.history = CustomerPages.historyRows(history.filter { $0.title != "来电 \(callId)" }.prefix(5).map { $0 }, timeZone: tz)

@@ -294,3 +294,21 @@ struct SearchIndexQuery {
 
     static func ftsRowid(_ seq: Int64) -> Int64 { rowidBase - seq }
 }
+
+extension SearchIndexQuery {
+    /// Rows sharing any gram of `suggestion`, best ranked first by the engine (FTS5's bm25,
+    /// PostgreSQL's `ts_rank`): the candidates `KnowledgeSuggestion.best` then scores.
+    func related(_ suggestion: KnowledgeSuggestion, companies: Set<UUID>?, limit: Int) async throws -> [UUID] {
+        let table = kind.table
+        if try reads.db.sql().dialect.name == "postgresql" {
+            return try await reads.all(SQLText(sql: """
+                SELECT ref FROM \(table) WHERE grams @@ to_tsquery('simple', ?)
+                ORDER BY ts_rank(grams, to_tsquery('simple', ?)) DESC LIMIT \(limit)
+                """, binds: [.text(suggestion.tsquery(companies: companies)), .text(suggestion.tsquery(companies: companies))]), as: Ref.self).map(\.ref)
+        }
+        return try await reads.all(SQLText(sql: """
+            SELECT ref FROM \(table) WHERE seq IN (SELECT \(Self.rowidBase) - rowid FROM \(table)_fts WHERE \(table)_fts MATCH ?
+                ORDER BY rank LIMIT \(limit))
+            """, binds: [.text(suggestion.fts5(companies: companies))]), as: Ref.self).map(\.ref)
+    }
+}

@@ -38,6 +38,20 @@ struct WorkOrderDetailContext: Encodable {
     var error: String?
     var form: [String: String]
     var defaultDeadline: String
+    var knowledge: Knowledge
+
+    /// The articles the order calls for and the cases written from it (R6.1, R6.2).
+    struct Knowledge: Encodable {
+        @NilIfEmpty var articles: [KnowledgeSuggestions.Link]
+        @NilIfEmpty var cases: [Choice]
+        var mayWriteCase: Bool
+        var show: Bool
+
+        init(articles: [KnowledgeSuggestions.Link], cases: [Choice], mayWriteCase: Bool) {
+            self.articles = articles; self.cases = cases; self.mayWriteCase = mayWriteCase
+            show = !articles.isEmpty || !cases.isEmpty || mayWriteCase
+        }
+    }
 
     static func render(_ req: Request, order o: WorkOrder, error: KefuError? = nil, form: [String: String] = [:]) async throws -> Response {
         let user = try req.user()
@@ -67,6 +81,12 @@ struct WorkOrderDetailContext: Encodable {
         let blocker = try await WorkOrderService(req: req).closeBlocker(o)
         let manual = WorkOrderStatus.manuallySettable.filter { o.statusValue.canChangeManually(to: $0) }
             .sorted { $0.rawValue < $1.rawValue }.map { Choice(value: $0.rawValue, label: $0.label) }
+
+        let caseIDs = try await tenant.query(KnowledgeCaseOrder.self).filter(\.$workOrderID == o.requireID()).all().map(\.caseID)
+        let cases = caseIDs.isEmpty ? [] : try await tenant.query(KnowledgeCaseRecord.self, ids: caseIDs).sort(\.$createdAt).all()
+        let knowledge = Knowledge(
+            articles: try await KnowledgeSuggestions.on(req, tenant: tenant).articles(subject: o.subject, description: o.description, company: o.companyID),
+            cases: cases.map { Choice(value: $0.id?.uuidString ?? "", label: $0.title) }, mayWriteCase: KnowledgeCase.mayWrite(user.roleValue))
 
         let ctx = WorkOrderDetailContext(
             page: PageContext(req, user: user, title: "工单 \(o.number)"),
@@ -103,7 +123,7 @@ struct WorkOrderDetailContext: Encodable {
             isClosed: o.statusValue == .closed,
             canReopen: canWork && (o.statusValue == .closed || o.statusValue == .resolved),
             error: error?.reason, form: form,
-            defaultDeadline: PageFormat.inputValue(now.addingTimeInterval(24 * 3600), tz))
+            defaultDeadline: PageFormat.inputValue(now.addingTimeInterval(24 * 3600), tz), knowledge: knowledge)
         let res = try await req.view.render("work_order", ctx).encodeResponse(for: req)
         if let error { res.status = error.status }
         return res

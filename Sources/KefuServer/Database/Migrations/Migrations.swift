@@ -34,5 +34,6 @@ enum KefuMigrations {
         app.migrations.add(M027_CreateSearchIndex())
         app.migrations.add(M028_CreateCannedReplies())
         app.migrations.add(M029_CreateKnowledgeBase())
+        app.migrations.add(M030_CreateKnowledgeLibrary())
     }
 }

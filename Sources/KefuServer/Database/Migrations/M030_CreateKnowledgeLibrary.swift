@@ -1,0 +1,71 @@
+import Fluent
+import SQLKit
+
+/// The rest of the knowledge base (R6.1, R6.2): pictures kept in the database (so every
+/// `kefu serve` sharing it serves them), liaisons' submissions, the case library and the
+/// orders each case came from, and the groups a required article is meant for.
+struct M030_CreateKnowledgeLibrary: AsyncMigration {
+    func prepare(on db: Database) async throws {
+        try await db.schema("kb_submissions")
+            .id()
+            .field("company_id", .uuid, .required, .references("companies", "id"))
+            .field("kind", .string, .required)
+            .field("status", .string, .required)
+            .field("article_id", .uuid, .references("kb_articles", "id"))
+            .field("title", .string, .required)
+            .field("text", .string, .required)
+            .field("submitted_by", .string, .required)
+            .field("submitted_at", .datetime, .required)
+            .field("handled_by", .string)
+            .field("handled_at", .datetime)
+            .field("reply", .string)
+            .create()
+        try await db.schema("kb_cases")
+            .id()
+            .field("company_id", .uuid, .required, .references("companies", "id"))
+            .field("title", .string, .required)
+            .field("problem", .string, .required)
+            .field("cause", .string, .required)
+            .field("department_id", .uuid, .references("departments", "id"))
+            .field("lesson", .string, .required)
+            .field("created_by", .string, .required)
+            .field("created_at", .datetime, .required)
+            .field("updated_at", .datetime, .required)
+            .create()
+        try await db.schema("kb_images")
+            .id()
+            .field("company_id", .uuid, .required, .references("companies", "id"))
+            .field("case_id", .uuid, .references("kb_cases", "id"))
+            .field("kind", .string, .required)
+            .field("bytes", .data, .required)
+            .field("size", .int, .required)
+            .field("alt", .string, .required)
+            .field("uploaded_by", .string, .required)
+            .field("created_at", .datetime, .required)
+            .create()
+        try await db.schema("kb_case_orders")
+            .id()
+            .field("company_id", .uuid, .required, .references("companies", "id"))
+            .field("case_id", .uuid, .required, .references("kb_cases", "id"))
+            .field("work_order_id", .uuid, .required, .references("work_orders", "id"))
+            .field("linked_by", .string, .required)
+            .field("linked_at", .datetime, .required)
+            .unique(on: "case_id", "work_order_id")
+            .create()
+        try await db.schema("kb_articles")
+            .field("audience", .string, .required, .sql(.default("")))
+            .update()
+        let sql = try db.sql()
+        try await sql.create(index: "kb_submissions_status").on("kb_submissions").column("status").column("submitted_at").run()
+        try await sql.create(index: "kb_images_case").on("kb_images").column("case_id").run()
+        try await sql.create(index: "kb_case_orders_order").on("kb_case_orders").column("work_order_id").run()
+    }
+
+    func revert(on db: Database) async throws {
+        try await db.schema("kb_articles").deleteField("audience").update()
+        try await db.schema("kb_case_orders").delete()
+        try await db.schema("kb_images").delete()
+        try await db.schema("kb_cases").delete()
+        try await db.schema("kb_submissions").delete()
+    }
+}
