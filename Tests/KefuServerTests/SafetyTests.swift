@@ -1,4 +1,5 @@
 import Foundation
+import NIOConcurrencyHelpers
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -127,31 +128,39 @@ struct SafetyTests {
         }
     }
 
+    /// Counts the password verifications (bcrypt underneath), so the test asks what is done
+    /// instead of timing it: how long it takes is measured from outside (Tests/Outside/test_login_timing.py).
+    struct CountingHasher: PasswordHasher {
+        let verified: NIOLockedValueBox<Int>
+
+        func hash<Password: DataProtocol>(_ password: Password) throws -> [UInt8] {
+            Array(try Bcrypt.hash(String(decoding: Array(password), as: UTF8.self), cost: 4).utf8)
+        }
+
+        func verify<Password: DataProtocol, Digest: DataProtocol>(_ password: Password, created digest: Digest) throws -> Bool {
+            verified.withLockedValue { $0 += 1 }
+            return try Bcrypt.verify(String(decoding: Array(password), as: UTF8.self), created: String(decoding: Array(digest), as: UTF8.self))
+        }
+    }
+
     @Test func unknownAndKnownAccountsCostTheSameBcryptWork() async throws {
         try await withKefu { app, _ in
-            // A production-like cost, so one verification (~50 ms) outweighs scheduling noise.
-            app.passwords.use(.bcrypt(cost: 10))
+            let verified = NIOLockedValueBox(0)
+            app.passwords.use { _ in CountingHasher(verified: verified) }
             _ = try await UserAdmin(db: app.db, now: app.kefu.clock.now()).add(
                 .init(workId: "1999", name: "计时", role: "agent", password: "secret123", department: nil),
                 hasher: app.password.sync, history: nil)
-            func time(_ workId: String) async throws -> Double {
-                let start = Date()
+            func attempts(_ workId: String) async throws -> Int {
+                let before = verified.withLockedValue { $0 }
                 try await app.testing().test(.POST, "/api/v1/session", beforeRequest: { req in
                     try req.content.encode(["workId": workId, "password": "wrong-password"])
                 }, afterResponse: { res in #expect(res.status == .unauthorized) })
-                let elapsed = Date().timeIntervalSince(start)
-                // Only the timing is under test here, not the throttle.
                 try await LoginFailure.query(on: app.db).delete()
-                return elapsed
+                return verified.withLockedValue { $0 } - before
             }
-            _ = try await time("no-such-user-0")   // the dummy hash is made once
-            var known = 0.0, unknown = 0.0
-            for i in 0..<3 {
-                known += try await time("1999")
-                unknown += try await time("no-such-user-\(i)")
-            }
-            // Both run one bcrypt verification: an unknown ID must not answer in a fraction of the time.
-            #expect(unknown > known * 0.5, "unknown \(unknown) s vs known \(known) s")
+            // Both answers run exactly one bcrypt verification: an unknown ID is not answered sooner.
+            #expect(try await attempts("1999") == 1)
+            #expect(try await attempts("no-such-user") == 1)
         }
     }
 
