@@ -48,6 +48,8 @@ func routes(_ app: Application) throws {
     KnowledgePages().register(app.routes)
     KnowledgeSubmissionPages().register(app.routes)
     KnowledgeCasePages().register(app.routes)
+    AttendanceAPI().register(api)
+    AttendancePages().register(app.routes)
     AdminPages().register(app.routes)
     CompanyPages().register(app.routes)
     CompanySwitchPage().register(app.routes)

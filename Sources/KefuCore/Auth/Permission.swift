@@ -70,6 +70,8 @@ public enum Permission: String, Sendable, CaseIterable {
     case knowledgeSubmit = "knowledge.submit"
     /// Write up a case for the case library (R6.2): `KnowledgeCase.mayWrite`.
     case caseWrite = "knowledge.case_write"
+    /// Approve leave, enter and correct punches, read everyone's attendance (R9.2): the leads.
+    case attendanceManage = "attendance.manage"
 
     /// Roles that hold this permission.
     public var roles: Set<Role> {
@@ -110,6 +112,8 @@ public enum Permission: String, Sendable, CaseIterable {
             return frontLine.union([.liaison, .knowledgeEditor])
         case .caseWrite:
             return [.knowledgeEditor, .teamLead, .shiftLead, .complaintHandler, .admin]
+        case .attendanceManage:
+            return [.teamLead, .shiftLead, .admin]
         case .contactImport:
             return [.qcInspector, .teamLead, .shiftLead, .admin]
         case .qaRead:

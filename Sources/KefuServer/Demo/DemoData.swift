@@ -210,6 +210,7 @@ struct DemoData {
         try await DemoContacts(app: app).load()
         try await DemoLive(app: app).load()
         try await DemoWorkforce(app: app).load(passwordHash: hash, companyID: companyID, branchID: branchID)
+        try await DemoAttendance(app: app).load(companyID: companyID)
         try await DemoKnowledge(app: app).load(companyID: companyID, editorWorkId: "4101")
     }
 }

@@ -49,6 +49,7 @@ struct PageContext: Encodable {
                 ("/qa/appraisal", "质检考核", .qaAppraisal),
                 ("/qa/lexicon", "词库", .qaAdmin),
                 ("/workforce/me", "我的排班", .workforceOwn),
+                ("/attendance", "考勤", .signedIn),
                 ("/workforce", "排班管理", .workforceRead),
                 ("/admin", "系统管理", .adminUsers),
             ]

@@ -35,5 +35,6 @@ enum KefuMigrations {
         app.migrations.add(M028_CreateCannedReplies())
         app.migrations.add(M029_CreateKnowledgeBase())
         app.migrations.add(M030_CreateKnowledgeLibrary())
+        app.migrations.add(M031_CreateAttendance())
     }
 }

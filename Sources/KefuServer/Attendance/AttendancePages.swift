@@ -1,0 +1,209 @@
+import Vapor
+import Fluent
+import KefuCore
+
+/// /attendance — each person's month (clock in and out, the sheet with the punches behind
+/// each line, leave asked for), and for the team lead everyone's sheet, corrections with a
+/// reason and the leave waiting for an answer (R9.2). The sheet also as CSV for Excel and
+/// in a print layout.
+struct AttendancePages {
+    func register(_ routes: RoutesBuilder) {
+        let a = routes.grouped("attendance").requiring(.signedIn)
+        a.get(use: page)
+        a.get("sheet.csv", use: csv)
+        a.post("punch", use: punch)
+        a.post("leave", use: requestLeave)
+        let lead = routes.grouped("attendance").requiring(.attendanceManage)
+        lead.post("leave", ":id", "approve", use: approve)
+        lead.post("leave", ":id", "reject", use: reject)
+    }
+
+    struct Line: Encodable {
+        var date: String; var weekday: String; var shift: String; var punchIn: String; var punchOut: String
+        var status: String; var statusLabel: String; var flagged: Bool; var detail: String
+    }
+    struct FineLine: Encodable { var date: String; var rule: String; var amount: String; var reason: String }
+    struct PunchLine: Encodable { var at: String; var kind: String; var source: String; var note: String?; var by: String? }
+    struct LeaveLine: Encodable {
+        var id: String; var workId: String; var kind: String; var from: String; var through: String; var reason: String
+        var status: String; var pending: Bool; var decidedBy: String?; var reply: String?; var mine: Bool
+    }
+    struct Context: Encodable {
+        var page: PageContext
+        var month: String
+        var workId: String
+        var name: String
+        var own: Bool
+        var mayManage: Bool
+        var people: [Choice]
+        var lines: [Line]
+        @NilIfEmpty var fines: [FineLine]
+        var fineTotal: String
+        var rulesVersion: Int
+        var dismissal: String?
+        @NilIfEmpty var punches: [PunchLine]
+        @NilIfEmpty var leaves: [LeaveLine]
+        var leaveKinds: [Choice]
+        var counts: String
+        var error: String?
+        var nowInput: String
+    }
+
+    static let weekdays = ["日", "一", "二", "三", "四", "五", "六"]
+
+    func month(_ req: Request, _ service: AttendanceService) -> String {
+        let raw = req.query[String.self, at: "month"] ?? ""
+        if WorkforceSettings.month(raw) != nil { return raw }
+        let today = LocalDay(service.now, in: service.timeZone)
+        return String(format: "%04d-%02d", today.year, today.month)
+    }
+
+    func page(req: Request) async throws -> Response {
+        try await render(req, error: nil)
+    }
+
+    func render(_ req: Request, error: KefuError?) async throws -> Response {
+        let service = try await AttendanceService(req: req)
+        let month = self.month(req, service)
+        let asked = (req.query[String.self, at: "person"] ?? "").trimmingCharacters(in: .whitespaces)
+        let workId = asked.isEmpty ? service.user.workId : asked
+        let sheet = try await service.sheet(workId: workId, month: month)
+        let tz = service.timeZone
+        func time(_ d: Date?) -> String { d.map { PageFormat.dateTime($0, tz) } ?? "—" }
+        let lines = sheet.days.map { d in
+            var detail: [String] = []
+            if d.lateMinutes > 0 { detail.append("迟到 \(d.lateMinutes) 分钟") }
+            if d.earlyMinutes > 0 { detail.append("早退 \(d.earlyMinutes) 分钟") }
+            if let l = d.leave { detail.append(l.label) }
+            if let n = d.note { detail.append(n) }
+            return Line(date: d.day.description, weekday: Self.weekdays[d.day.weekday() % 7], shift: d.shiftCode ?? "休",
+                        punchIn: time(d.punchIn), punchOut: time(d.punchOut), status: d.status.rawValue, statusLabel: d.status.label,
+                        flagged: [.late, .earlyLeave, .absent, .forgottenPunch].contains(d.status), detail: detail.joined(separator: "；"))
+        }
+        var people: [Choice] = []
+        if service.mayManage {
+            people = try await service.tenant.query(User.self).filter(\.$active == true).sort(\.$workId).all()
+                .map { Choice(value: $0.workId, label: "\($0.workId) \($0.name)") }
+        }
+        let leaves = try await (service.mayManage ? service.leaveRequests() : service.leaveRequests(of: service.user.workId))
+        let counts = AttendanceStatus.allCases.compactMap { s -> String? in
+            let n = sheet.days.filter { $0.status == s }.count
+            return n == 0 ? nil : "\(s.label) \(n) 天"
+        }.joined(separator: "，")
+        let ctx = Context(
+            page: PageContext(req, user: service.user, title: "考勤"), month: month, workId: workId, name: sheet.person.name,
+            own: workId == service.user.workId, mayManage: service.mayManage, people: people, lines: lines,
+            fines: sheet.fines.map { FineLine(date: $0.date.description, rule: Self.ruleLabel($0.rule), amount: "\($0.amount)", reason: $0.reason) },
+            fineTotal: "\(sheet.fineTotal)", rulesVersion: sheet.rulesVersion, dismissal: sheet.dismissal,
+            // The month's punches, and those of a neighbouring day a line was read from (a night shift).
+            punches: sheet.punches.filter { p in
+                month == WorkforceSettings.monthText(LocalDay(p.at, in: tz)) || sheet.days.contains { $0.punchIDs.contains(p.id?.uuidString ?? "") }
+            }.map { PunchLine(at: PageFormat.dateTime($0.at, tz), kind: $0.kind.label, source: $0.source.label, note: $0.note,
+                              by: $0.source == .import ? nil : $0.recordedBy) },
+            leaves: leaves.map { r in
+                LeaveLine(id: r.id?.uuidString ?? "", workId: r.workId, kind: r.kind.label, from: r.fromDay, through: r.throughDay, reason: r.reason,
+                          status: r.status.label, pending: r.status == .pending, decidedBy: r.decidedBy, reply: r.reply, mine: r.workId == service.user.workId)
+            },
+            leaveKinds: LeaveKind.allCases.map { Choice(value: $0.rawValue, label: $0.label) },
+            counts: counts.isEmpty ? "暂无记录" : counts, error: error?.reason, nowInput: PageFormat.inputValue(service.now, tz))
+        let res = try await req.view.render("attendance", ctx).encodeResponse(for: req)
+        if let error { res.status = error.status }
+        return res
+    }
+
+    static func ruleLabel(_ rule: String) -> String {
+        switch rule {
+        case "late": "迟到"
+        case "early_leave": "早退"
+        case "forgotten_punch": "漏打卡"
+        case "absence": "旷工"
+        default: rule
+        }
+    }
+
+    func back(_ req: Request, person: String?) -> String {
+        var path = "/attendance"
+        var q: [String] = []
+        if let m = (try? req.content.get(String.self, at: "month")), WorkforceSettings.month(m) != nil { q.append("month=" + m) }
+        if let p = person, !p.isEmpty { q.append("person=" + (p.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? p)) }
+        if !q.isEmpty { path += "?" + q.joined(separator: "&") }
+        return path
+    }
+
+    /// Clock in or out (self), or a lead's punch for someone with a reason (a correction).
+    func punch(req: Request) async throws -> Response {
+        struct Form: Content { var kind: String?; var workId: String?; var at: String?; var note: String? }
+        let form = try req.content.decode(Form.self)
+        let service = try await AttendanceService(req: req)
+        let forOther = (form.workId ?? "").isEmpty == false && form.workId != service.user.workId
+        var at: String?
+        if let raw = form.at, !raw.isEmpty {
+            guard let d = PageFormat.parseInput(raw, service.timeZone) else {
+                return try await render(req, error: .invalid([.init(field: "at", message: "时间格式无效")]))
+            }
+            at = JSONCoding.formatISO(d, timeZone: service.timeZone)
+        }
+        do {
+            let (p, created) = try await service.punch(.init(workId: form.workId, at: at, kind: form.kind,
+                                                             source: forOther || at != nil ? PunchSource.correction.rawValue : PunchSource.web.rawValue, note: form.note))
+            let notice = created ? "已记录\(p.kind.label)打卡：\(PageFormat.dateTime(p.at, service.timeZone))" : "该打卡已记录过，未重复保存。"
+            return req.redirect(to: back(req, person: forOther ? form.workId : nil), notice: notice)
+        } catch let e as KefuError where e.status != .notFound {
+            return try await render(req, error: e)
+        }
+    }
+
+    func requestLeave(req: Request) async throws -> Response {
+        let service = try await AttendanceService(req: req)
+        let input = try req.content.decode(AttendanceService.LeaveInput.self)
+        return try await req.once(form: "attendance.leave", fallback: "/attendance") {
+            do {
+                _ = try await service.requestLeave(input)
+                return .created("/attendance", req.redirect(to: "/attendance", notice: "请假申请已提交，等待班长审批。"))
+            } catch let e as KefuError {
+                return .refused(try await render(req, error: e))
+            }
+        }
+    }
+
+    struct Decision: Content { var reply: String? }
+
+    func approve(req: Request) async throws -> Response { try await decide(req, approve: true) }
+    func reject(req: Request) async throws -> Response { try await decide(req, approve: false) }
+
+    func decide(_ req: Request, approve: Bool) async throws -> Response {
+        guard let id = req.parameters.get("id", as: UUID.self) else { throw KefuError.notFound("请假申请") }
+        do {
+            try await AttendanceService(req: req).decideLeave(id, approve: approve, reply: try req.content.decode(Decision.self).reply)
+            return req.redirect(to: "/attendance", notice: approve ? "已批准。" : "已答复：不批准。")
+        } catch let e as KefuError where e.status != .notFound {
+            return try await render(req, error: e)
+        }
+    }
+
+    /// The sheet for Excel: UTF-8 with a byte-order mark, one line per day.
+    func csv(req: Request) async throws -> Response {
+        let service = try await AttendanceService(req: req)
+        let month = self.month(req, service)
+        let asked = (req.query[String.self, at: "person"] ?? "").trimmingCharacters(in: .whitespaces)
+        let sheet = try await service.sheet(workId: asked.isEmpty ? service.user.workId : asked, month: month)
+        let tz = service.timeZone
+        func cell(_ s: String) -> String {
+            let safe = s.first.map { "=+-@".contains($0) } == true ? "'" + s : s
+            return safe.contains(where: { ",\"\n\r".contains($0) }) ? "\"" + safe.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : safe
+        }
+        var out = "\u{FEFF}工号,姓名,日期,班次,上班打卡,下班打卡,状态,迟到分钟,早退分钟,假别,说明\r\n"
+        for d in sheet.days {
+            out += [sheet.person.workId, sheet.person.name, d.day.description, d.shiftCode ?? "", d.punchIn.map { PageFormat.dateTime($0, tz) } ?? "",
+                    d.punchOut.map { PageFormat.dateTime($0, tz) } ?? "", d.status.label, "\(d.lateMinutes)", "\(d.earlyMinutes)",
+                    d.leave?.label ?? "", d.note ?? ""].map(cell).joined(separator: ",") + "\r\n"
+        }
+        for f in sheet.fines {
+            out += ["", "", f.date.description, "", "", "", "罚款：" + Self.ruleLabel(f.rule), "", "", "", "\(f.amount) 元 \(f.reason)"].map(cell).joined(separator: ",") + "\r\n"
+        }
+        var headers = HTTPHeaders()
+        headers.contentType = HTTPMediaType(type: "text", subType: "csv", parameters: ["charset": "utf-8"])
+        headers.replaceOrAdd(name: .contentDisposition, value: "attachment; filename=\"attendance-\(sheet.person.workId)-\(month).csv\"")
+        return Response(status: .ok, headers: headers, body: .init(string: out))
+    }
+}

@@ -1,0 +1,50 @@
+import Vapor
+import Fluent
+import SQLKit
+import KefuCore
+
+/// The punches of the demo's rostered agents for the days of last month and this month that
+/// have passed (R9.2): most on time, some late, a forgotten out-punch now and then, a rare
+/// absence, so the attendance sheets and their fines have something true to show.
+struct DemoAttendance {
+    let app: Application
+
+    func load(companyID: UUID) async throws {
+        let db = app.db
+        let zone = app.kefu.settings.timeZone
+        let now = app.kefu.clock.now()
+        let today = LocalDay(now, in: zone)
+        let company = try WorkforceCompany(try await TenantData.system(db).company(companyID), db: db)
+        let rosters = RosterService(company: company, timeZone: zone)
+        var random = SeededGenerator(seed: 15)
+        var rows: [(workId: String, at: Date, kind: PunchKind)] = []
+        let thisMonth = WorkforceSettings.monthText(today)
+        for month in [WorkforceSettings.previousMonth(thisMonth), thisMonth].compactMap({ $0 }) {
+            guard let loaded = try await rosters.load(month: month) else { continue }
+            let templates = Dictionary(loaded.templates.map { ($0.code, $0) }, uniquingKeysWith: { a, _ in a })
+            for a in loaded.assignments where a.day < today {
+                guard let t = templates[a.shiftCode] else { continue }
+                let start = a.day.start(in: zone).addingTimeInterval(Double(t.startMinute) * 60)
+                let end = start.addingTimeInterval(Double(t.lengthMinutes) * 60)
+                let roll = random.next(200)
+                if roll == 0 { continue }   // absent
+                let late = roll < 9
+                rows.append((a.workId, start.addingTimeInterval(Double(late ? 60 * (2 + random.next(18)) : -60 * (3 + random.next(10)))), .in))
+                if roll >= 9 && roll < 14 { continue }   // forgot the out-punch
+                rows.append((a.workId, end.addingTimeInterval(Double(60 * random.next(15) + random.next(60))), .out))
+            }
+        }
+        for start in stride(from: 0, to: rows.count, by: 500) {
+            let part = rows[start..<min(start + 500, rows.count)]
+            try await db.transaction { tx in
+                let insert = try tx.sql().insert(into: AttendancePunch.schema)
+                    .columns("id", "company_id", "work_id", "at", "kind", "source", "recorded_by", "created_at")
+                for r in part {
+                    insert.values(SQLBind(UUID()), SQLBind(companyID), SQLBind(r.workId), SQLBind(r.at), SQLBind(r.kind.rawValue),
+                                  SQLBind(PunchSource.import.rawValue), SQLBind("import"), SQLBind(now))
+                }
+                try await insert.ignoringConflicts().run()
+            }
+        }
+    }
+}
