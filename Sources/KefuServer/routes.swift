@@ -50,6 +50,8 @@ func routes(_ app: Application) throws {
     KnowledgeCasePages().register(app.routes)
     AttendanceAPI().register(api)
     AttendancePages().register(app.routes)
+    AttendanceRulesPages().register(app.routes)
+    HandoverPages().register(app.routes)
     AdminPages().register(app.routes)
     CompanyPages().register(app.routes)
     CompanySwitchPage().register(app.routes)

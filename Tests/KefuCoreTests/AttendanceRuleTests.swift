@@ -135,3 +135,37 @@ import Testing
         #expect(AttendanceAccess.leaveProblems(from: d, through: d.adding(days: 180), reason: "").map(\.field) == ["through"])
     }
 }
+
+@Suite struct PenaltyRulesTextTests {
+    @Test func offencesAreEditedAsLines() {
+        let (offences, problems) = PenaltyRules.offences(from: "late_meeting,早会迟到,10\nquarrel,争吵,100,500\n坏,名称,1\nx,缺金额\n\n")
+        #expect(offences.map(\.code) == ["late_meeting", "quarrel"] && offences[1].maxAmount == 500)
+        #expect(problems.count == 2)
+        #expect(PenaltyRules(offences: offences).offencesText == "late_meeting,早会迟到,10\nquarrel,争吵,100,500")
+    }
+}
+
+@Suite struct MonthlyStatementTests {
+    @Test func finesAndRewardsWithTheirRuleVersion() {
+        let d = LocalDay(year: 2026, month: 12, day: 3)
+        let lines = MonthlyStatement.lines(
+            fines: [Fine(rule: "forgotten_punch", amount: 2, date: d, reason: "本月第 1 次漏打卡")],
+            recorded: [.init(kind: .reward, rule: "bonus", label: "奖金奖励", amount: 200, date: d.adding(days: -2), facts: "客户表扬信", ruleVersion: 3)],
+            ruleVersion: 3)
+        #expect(lines.map(\.rule) == ["bonus", "forgotten_punch"] && lines.allSatisfy { $0.ruleVersion == 3 })
+        #expect(MonthlyStatement.totals(lines) == (2, 200))
+        #expect(lines[1].label == "漏打卡")
+        let (amended, status) = MonthlyStatement.decide(lines, strike: [1, 7])
+        #expect(status == .amended && amended[1].struck && MonthlyStatement.totals(amended) == (0, 200))
+        #expect(MonthlyStatement.decide(lines, strike: []).status == .upheld)
+    }
+
+    @Test func anAppealIsOnceAndOwn() {
+        #expect(MonthlyStatement.appealProblem(owner: "1001", by: "1001", status: .none, text: "那天考勤机坏了") == nil)
+        #expect(MonthlyStatement.appealProblem(owner: "1001", by: "1002", status: .none, text: "x") == "只能对本人的奖惩单申诉")
+        #expect(MonthlyStatement.appealProblem(owner: "1001", by: "1001", status: .upheld, text: "再申诉")?.hasPrefix("每张奖惩单只能申诉一次") == true)
+        #expect(MonthlyStatement.appealProblem(owner: "1001", by: "1001", status: .none, text: " ") != nil)
+        #expect(MonthlyStatement.isDue(month: (2026, 11), today: LocalDay(year: 2026, month: 12, day: 1)))
+        #expect(!MonthlyStatement.isDue(month: (2026, 12), today: LocalDay(year: 2026, month: 12, day: 31)))
+    }
+}

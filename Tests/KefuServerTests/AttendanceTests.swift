@@ -51,6 +51,7 @@ struct AttendanceTests {
             #expect(again.status == .ok && again.string("id") == own.string("id"))
             #expect(try await punch(app, u.agent, ["kind": "in", "at": Self.at(1, 9)]).status == .unprocessableEntity)
             #expect(try await punch(app, u.agent, ["kind": "sideways"]).status == .unprocessableEntity)
+            #expect(try await punch(app, u.agent, ["kind": "in", "at": ""]).status == .unprocessableEntity)
             #expect(try await punch(app, u.agent, ["kind": "in", "workId": "1002", "source": "correction", "note": "x"]).status == .forbidden)
             #expect(try await punch(app, u.agent, ["kind": "in", "source": "cti"]).status == .unprocessableEntity)
             #expect(try await punch(app, u.shiftLead, ["kind": "in", "workId": "1002", "source": "correction", "at": Self.at(1, 9)]).status == .unprocessableEntity)

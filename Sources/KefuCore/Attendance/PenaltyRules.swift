@@ -149,3 +149,28 @@ public enum PenaltyCalculator {
         return nil
     }
 }
+
+extension PenaltyRules {
+    /// The offences as the rules page edits them: one a line, `代码,名称,最低金额[,最高金额]`.
+    public static func offences(from text: String) -> (offences: [Offence], problems: [String]) {
+        var out: [Offence] = [], problems: [String] = []
+        for (i, raw) in text.split(whereSeparator: \.isNewline).enumerated() {
+            let line = raw.trimmingCharacters(in: .whitespaces)
+            guard !line.isEmpty else { continue }
+            let parts = line.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
+            guard (3...4).contains(parts.count), let min = Int(parts[2]), parts.count == 3 || Int(parts[3]) != nil else {
+                problems.append("违纪项目第 \(i + 1) 行应为：代码,名称,最低金额[,最高金额]"); continue
+            }
+            guard !parts[0].isEmpty, parts[0].allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_") }) else {
+                problems.append("违纪项目第 \(i + 1) 行：代码只能用英文字母、数字和下划线"); continue
+            }
+            out.append(Offence(code: parts[0], name: parts[1], minAmount: min, maxAmount: parts.count == 4 ? Int(parts[3]) : nil))
+        }
+        return (out, problems)
+    }
+
+    /// The offences written back in the same form.
+    public var offencesText: String {
+        offences.map { "\($0.code),\($0.name),\($0.minAmount)" + ($0.maxAmount == $0.minAmount ? "" : ",\($0.maxAmount)") }.joined(separator: "\n")
+    }
+}

@@ -16,7 +16,31 @@ struct AttendancePages {
         let lead = routes.grouped("attendance").requiring(.attendanceManage)
         lead.post("leave", ":id", "approve", use: approve)
         lead.post("leave", ":id", "reject", use: reject)
+        lead.post("entries", use: recordEntry)
+        lead.post("statements", "publish", use: publishStatements)
+        lead.post("statements", ":id", "decide", use: decideAppeal)
+        a.post("statements", ":id", "appeal", use: appeal)
     }
+
+    struct StatementLineView: Encodable {
+        var index: Int; var kind: String; var label: String; var amount: String; var date: String; var facts: String; var ruleVersion: Int; var struck: Bool
+    }
+    struct StatementView: Encodable {
+        var id: String
+        var published: Bool
+        @NilIfEmpty var lines: [StatementLineView]
+        var fineTotal: String
+        var rewardTotal: String
+        var appealStatus: String
+        var appealLabel: String
+        var appealText: String?
+        var decision: String?
+        var decidedBy: String?
+        var mayAppeal: Bool
+        var mayDecide: Bool
+    }
+
+    static func money(_ d: Decimal) -> String { "\(d)" }
 
     struct Line: Encodable {
         var date: String; var weekday: String; var shift: String; var punchIn: String; var punchOut: String
@@ -47,6 +71,11 @@ struct AttendancePages {
         var counts: String
         var error: String?
         var nowInput: String
+        var statement: StatementView
+        var offences: [Choice]
+        var rewardKinds: [Choice]
+        var monthIsOver: Bool
+        var mayEditRules: Bool
     }
 
     static let weekdays = ["日", "一", "二", "三", "四", "五", "六"]
@@ -90,6 +119,26 @@ struct AttendancePages {
             let n = sheet.days.filter { $0.status == s }.count
             return n == 0 ? nil : "\(s.label) \(n) 天"
         }.joined(separator: "，")
+        // The month's statement: as published, or (before the 1st) as it stands so far.
+        let published = try await service.statement(workId: workId, month: month)
+        let statementLines: [MonthlyStatement.Line]
+        if let published { statementLines = try AttendanceService.decodeLines(published) } else {
+            statementLines = try await AttendanceService.statementLines(person: sheet.person, month: month, tenant: service.tenant, now: service.now, timeZone: tz).lines
+        }
+        let totals = MonthlyStatement.totals(statementLines)
+        let status = published?.appealStatus ?? .none
+        let statement = StatementView(
+            id: published?.id?.uuidString ?? "", published: published != nil,
+            lines: statementLines.enumerated().map { i, l in
+                StatementLineView(index: i, kind: l.kind.label, label: l.label, amount: Self.money(l.amount), date: l.date?.description ?? "",
+                                  facts: l.facts, ruleVersion: l.ruleVersion, struck: l.struck)
+            },
+            fineTotal: Self.money(totals.fines), rewardTotal: Self.money(totals.rewards), appealStatus: status.rawValue, appealLabel: status.label,
+            appealText: published?.appealText, decision: published?.decision, decidedBy: published?.decidedBy,
+            mayAppeal: published != nil && status == .none && workId == service.user.workId,
+            mayDecide: published != nil && status == .pending && service.mayManage && workId != service.user.workId)
+        let rules = try await AttendanceService.rules(company: sheet.person.companyID, on: req.db)
+        let today = LocalDay(service.now, in: tz)
         let ctx = Context(
             page: PageContext(req, user: service.user, title: "考勤"), month: month, workId: workId, name: sheet.person.name,
             own: workId == service.user.workId, mayManage: service.mayManage, people: people, lines: lines,
@@ -97,7 +146,7 @@ struct AttendancePages {
             fineTotal: "\(sheet.fineTotal)", rulesVersion: sheet.rulesVersion, dismissal: sheet.dismissal,
             // The month's punches, and those of a neighbouring day a line was read from (a night shift).
             punches: sheet.punches.filter { p in
-                month == WorkforceSettings.monthText(LocalDay(p.at, in: tz)) || sheet.days.contains { $0.punchIDs.contains(p.id?.uuidString ?? "") }
+                month == WorkforceSettings.monthText(LocalDay(p.at, in: tz)) || sheet.days.contains { $0.punchIDs.contains(p.id) }
             }.map { PunchLine(at: PageFormat.dateTime($0.at, tz), kind: $0.kind.label, source: $0.source.label, note: $0.note,
                               by: $0.source == .import ? nil : $0.recordedBy) },
             leaves: leaves.map { r in
@@ -105,7 +154,12 @@ struct AttendancePages {
                           status: r.status.label, pending: r.status == .pending, decidedBy: r.decidedBy, reply: r.reply, mine: r.workId == service.user.workId)
             },
             leaveKinds: LeaveKind.allCases.map { Choice(value: $0.rawValue, label: $0.label) },
-            counts: counts.isEmpty ? "暂无记录" : counts, error: error?.reason, nowInput: PageFormat.inputValue(service.now, tz))
+            counts: counts.isEmpty ? "暂无记录" : counts, error: error?.reason, nowInput: PageFormat.inputValue(service.now, tz),
+            statement: statement,
+            offences: rules.penalties.offences.map { Choice(value: $0.code, label: "\($0.name)（\($0.minAmount)\($0.maxAmount == $0.minAmount ? "" : "–\($0.maxAmount)") 元）") },
+            rewardKinds: PenaltyRules.RewardKind.allCases.map { Choice(value: $0.rawValue, label: $0.label) },
+            monthIsOver: WorkforceSettings.month(month).map { MonthlyStatement.isDue(month: ($0.first.year, $0.first.month), today: today) } ?? false,
+            mayEditRules: service.user.can(.adminSettings))
         let res = try await req.view.render("attendance", ctx).encodeResponse(for: req)
         if let error { res.status = error.status }
         return res
@@ -176,6 +230,58 @@ struct AttendancePages {
         do {
             try await AttendanceService(req: req).decideLeave(id, approve: approve, reply: try req.content.decode(Decision.self).reply)
             return req.redirect(to: "/attendance", notice: approve ? "已批准。" : "已答复：不批准。")
+        } catch let e as KefuError where e.status != .notFound {
+            return try await render(req, error: e)
+        }
+    }
+
+    func recordEntry(req: Request) async throws -> Response {
+        let input = try req.content.decode(AttendanceService.EntryInput.self)
+        let service = try await AttendanceService(req: req)
+        return try await req.once(form: "attendance.entry", fallback: "/attendance") {
+            do {
+                let e = try await service.record(input)
+                let to = back(req, person: e.workId)
+                return .created(to, req.redirect(to: to, notice: "已录入\(e.kind.label)。"))
+            } catch let e as KefuError where e.status != .notFound {
+                return .refused(try await render(req, error: e))
+            }
+        }
+    }
+
+    func publishStatements(req: Request) async throws -> Response {
+        struct Form: Content { var month: String? }
+        let service = try await AttendanceService(req: req)
+        let month = (try req.content.decode(Form.self).month ?? "").trimmingCharacters(in: .whitespaces)
+        guard let span = WorkforceSettings.month(month),
+              MonthlyStatement.isDue(month: (span.first.year, span.first.month), today: LocalDay(service.now, in: service.timeZone)) else {
+            return try await render(req, error: .invalid([.init(field: "month", message: "只能发布已结束月份的奖惩单")]))
+        }
+        let company = service.tenant.homeCompanyID ?? service.user.companyID
+        try service.tenant.check(company)
+        let n = try await AttendanceService.publish(company: company, month: month, db: req.db, now: service.now, timeZone: service.timeZone, actor: service.user.workId)
+        return req.redirect(to: "/attendance?month=\(month)", notice: n == 0 ? "\(month) 的奖惩单均已发布。" : "已发布 \(month) 奖惩单 \(n) 张。")
+    }
+
+    func appeal(req: Request) async throws -> Response {
+        guard let id = req.parameters.get("id", as: UUID.self) else { throw KefuError.notFound("奖惩单") }
+        struct Form: Content { var text: String?; var month: String? }
+        let form = try req.content.decode(Form.self)
+        do {
+            try await AttendanceService(req: req).appeal(id, text: form.text)
+            return req.redirect(to: back(req, person: nil), notice: "申诉已提交，班长处理后会通知您。")
+        } catch let e as KefuError where e.status != .notFound {
+            return try await render(req, error: e)
+        }
+    }
+
+    func decideAppeal(req: Request) async throws -> Response {
+        guard let id = req.parameters.get("id", as: UUID.self) else { throw KefuError.notFound("奖惩单") }
+        struct Form: Content { var strike: [String]?; var decision: String?; var person: String? }
+        let form = try req.content.decode(Form.self)
+        do {
+            try await AttendanceService(req: req).decideAppeal(id, strike: Set((form.strike ?? []).compactMap { Int($0) }), note: form.decision)
+            return req.redirect(to: back(req, person: form.person), notice: "申诉已处理。")
         } catch let e as KefuError where e.status != .notFound {
             return try await render(req, error: e)
         }

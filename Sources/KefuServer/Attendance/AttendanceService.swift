@@ -1,5 +1,6 @@
 import Vapor
 import Fluent
+import SQLKit
 import KefuCore
 
 /// Attendance (R9.2, R9.3, R4.5): punches kept as they came, leave asked for and answered,
@@ -50,7 +51,8 @@ struct AttendanceService {
         if source == nil { problems.append(.init(field: "source", message: "source 须为 web、import 或 correction")) }
         if source == .cti { problems.append(.init(field: "source", message: "座席签入打卡由交换机事件产生，不能手工提交")) }
         var at = now
-        if let raw = input.at?.trimmingCharacters(in: .whitespaces), !raw.isEmpty {
+        // Sent empty is not "now": leave `at` out for that.
+        if let raw = input.at?.trimmingCharacters(in: .whitespaces) {
             if case .instant(let d) = InstantText.read(raw) { at = d } else {
                 problems.append(.init(field: "at", message: "at 须为带时区的时间，如 2026-12-01T08:55:00+08:00"))
             }
@@ -97,8 +99,21 @@ struct AttendanceService {
         var fines: [Fine]
         var fineTotal: Decimal
         var rulesVersion: Int
-        var punches: [AttendancePunch]
+        var punches: [PunchRow]
         var dismissal: String?
+    }
+
+    /// A punch as the sheet traces it: a stored one, or a seat sign-in or sign-out on the
+    /// switch (a CTI agent event, read where it is stored, never copied).
+    struct PunchRow: Sendable {
+        var id: String
+        var at: Date
+        var kind: PunchKind
+        var source: PunchSource
+        var note: String?
+        var recordedBy: String?
+
+        var punch: Punch { Punch(id: id, at: at, kind: kind, source: source) }
     }
 
     /// The rules in force for a company: the newest version, or the seed's (version 0).
@@ -125,7 +140,7 @@ struct AttendanceService {
         let punches = try await self.punches(of: [workId], company: person.companyID, around: span.days)
         let leaves = try await self.leaves(of: workId, company: person.companyID, around: span.days)
         let days = AttendanceSheet.days(span.days, shifts: try await withMissedSwaps(shifts, company: person.companyID, rules: rules.attendance),
-                                        punches: punches.map(Self.punch), leaves: leaves, rules: rules.attendance, now: now)
+                                        punches: punches.map(\.punch), leaves: leaves, rules: rules.attendance, now: now)
         let fines = PenaltyCalculator.fines(days, rules: rules.penalties, dailyWage: nil)
         let absent = days.filter { $0.status == .absent }.map(\.day)
         let dismissal = absent.isEmpty ? nil : PenaltyCalculator.dismissalAlert(
@@ -135,16 +150,23 @@ struct AttendanceService {
                      rulesVersion: rules.version, punches: punches, dismissal: dismissal)
     }
 
-    static func punch(_ p: AttendancePunch) -> Punch {
-        Punch(id: p.id?.uuidString ?? "", at: p.at, kind: p.kind, source: p.source)
-    }
-
-    /// Punches of the days, with a day either side (a night shift's morning punch).
-    func punches(of people: [String], company: UUID, around days: [LocalDay]) async throws -> [AttendancePunch] {
+    /// Punches of the days, with a day either side (a night shift's morning punch): the stored
+    /// ones and the seat sign-ins and sign-outs the switch reported (R9.2).
+    func punches(of people: [String], company: UUID, around days: [LocalDay]) async throws -> [PunchRow] {
         guard let first = days.first, let last = days.last else { return [] }
-        return try await tenant.query(AttendancePunch.self).filter(\.$companyID == company).filter(\.$workId ~~ people)
-            .filter(\.$at >= first.adding(days: -1).start(in: timeZone)).filter(\.$at < last.adding(days: 2).start(in: timeZone))
-            .sort(\.$at).all()
+        let from = first.adding(days: -1).start(in: timeZone), until = last.adding(days: 2).start(in: timeZone)
+        let stored = try await tenant.query(AttendancePunch.self).filter(\.$companyID == company).filter(\.$workId ~~ people)
+            .filter(\.$at >= from).filter(\.$at < until).sort(\.$at).all()
+            .map { PunchRow(id: $0.id?.uuidString ?? "", at: $0.at, kind: $0.kind, source: $0.source, note: $0.note, recordedBy: $0.recordedBy) }
+        try tenant.check(company)
+        struct Event: Decodable { var event_id: String; var type: String; var at: Date }
+        let events = try await tenant.db.sql().select().columns("event_id", "type", "at").from("cti_events")
+            .where("company_id", .equal, SQLBind(company)).where("agent_work_id", .in, SQLBind.group(people))
+            .where("type", .in, SQLBind.group([AgentEventType.loggedIn.rawValue, AgentEventType.loggedOut.rawValue]))
+            .where("at", .greaterThanOrEqual, SQLBind(from)).where("at", .lessThan, SQLBind(until))
+            .all(decoding: Event.self)
+            .map { PunchRow(id: "cti:" + $0.event_id, at: $0.at, kind: $0.type == AgentEventType.loggedIn.rawValue ? .in : .out, source: .cti) }
+        return (stored + events).sorted { $0.at < $1.at }
     }
 
     func leaves(of workId: String, company: UUID, around days: [LocalDay]) async throws -> [LeaveSpan] {
@@ -196,7 +218,7 @@ struct AttendanceService {
         for (i, s) in shifts.enumerated() {
             guard case .givenTo(let peer, _) = s.swap else { continue }
             let taker = ScheduledShift(day: s.day, code: s.code, start: s.start, end: s.end)
-            let punches = try await self.punches(of: [peer], company: company, around: [s.day]).map(Self.punch)
+            let punches = try await self.punches(of: [peer], company: company, around: [s.day]).map(\.punch)
             let leaves = try await self.leaves(of: peer, company: company, around: [s.day])
             let line = AttendanceSheet.days([s.day], shifts: [taker], punches: punches, leaves: leaves, rules: rules, now: now).first
             out[i].swap = .givenTo(peer, missed: line?.status == .absent)

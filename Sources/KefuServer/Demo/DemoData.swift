@@ -15,7 +15,7 @@ struct DemoData {
         .init(workId: "1001", name: "李娜", role: "agent"), .init(workId: "1002", name: "王芳", role: "agent"),
         .init(workId: "1003", name: "张伟", role: "agent"), .init(workId: "1101", name: "刘洋", role: "vip_agent"),
         .init(workId: "1201", name: "陈静", role: "outbound_agent"), .init(workId: "2001", name: "杨磊", role: "team_lead"),
-        .init(workId: "3001", name: "赵敏", role: "shift_lead"), .init(workId: "4001", name: "黄丽", role: "qc_inspector"),
+        .init(workId: "3001", name: "赵敏", role: "shift_lead"), .init(workId: "3002", name: "钱峰", role: "shift_lead"), .init(workId: "4001", name: "黄丽", role: "qc_inspector"),
         .init(workId: "4101", name: "周杰", role: "knowledge_editor"), .init(workId: "4201", name: "吴婷", role: "complaint_handler"),
         .init(workId: "5001", name: "徐强", role: "liaison", department: "技术部"),
         .init(workId: "5002", name: "孙莉", role: "liaison", department: "财务部"),

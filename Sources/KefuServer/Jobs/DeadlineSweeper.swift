@@ -124,6 +124,12 @@ struct SweeperLifecycle: LifecycleHandler {
                         logger.warning("monthly customer tiering failed: \(String(describing: error))")
                     }
                     do {
+                        // Last month's statements of rewards and penalties, on the 1st (R9.3).
+                        try await AttendanceService.publishMonthlyIfDue(db: db, now: clock.now(), timeZone: timeZone, logger: logger)
+                    } catch {
+                        logger.warning("monthly statements failed: \(String(describing: error))")
+                    }
+                    do {
                         // Special customers' reviews, visits and expiring services (R5.3).
                         _ = try await SpecialCustomerService.sendReminders(db: db, now: clock.now(), timeZone: timeZone)
                     } catch {

@@ -26,6 +26,8 @@ struct ShiftPages {
         var byStatus: [Count]
         var todayTotal: Int
         var today: String
+        /// Items the last shifts flagged and nobody has closed yet (R9.1).
+        @NilIfEmpty var handoverItems: [HandoverPages.ItemRow]
     }
 
     func page(req: Request) async throws -> View {
@@ -67,7 +69,8 @@ struct ShiftPages {
                                                    company: labels.mixed ? labels.companyName(s.companyID) : "",
                                                    department: s.department.name, deadline: PageFormat.dateTime(s.deadline, tz), note: s.note) },
             notifications: notes.map { .init(message: $0.message, at: PageFormat.dateTime($0.createdAt, tz), workOrderId: $0.workOrderID?.uuidString) },
-            byType: byType, byStatus: byStatus, todayTotal: todays.reduce(0) { $0 + $1.n }, today: today.description))
+            byType: byType, byStatus: byStatus, todayTotal: todays.reduce(0) { $0 + $1.n }, today: today.description,
+            handoverItems: try await ShiftHandovers(req: req).openItems().map { HandoverPages.itemRow($0, tz) }))
     }
 
     /// Escalated (level 2 and up) orders not yet resolved, highest level first, then the

@@ -36,5 +36,8 @@ enum KefuMigrations {
         app.migrations.add(M029_CreateKnowledgeBase())
         app.migrations.add(M030_CreateKnowledgeLibrary())
         app.migrations.add(M031_CreateAttendance())
+        app.migrations.add(M032_CreateShiftHandovers())
+        app.migrations.add(M033_CreateMonthlyStatements())
+        app.migrations.add(M034_AddAgentEventIndex())
     }
 }
