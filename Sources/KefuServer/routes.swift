@@ -52,6 +52,7 @@ func routes(_ app: Application) throws {
     AttendancePages().register(app.routes)
     AttendanceRulesPages().register(app.routes)
     HandoverPages().register(app.routes)
+    UpwardReportPages().register(app.routes)
     AdminPages().register(app.routes)
     CompanyPages().register(app.routes)
     CompanySwitchPage().register(app.routes)

@@ -37,6 +37,9 @@ func withKefu(clock: ManualClock? = nil, simulated: Bool = false,
         let users = try await TestUsers.create(on: app)
         try await body(app, users)
     } catch {
+        // A test that started the HTTP server and then failed must not leave it running:
+        // Vapor's HTTPServer asserts in deinit, which would end the whole test process.
+        await app.server.shutdown()
         try? await app.asyncShutdown()
         try? await cleanup?()
         throw error

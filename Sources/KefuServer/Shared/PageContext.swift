@@ -50,6 +50,7 @@ struct PageContext: Encodable {
                 ("/qa/lexicon", "词库", .qaAdmin),
                 ("/workforce/me", "我的排班", .workforceOwn),
                 ("/attendance", "考勤", .signedIn),
+                ("/reports-up", "请示报告", .signedIn),
                 ("/workforce", "排班管理", .workforceRead),
                 ("/admin", "系统管理", .adminUsers),
             ]

@@ -39,5 +39,6 @@ enum KefuMigrations {
         app.migrations.add(M032_CreateShiftHandovers())
         app.migrations.add(M033_CreateMonthlyStatements())
         app.migrations.add(M034_AddAgentEventIndex())
+        app.migrations.add(M035_CreateUpwardReports())
     }
 }
