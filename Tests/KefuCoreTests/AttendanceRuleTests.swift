@@ -169,3 +169,37 @@ import Testing
         #expect(!MonthlyStatement.isDue(month: (2026, 12), today: LocalDay(year: 2026, month: 12, day: 31)))
     }
 }
+
+@Suite struct OffPostTests {
+    @Test func aLongStretchAwayFromTheSeatIsOffPost() {
+        let d = LocalDay(year: 2026, month: 12, day: 1)
+        let at = { (h: Int, m: Int) in AttendanceRuleTests.at(d, h, m) }
+        let events: [OffPost.SeatEvent] = [
+            .init(at: at(8, 58), atPost: true),
+            .init(at: at(10, 0), atPost: false), .init(at: at(10, 10), atPost: true),   // 10 min: within the limit
+            .init(at: at(14, 0), atPost: false), .init(at: at(14, 40), atPost: true),   // 40 min: off post
+            .init(at: at(17, 50), atPost: false),                                     // leaving: not off post
+        ]
+        #expect(OffPost.minutes(events, shiftStart: at(9, 0), shiftEnd: at(18, 0), limitMinutes: 15) == 40)
+        #expect(OffPost.minutes([], shiftStart: at(9, 0), shiftEnd: at(18, 0), limitMinutes: 15) == 0)
+        // Signed in before the shift, away once in the afternoon.
+        #expect(OffPost.minutes([.init(at: at(8, 58), atPost: true), .init(at: at(14, 0), atPost: false), .init(at: at(14, 40), atPost: true)],
+                                shiftStart: at(9, 0), shiftEnd: at(18, 0), limitMinutes: 15) == 40)
+        // Not yet at the post when the shift began: lateness, not off post.
+        #expect(OffPost.minutes([.init(at: at(8, 0), atPost: false), .init(at: at(9, 30), atPost: true)],
+                                shiftStart: at(9, 0), shiftEnd: at(18, 0), limitMinutes: 15) == 0)
+        let line = AttendanceDay(day: d, status: .present, shiftCode: "D")
+        let shift = ScheduledShift(day: d, code: "D", start: at(9, 0), end: at(18, 0))
+        #expect(OffPost.apply([line], shifts: [shift], events: events, limitMinutes: 15).first?.offPostMinutes == 40)
+        #expect(OffPost.apply([AttendanceDay(day: d, status: .absent, shiftCode: "D")], shifts: [shift], events: events, limitMinutes: 15).first?.offPostMinutes == 0)
+    }
+}
+
+@Suite struct AttendanceExtraTests {
+    @Test func overtimeAndDispatchNeedTheirFacts() {
+        #expect(AttendanceExtra.problems(kind: .overtime, minutes: 120, place: "", reason: "话务高峰").isEmpty)
+        #expect(AttendanceExtra.problems(kind: .dispatch, minutes: 240, place: "", reason: "支援").map(\.field) == ["place"])
+        #expect(AttendanceExtra.problems(kind: .overtime, minutes: 0, place: "", reason: "").map(\.field) == ["minutes", "reason"])
+        #expect(AttendanceExtra.duration(150) == "2 小时 30 分钟" && AttendanceExtra.duration(60) == "1 小时")
+    }
+}

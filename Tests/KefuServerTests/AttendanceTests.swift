@@ -55,6 +55,7 @@ struct AttendanceTests {
             #expect(try await punch(app, u.agent, ["kind": "in", "workId": "1002", "source": "correction", "note": "x"]).status == .forbidden)
             #expect(try await punch(app, u.agent, ["kind": "in", "source": "cti"]).status == .unprocessableEntity)
             #expect(try await punch(app, u.shiftLead, ["kind": "in", "workId": "1002", "source": "correction", "at": Self.at(1, 9)]).status == .unprocessableEntity)
+            #expect(try await punch(app, u.shiftLead, ["kind": "in", "workId": "1002", "source": "import", "at": "0082-03-13T15:36:41+08:00"]).status == .unprocessableEntity)
             #expect(try await punch(app, u.shiftLead, ["kind": "in", "workId": "nobody", "source": "correction", "note": "补录", "at": Self.at(1, 9)]).status == .notFound)
             let fixed = try await punch(app, u.shiftLead, ["kind": "in", "workId": "1002", "source": "correction", "note": "考勤机故障", "at": Self.at(1, 9)])
             #expect(fixed.status == .created && fixed.string("note") == "考勤机故障")
@@ -72,6 +73,14 @@ struct AttendanceTests {
                                                ("1002", 3, 8, 59, 0, "in"), ("1002", 3, 17, 0, 0, "out")] {
                 #expect(try await punch(app, u.shiftLead, ["workId": workId, "kind": kind, "at": Self.at(d, h, m, s), "source": "import"]).status == .created)
             }
+            // 1002's seat on the 1st: signed in, then not ready for 40 minutes in the afternoon (off post).
+            let token = try await CTIToken.add(name: "pbx", on: app.db, now: clock.now())
+            let seat = try await switchPost(app, "/cti/events", token: token, json: [
+                ["id": "seat1", "type": "logged_in", "at": Self.at(1, 8, 58), "agentWorkId": "1002"],
+                ["id": "seat2", "type": "not_ready", "at": Self.at(1, 14), "agentWorkId": "1002", "reason": "小休"],
+                ["id": "seat3", "type": "ready", "at": Self.at(1, 14, 40), "agentWorkId": "1002"],
+            ])
+            #expect(seat.status == .ok, "\(seat.json)")
             // 1001 asks for sick leave on the 3rd; the lead approves; a lead cannot approve their own.
             let agent = try await PageSession.signIn(app, "1001")
             #expect(try await agent.post("/attendance/leave", ["kind": "sick", "from": "2026-12-03", "through": "2026-12-03", "reason": "发烧"]).0 == .seeOther)
@@ -98,6 +107,8 @@ struct AttendanceTests {
             let peerDays = try #require(peer["days"] as? [[String: Any]])
             #expect(peerDays.prefix(4).compactMap { $0["status"] as? String } == ["present", "absent", "early_leave", "absent"])
             #expect((peerDays[3]["note"] as? String)?.contains("替 1001 换班") == true)
+            #expect(peerDays[0]["offPostMinutes"] as? Int == 40 && peerDays[1]["offPostMinutes"] as? Int == 0)
+            #expect(((peerDays[0]["punches"] as? [String]) ?? []).count == 2)
             // Only one's own month, except for leads (and planners).
             #expect(try await api(app, .GET, "/attendance/1002/2026-12", token: u.agent).status == .forbidden)
             #expect(try await api(app, .GET, "/attendance/1001/2026-13", token: u.agent).status == .unprocessableEntity)
@@ -110,6 +121,13 @@ struct AttendanceTests {
             #expect(csv.0 == .ok && csv.1.hasPrefix("\u{FEFF}工号,姓名,日期") && csv.1.contains("漏打卡"))
             #expect(try await lead.get("/attendance?month=2026-12&person=1002").1.contains("id=\"correction-form\""))
             #expect(try await lead.post("/attendance/punch", ["workId": "1001", "kind": "out", "at": "2026-12-02T18:01", "note": "忘记打卡，班长核实", "month": "2026-12"]).0 == .seeOther)
+            // Overtime and a temporary dispatch, by the lead, on the sheet.
+            #expect(try await agent.post("/attendance/extras", ["workId": "1001", "kind": "overtime", "day": "2026-12-01", "minutes": "90", "reason": "高峰"]).0 == .forbidden)
+            #expect(try await lead.post("/attendance/extras", ["workId": "1002", "kind": "dispatch", "day": "2026-12-01", "minutes": "120", "reason": "支援"]).0 == .unprocessableEntity)
+            #expect(try await lead.post("/attendance/extras", ["workId": "1002", "kind": "dispatch", "day": "2026-12-01", "minutes": "120", "place": "售后部", "reason": "支援装维回访", "month": "2026-12"]).0 == .seeOther)
+            #expect(try await lead.post("/attendance/extras", ["workId": "1002", "kind": "overtime", "day": "2026-12-01", "minutes": "90", "reason": "话务高峰", "month": "2026-12"]).0 == .seeOther)
+            let peerPage = try await lead.get("/attendance?month=2026-12&person=1002")
+            #expect(peerPage.1.contains("临时调度 2 小时 → 售后部") && peerPage.1.contains("加班 1 小时 30 分钟") && peerPage.1.contains("脱岗 40 分钟"))
             let fixed = try await api(app, .GET, "/attendance/1001/2026-12", token: u.agent)
             #expect(((fixed["days"] as? [[String: Any]])?[1]["status"] as? String) == "present")
         }

@@ -31,6 +31,12 @@ public enum AttendanceAccess {
     /// by this much (a slow network), no more; other times are a lead's correction.
     public static let ownPunchTolerance: TimeInterval = 5 * 60
 
+    /// A punch entered for someone else is about the past year (a clock machine's export, a
+    /// forgotten punch), never the future beyond the day.
+    public static func isPlausible(punchAt at: Date, now: Date) -> Bool {
+        at >= now.addingTimeInterval(-400 * 86_400) && at <= now.addingTimeInterval(86_400)
+    }
+
     /// What is wrong with a leave request as typed.
     public static func leaveProblems(from: LocalDay?, through: LocalDay?, reason: String) -> [(field: String, message: String)] {
         var out: [(String, String)] = []

@@ -130,6 +130,8 @@ public struct AttendanceDay: Codable, Equatable, Sendable {
     public var punchIDs: [String]
     /// Why, in words (a swap, a leave).
     public var note: String?
+    /// Minutes away from the seat beyond the limit while on shift (脱岗, `OffPost`).
+    public var offPostMinutes: Int = 0
 
     public init(day: LocalDay, status: AttendanceStatus, shiftCode: String? = nil, punchIn: Date? = nil, punchOut: Date? = nil,
                 lateMinutes: Int = 0, earlyMinutes: Int = 0, leave: LeaveKind? = nil, punchIDs: [String] = [], note: String? = nil) {

@@ -11,12 +11,29 @@ public struct AttendanceRules: Codable, Equatable, Sendable {
     public var punchWindowAfterMinutes: Int
     /// Shift leads arrive this long before their shift to take it over (R9.1: 10–15 min).
     public var leadArrivalMinutes: Int
+    /// Away from the seat (signed out or not ready) longer than this at a stretch is off post.
+    public var offPostLimitMinutes: Int
 
     public init(lateGraceMinutes: Int = 0, earlyLeaveGraceMinutes: Int = 0, punchWindowBeforeMinutes: Int = 180,
-                punchWindowAfterMinutes: Int = 240, leadArrivalMinutes: Int = 10) {
+                punchWindowAfterMinutes: Int = 240, leadArrivalMinutes: Int = 10, offPostLimitMinutes: Int = OffPost.defaultLimitMinutes) {
         self.lateGraceMinutes = lateGraceMinutes; self.earlyLeaveGraceMinutes = earlyLeaveGraceMinutes
         self.punchWindowBeforeMinutes = punchWindowBeforeMinutes; self.punchWindowAfterMinutes = punchWindowAfterMinutes
-        self.leadArrivalMinutes = leadArrivalMinutes
+        self.leadArrivalMinutes = leadArrivalMinutes; self.offPostLimitMinutes = offPostLimitMinutes
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case lateGraceMinutes, earlyLeaveGraceMinutes, punchWindowBeforeMinutes, punchWindowAfterMinutes, leadArrivalMinutes, offPostLimitMinutes
+    }
+
+    /// Versions saved before the off-post limit existed read with the default limit.
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(lateGraceMinutes: try c.decode(Int.self, forKey: .lateGraceMinutes),
+                  earlyLeaveGraceMinutes: try c.decode(Int.self, forKey: .earlyLeaveGraceMinutes),
+                  punchWindowBeforeMinutes: try c.decode(Int.self, forKey: .punchWindowBeforeMinutes),
+                  punchWindowAfterMinutes: try c.decode(Int.self, forKey: .punchWindowAfterMinutes),
+                  leadArrivalMinutes: try c.decode(Int.self, forKey: .leadArrivalMinutes),
+                  offPostLimitMinutes: try c.decodeIfPresent(Int.self, forKey: .offPostLimitMinutes) ?? OffPost.defaultLimitMinutes)
     }
 
     public static let standard = AttendanceRules()
@@ -27,6 +44,7 @@ public struct AttendanceRules: Codable, Equatable, Sendable {
         if !(0...120).contains(earlyLeaveGraceMinutes) { out.append("早退宽限须为 0–120 分钟") }
         if !(30...480).contains(punchWindowBeforeMinutes) || !(30...480).contains(punchWindowAfterMinutes) { out.append("打卡时段须为班前/班后 30–480 分钟") }
         if !(5...60).contains(leadArrivalMinutes) { out.append("值班长提前到岗须为 5–60 分钟") }
+        if !(5...240).contains(offPostLimitMinutes) { out.append("脱岗认定须为 5–240 分钟") }
         return out
     }
 }

@@ -44,6 +44,7 @@ struct AttendanceAPI {
         var leave: LeaveKind?
         var punches: [String]
         var note: String?
+        var offPostMinutes: Int
     }
     struct FineDTO: Content { var rule: String; var amount: Decimal; var date: String; var reason: String }
     struct MonthDTO: Content {
@@ -61,7 +62,8 @@ struct AttendanceAPI {
         MonthDTO(workId: s.person.workId, name: s.person.name, month: s.month, rulesVersion: s.rulesVersion,
                  days: s.days.map { d in
                      DayDTO(date: d.day.description, status: d.status, statusLabel: d.status.label, shift: d.shiftCode, in: d.punchIn, out: d.punchOut,
-                            lateMinutes: d.lateMinutes, earlyMinutes: d.earlyMinutes, leave: d.leave, punches: d.punchIDs, note: d.note)
+                            lateMinutes: d.lateMinutes, earlyMinutes: d.earlyMinutes, leave: d.leave, punches: d.punchIDs, note: d.note,
+                            offPostMinutes: d.offPostMinutes)
                  },
                  fines: s.fines.map { FineDTO(rule: $0.rule, amount: $0.amount, date: $0.date.description, reason: $0.reason) },
                  fineTotal: s.fineTotal, dismissalAlert: s.dismissal)

@@ -17,6 +17,7 @@ struct AttendancePages {
         lead.post("leave", ":id", "approve", use: approve)
         lead.post("leave", ":id", "reject", use: reject)
         lead.post("entries", use: recordEntry)
+        lead.post("extras", use: recordExtra)
         lead.post("statements", "publish", use: publishStatements)
         lead.post("statements", ":id", "decide", use: decideAppeal)
         a.post("statements", ":id", "appeal", use: appeal)
@@ -99,15 +100,20 @@ struct AttendancePages {
         let sheet = try await service.sheet(workId: workId, month: month)
         let tz = service.timeZone
         func time(_ d: Date?) -> String { d.map { PageFormat.dateTime($0, tz) } ?? "—" }
+        let extras = try await service.extras(of: workId, company: sheet.person.companyID, days: WorkforceSettings.month(month)?.days ?? [])
         let lines = sheet.days.map { d in
             var detail: [String] = []
+            for e in extras where e.day == d.day.description {
+                detail.append("\(e.kind.label) \(AttendanceExtra.duration(e.minutes))" + (e.place.isEmpty ? "" : " → \(e.place)") + "（\(e.reason)）")
+            }
             if d.lateMinutes > 0 { detail.append("迟到 \(d.lateMinutes) 分钟") }
             if d.earlyMinutes > 0 { detail.append("早退 \(d.earlyMinutes) 分钟") }
+            if d.offPostMinutes > 0 { detail.append("脱岗 \(d.offPostMinutes) 分钟") }
             if let l = d.leave { detail.append(l.label) }
             if let n = d.note { detail.append(n) }
             return Line(date: d.day.description, weekday: Self.weekdays[d.day.weekday() % 7], shift: d.shiftCode ?? "休",
                         punchIn: time(d.punchIn), punchOut: time(d.punchOut), status: d.status.rawValue, statusLabel: d.status.label,
-                        flagged: [.late, .earlyLeave, .absent, .forgottenPunch].contains(d.status), detail: detail.joined(separator: "；"))
+                        flagged: [.late, .earlyLeave, .absent, .forgottenPunch].contains(d.status) || d.offPostMinutes > 0, detail: detail.joined(separator: "；"))
         }
         var people: [Choice] = []
         if service.mayManage {
@@ -115,10 +121,13 @@ struct AttendancePages {
                 .map { Choice(value: $0.workId, label: "\($0.workId) \($0.name)") }
         }
         let leaves = try await (service.mayManage ? service.leaveRequests() : service.leaveRequests(of: service.user.workId))
-        let counts = AttendanceStatus.allCases.compactMap { s -> String? in
+        let counts = (AttendanceStatus.allCases.compactMap { s -> String? in
             let n = sheet.days.filter { $0.status == s }.count
             return n == 0 ? nil : "\(s.label) \(n) 天"
-        }.joined(separator: "，")
+        } + AttendanceExtra.Kind.allCases.compactMap { k -> String? in
+            let minutes = extras.filter { $0.kind == k }.reduce(0) { $0 + $1.minutes }
+            return minutes == 0 ? nil : "\(k.label) \(AttendanceExtra.duration(minutes))"
+        }).joined(separator: "，")
         // The month's statement: as published, or (before the 1st) as it stands so far.
         let published = try await service.statement(workId: workId, month: month)
         let statementLines: [MonthlyStatement.Line]
@@ -249,6 +258,20 @@ struct AttendancePages {
         }
     }
 
+    func recordExtra(req: Request) async throws -> Response {
+        let input = try req.content.decode(AttendanceService.ExtraInput.self)
+        let service = try await AttendanceService(req: req)
+        return try await req.once(form: "attendance.extra", fallback: "/attendance") {
+            do {
+                let e = try await service.recordExtra(input)
+                let to = back(req, person: e.workId)
+                return .created(to, req.redirect(to: to, notice: "已登记\(e.kind.label)。"))
+            } catch let e as KefuError where e.status != .notFound {
+                return .refused(try await render(req, error: e))
+            }
+        }
+    }
+
     func publishStatements(req: Request) async throws -> Response {
         struct Form: Content { var month: String? }
         let service = try await AttendanceService(req: req)
@@ -298,14 +321,14 @@ struct AttendancePages {
             let safe = s.first.map { "=+-@".contains($0) } == true ? "'" + s : s
             return safe.contains(where: { ",\"\n\r".contains($0) }) ? "\"" + safe.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : safe
         }
-        var out = "\u{FEFF}工号,姓名,日期,班次,上班打卡,下班打卡,状态,迟到分钟,早退分钟,假别,说明\r\n"
+        var out = "\u{FEFF}工号,姓名,日期,班次,上班打卡,下班打卡,状态,迟到分钟,早退分钟,脱岗分钟,假别,说明\r\n"
         for d in sheet.days {
             out += [sheet.person.workId, sheet.person.name, d.day.description, d.shiftCode ?? "", d.punchIn.map { PageFormat.dateTime($0, tz) } ?? "",
-                    d.punchOut.map { PageFormat.dateTime($0, tz) } ?? "", d.status.label, "\(d.lateMinutes)", "\(d.earlyMinutes)",
+                    d.punchOut.map { PageFormat.dateTime($0, tz) } ?? "", d.status.label, "\(d.lateMinutes)", "\(d.earlyMinutes)", "\(d.offPostMinutes)",
                     d.leave?.label ?? "", d.note ?? ""].map(cell).joined(separator: ",") + "\r\n"
         }
         for f in sheet.fines {
-            out += ["", "", f.date.description, "", "", "", "罚款：" + Self.ruleLabel(f.rule), "", "", "", "\(f.amount) 元 \(f.reason)"].map(cell).joined(separator: ",") + "\r\n"
+            out += ["", "", f.date.description, "", "", "", "罚款：" + Self.ruleLabel(f.rule), "", "", "", "", "\(f.amount) 元 \(f.reason)"].map(cell).joined(separator: ",") + "\r\n"
         }
         var headers = HTTPHeaders()
         headers.contentType = HTTPMediaType(type: "text", subType: "csv", parameters: ["charset": "utf-8"])

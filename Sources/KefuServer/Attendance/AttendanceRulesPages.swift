@@ -23,7 +23,7 @@ struct AttendanceRulesPages {
     static let intFields: [(key: String, label: String)] = [
         ("lateGraceMinutes", "迟到宽限（分钟）"), ("earlyLeaveGraceMinutes", "早退宽限（分钟）"),
         ("punchWindowBeforeMinutes", "班前打卡时段（分钟）"), ("punchWindowAfterMinutes", "班后打卡时段（分钟）"),
-        ("leadArrivalMinutes", "值班长提前到岗（分钟）"), ("lateFine", "迟到罚款（元）"), ("earlyLeaveFine", "早退罚款（元）"),
+        ("leadArrivalMinutes", "值班长提前到岗（分钟）"), ("offPostLimitMinutes", "离开座席超过即为脱岗（分钟）"), ("lateFine", "迟到罚款（元）"), ("earlyLeaveFine", "早退罚款（元）"),
         ("forgottenPunchFirst", "漏打卡首次（元）"), ("forgottenPunchStep", "漏打卡每次递增（元）"),
         ("absenceWageMultiple", "旷工扣日工资倍数"), ("dismissalConsecutiveDays", "连续旷工报除名（天）"),
         ("dismissalDaysPerYear", "一年累计旷工报除名（天）"),
@@ -32,7 +32,7 @@ struct AttendanceRulesPages {
     static func form(_ a: AttendanceRules, _ p: PenaltyRules) -> [String: String] {
         ["lateGraceMinutes": "\(a.lateGraceMinutes)", "earlyLeaveGraceMinutes": "\(a.earlyLeaveGraceMinutes)",
          "punchWindowBeforeMinutes": "\(a.punchWindowBeforeMinutes)", "punchWindowAfterMinutes": "\(a.punchWindowAfterMinutes)",
-         "leadArrivalMinutes": "\(a.leadArrivalMinutes)", "lateFine": "\(p.lateFine)", "earlyLeaveFine": "\(p.earlyLeaveFine)",
+         "leadArrivalMinutes": "\(a.leadArrivalMinutes)", "offPostLimitMinutes": "\(a.offPostLimitMinutes)", "lateFine": "\(p.lateFine)", "earlyLeaveFine": "\(p.earlyLeaveFine)",
          "forgottenPunchFirst": "\(p.forgottenPunchFirst)", "forgottenPunchStep": "\(p.forgottenPunchStep)",
          "absenceWageMultiple": "\(p.absenceWageMultiple)", "dismissalConsecutiveDays": "\(p.dismissalConsecutiveDays)",
          "dismissalDaysPerYear": "\(p.dismissalDaysPerYear)", "offences": p.offencesText]
@@ -76,7 +76,7 @@ struct AttendanceRulesPages {
             }
             let attendance = AttendanceRules(lateGraceMinutes: int("lateGraceMinutes"), earlyLeaveGraceMinutes: int("earlyLeaveGraceMinutes"),
                                              punchWindowBeforeMinutes: int("punchWindowBeforeMinutes"), punchWindowAfterMinutes: int("punchWindowAfterMinutes"),
-                                             leadArrivalMinutes: int("leadArrivalMinutes"))
+                                             leadArrivalMinutes: int("leadArrivalMinutes"), offPostLimitMinutes: int("offPostLimitMinutes"))
             let parsed = PenaltyRules.offences(from: form["offences"] ?? "")
             let current = try await AttendanceService.rules(company: company, on: req.db)
             let penalties = PenaltyRules(version: current.version + 1, lateFine: int("lateFine"), earlyLeaveFine: int("earlyLeaveFine"),

@@ -68,6 +68,9 @@ struct AttendanceService {
         } else {
             guard mayManage else { throw KefuError.forbidden("只能为自己打卡；补录和更正由班长办理。") }
             if source == .correction && note.isEmpty { throw KefuError.invalid([.init(field: "note", message: "更正须写明原因")]) }
+            guard AttendanceAccess.isPlausible(punchAt: at, now: now) else {
+                throw KefuError.invalid([.init(field: "at", message: "补录的打卡时间须在一年之内，且不晚于明天")])
+            }
         }
         let person = try await person(workId)
         let when = at
@@ -139,8 +142,10 @@ struct AttendanceService {
         let shifts = try await self.shifts(of: workId, company: person.companyID, month: month)
         let punches = try await self.punches(of: [workId], company: person.companyID, around: span.days)
         let leaves = try await self.leaves(of: workId, company: person.companyID, around: span.days)
-        let days = AttendanceSheet.days(span.days, shifts: try await withMissedSwaps(shifts, company: person.companyID, rules: rules.attendance),
+        let read = AttendanceSheet.days(span.days, shifts: try await withMissedSwaps(shifts, company: person.companyID, rules: rules.attendance),
                                         punches: punches.map(\.punch), leaves: leaves, rules: rules.attendance, now: now)
+        let days = OffPost.apply(read, shifts: shifts, events: try await seatEvents(of: workId, company: person.companyID, around: span.days),
+                                 limitMinutes: rules.attendance.offPostLimitMinutes)
         let fines = PenaltyCalculator.fines(days, rules: rules.penalties, dailyWage: nil)
         let absent = days.filter { $0.status == .absent }.map(\.day)
         let dismissal = absent.isEmpty ? nil : PenaltyCalculator.dismissalAlert(
@@ -148,6 +153,24 @@ struct AttendanceService {
             asOf: span.days.last ?? LocalDay(now, in: timeZone), rules: rules.penalties)
         return Sheet(person: person, month: month, days: days, fines: fines, fineTotal: fines.reduce(0) { $0 + $1.amount },
                      rulesVersion: rules.version, punches: punches, dismissal: dismissal)
+    }
+
+    /// The seat's states from the switch's agent events (at the post: signed in, ready or
+    /// wrapping up; away: not ready or signed out), for off post.
+    func seatEvents(of workId: String, company: UUID, around days: [LocalDay]) async throws -> [OffPost.SeatEvent] {
+        guard let first = days.first, let last = days.last else { return [] }
+        try tenant.check(company)
+        struct Event: Decodable { var type: String; var at: Date }
+        return try await tenant.db.sql().select().columns("type", "at").from("cti_events")
+            .where("company_id", .equal, SQLBind(company)).where("agent_work_id", .equal, SQLBind(workId))
+            .where("type", .in, SQLBind.group(AgentEventType.allCases.map(\.rawValue)))
+            .where("at", .greaterThanOrEqual, SQLBind(first.adding(days: -1).start(in: timeZone)))
+            .where("at", .lessThan, SQLBind(last.adding(days: 2).start(in: timeZone)))
+            .all(decoding: Event.self)
+            .compactMap { e in
+                guard let type = AgentEventType(rawValue: e.type) else { return nil }
+                return OffPost.SeatEvent(at: e.at, atPost: type != .notReady && type != .loggedOut)
+            }
     }
 
     /// Punches of the days, with a day either side (a night shift's morning punch): the stored

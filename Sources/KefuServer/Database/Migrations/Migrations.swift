@@ -40,5 +40,6 @@ enum KefuMigrations {
         app.migrations.add(M033_CreateMonthlyStatements())
         app.migrations.add(M034_AddAgentEventIndex())
         app.migrations.add(M035_CreateUpwardReports())
+        app.migrations.add(M036_CreateAttendanceExtras())
     }
 }
