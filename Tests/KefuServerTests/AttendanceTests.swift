@@ -91,6 +91,9 @@ struct AttendanceTests {
             #expect(try await lead.post("/attendance/leave/\(try leave.requireID())/reject", ["reply": ""]).0 == .unprocessableEntity)
             #expect(try await lead.post("/attendance/leave/\(try leave.requireID())/approve", [:]).0 == .seeOther)
             #expect(try await lead.post("/attendance/leave/\(try leave.requireID())/approve", [:]).0 == .conflict)
+            // The approved leave shows on the person's roster.
+            let roster = try await agent.get("/workforce/me")
+            #expect(roster.0 == .ok && roster.1.contains("病假（已批准）"))
 
             let mine = try await api(app, .GET, "/attendance/1001/2026-12", token: u.agent)
             #expect(mine.status == .ok)

@@ -14,7 +14,11 @@ struct SwapPages {
         routes.requiring(.workforceApprove).get("workforce", "swaps", use: queue)
     }
 
-    struct Shift: Encodable { var day: String; var weekday: String; var code: String; var name: String; var time: String; var role: String }
+    struct Shift: Encodable {
+        var day: String; var weekday: String; var code: String; var name: String; var time: String; var role: String
+        /// Approved leave covering the day (R9.2): the shift is not worked.
+        var leave: String?
+    }
     struct Swap: Encodable {
         var id: String; var company: String; var requester: String; var peer: String; var give: String; var take: String; var state: String
         var stateLabel: String; var note: String; var canAccept: Bool; var canCancel: Bool; var canApprove: Bool
@@ -66,11 +70,16 @@ struct SwapPages {
             guard let r = try await service.load(month: m), r.record.status == "published" else { continue }
             let templates = Dictionary(r.templates.map { ($0.code, $0) }, uniquingKeysWith: { a, _ in a })
             let mine = r.assignments.filter { $0.workId == user.workId }
+            let first = r.days.first?.description ?? m, last = r.days.last?.description ?? m
+            let leaves = try await service.company.data.query(LeaveRequest.self).filter(\.$workId == user.workId).filter(\.$status == .approved)
+                .filter(\.$fromDay <= last).filter(\.$throughDay >= first).all()
             let shifts = mine.map { a -> Shift in
+                let leave = leaves.first { $0.fromDay <= a.day.description && a.day.description <= $0.throughDay }
                 let t = templates[a.shiftCode]
                 return Shift(day: a.day.description, weekday: ForecastView.weekdays[a.day.weekday()], code: a.shiftCode, name: t?.name ?? "",
                              time: t.map { "\(RosterPages.time($0.startMinute))–\(RosterPages.time(($0.startMinute + $0.lengthMinutes) % 1440))" } ?? "",
-                             role: a.role == .regular ? "正常班" : a.role == .reserve ? "应急备班" : "节日应急台席")
+                             role: a.role == .regular ? "正常班" : a.role == .reserve ? "应急备班" : "节日应急台席",
+                             leave: leave.map { "\($0.kind.label)（已批准）" })
             }
             guard !mine.isEmpty || label.isEmpty else { continue }
             let minutes = mine.reduce(0) { $0 + (templates[$1.shiftCode]?.paidMinutes ?? 0) }
