@@ -151,7 +151,7 @@ struct AttendancePages {
         let ctx = Context(
             page: PageContext(req, user: service.user, title: "考勤"), month: month, workId: workId, name: sheet.person.name,
             own: workId == service.user.workId, mayManage: service.mayManage, people: people, lines: lines,
-            fines: sheet.fines.map { FineLine(date: $0.date.description, rule: Self.ruleLabel($0.rule), amount: "\($0.amount)", reason: $0.reason) },
+            fines: sheet.fines.map { FineLine(date: $0.date.description, rule: MonthlyStatement.label(rule: $0.rule), amount: "\($0.amount)", reason: $0.reason) },
             fineTotal: "\(sheet.fineTotal)", rulesVersion: sheet.rulesVersion, dismissal: sheet.dismissal,
             // The month's punches, and those of a neighbouring day a line was read from (a night shift).
             punches: sheet.punches.filter { p in
@@ -172,16 +172,6 @@ struct AttendancePages {
         let res = try await req.view.render("attendance", ctx).encodeResponse(for: req)
         if let error { res.status = error.status }
         return res
-    }
-
-    static func ruleLabel(_ rule: String) -> String {
-        switch rule {
-        case "late": "迟到"
-        case "early_leave": "早退"
-        case "forgotten_punch": "漏打卡"
-        case "absence": "旷工"
-        default: rule
-        }
     }
 
     func back(_ req: Request, person: String?) -> String {
@@ -328,7 +318,7 @@ struct AttendancePages {
                     d.leave?.label ?? "", d.note ?? ""].map(cell).joined(separator: ",") + "\r\n"
         }
         for f in sheet.fines {
-            out += ["", "", f.date.description, "", "", "", "罚款：" + Self.ruleLabel(f.rule), "", "", "", "", "\(f.amount) 元 \(f.reason)"].map(cell).joined(separator: ",") + "\r\n"
+            out += ["", "", f.date.description, "", "", "", "罚款：" + MonthlyStatement.label(rule: f.rule), "", "", "", "", "\(f.amount) 元 \(f.reason)"].map(cell).joined(separator: ",") + "\r\n"
         }
         var headers = HTTPHeaders()
         headers.contentType = HTTPMediaType(type: "text", subType: "csv", parameters: ["charset": "utf-8"])
