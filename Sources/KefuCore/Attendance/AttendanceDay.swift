@@ -101,6 +101,12 @@ public struct ScheduledShift: Codable, Equatable, Sendable {
     public init(day: LocalDay, code: String, start: Date, end: Date, swap: Swap = .none) {
         self.day = day; self.code = code; self.start = start; self.end = end; self.swap = swap
     }
+
+    /// `template` worked on `day` (a night shift ends the next morning).
+    public init(day: LocalDay, template t: ShiftTemplate, in timeZone: TimeZone, swap: Swap = .none) {
+        let start = day.start(in: timeZone).addingTimeInterval(Double(t.startMinute) * 60)
+        self.init(day: day, code: t.code, start: start, end: start.addingTimeInterval(Double(t.lengthMinutes) * 60), swap: swap)
+    }
 }
 
 /// An approved leave, whole days from `from` through `through`.

@@ -59,9 +59,7 @@ public enum ShiftHandover {
     /// Minutes the incoming lead arrived after the rule's time (`leadArrivalMinutes` before
     /// the shift starts); 0 when on time. A started minute counts.
     public static func lateArrivalMinutes(arrivedAt: Date, shiftStart: Date, leadArrivalMinutes: Int) -> Int {
-        let due = shiftStart.addingTimeInterval(-Double(leadArrivalMinutes) * 60)
-        let seconds = arrivedAt.timeIntervalSince(due)
-        return seconds <= 0 ? 0 : Int((seconds / 60).rounded(.up))
+        AttendanceSheet.minutes(from: shiftStart.addingTimeInterval(-Double(leadArrivalMinutes) * 60), to: arrivedAt)
     }
 
     /// What is wrong with a flagged item as typed; nil when it may be kept. An item about an

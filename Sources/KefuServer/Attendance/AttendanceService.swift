@@ -140,12 +140,11 @@ struct AttendanceService {
         let person = try await person(workId)
         let rules = try await Self.rules(company: person.companyID, on: tenant.db)
         let shifts = try await self.shifts(of: workId, company: person.companyID, month: month)
-        let punches = try await self.punches(of: [workId], company: person.companyID, around: span.days)
+        let (punches, seat) = try await record(of: workId, company: person.companyID, around: span.days)
         let leaves = try await self.leaves(of: workId, company: person.companyID, around: span.days)
         let read = AttendanceSheet.days(span.days, shifts: try await withMissedSwaps(shifts, company: person.companyID, rules: rules.attendance),
                                         punches: punches.map(\.punch), leaves: leaves, rules: rules.attendance, now: now)
-        let days = OffPost.apply(read, shifts: shifts, events: try await seatEvents(of: workId, company: person.companyID, around: span.days),
-                                 limitMinutes: rules.attendance.offPostLimitMinutes)
+        let days = OffPost.apply(read, shifts: shifts, events: seat, limitMinutes: rules.attendance.offPostLimitMinutes)
         let fines = PenaltyCalculator.fines(days, rules: rules.penalties, dailyWage: nil)
         let absent = days.filter { $0.status == .absent }.map(\.day)
         let dismissal = absent.isEmpty ? nil : PenaltyCalculator.dismissalAlert(
@@ -155,41 +154,28 @@ struct AttendanceService {
                      rulesVersion: rules.version, punches: punches, dismissal: dismissal)
     }
 
-    /// The seat's states from the switch's agent events (at the post: signed in, ready or
-    /// wrapping up; away: not ready or signed out), for off post.
-    func seatEvents(of workId: String, company: UUID, around days: [LocalDay]) async throws -> [OffPost.SeatEvent] {
-        guard let first = days.first, let last = days.last else { return [] }
-        try tenant.check(company)
-        struct Event: Decodable { var type: String; var at: Date }
-        return try await tenant.db.sql().select().columns("type", "at").from("cti_events")
-            .where("company_id", .equal, SQLBind(company)).where("agent_work_id", .equal, SQLBind(workId))
-            .where("type", .in, SQLBind.group(AgentEventType.allCases.map(\.rawValue)))
-            .where("at", .greaterThanOrEqual, SQLBind(first.adding(days: -1).start(in: timeZone)))
-            .where("at", .lessThan, SQLBind(last.adding(days: 2).start(in: timeZone)))
-            .all(decoding: Event.self)
-            .compactMap { e in
-                guard let type = AgentEventType(rawValue: e.type) else { return nil }
-                return OffPost.SeatEvent(at: e.at, atPost: type != .notReady && type != .loggedOut)
-            }
-    }
-
     /// Punches of the days, with a day either side (a night shift's morning punch): the stored
-    /// ones and the seat sign-ins and sign-outs the switch reported (R9.2).
-    func punches(of people: [String], company: UUID, around days: [LocalDay]) async throws -> [PunchRow] {
-        guard let first = days.first, let last = days.last else { return [] }
+    /// ones and the seat sign-ins and sign-outs the switch reported (R9.2); and from the same
+    /// agent events, the seat's states for off post (at the post: signed in, ready or wrapping
+    /// up; away: not ready or signed out).
+    func record(of workId: String, company: UUID, around days: [LocalDay]) async throws -> (punches: [PunchRow], seat: [OffPost.SeatEvent]) {
+        guard let first = days.first, let last = days.last else { return ([], []) }
         let from = first.adding(days: -1).start(in: timeZone), until = last.adding(days: 2).start(in: timeZone)
-        let stored = try await tenant.query(AttendancePunch.self).filter(\.$companyID == company).filter(\.$workId ~~ people)
+        let stored = try await tenant.query(AttendancePunch.self).filter(\.$companyID == company).filter(\.$workId == workId)
             .filter(\.$at >= from).filter(\.$at < until).sort(\.$at).all()
             .map { PunchRow(id: $0.id?.uuidString ?? "", at: $0.at, kind: $0.kind, source: $0.source, note: $0.note, recordedBy: $0.recordedBy) }
         try tenant.check(company)
         struct Event: Decodable { var event_id: String; var type: String; var at: Date }
         let events = try await tenant.db.sql().select().columns("event_id", "type", "at").from("cti_events")
-            .where("company_id", .equal, SQLBind(company)).where("agent_work_id", .in, SQLBind.group(people))
-            .where("type", .in, SQLBind.group([AgentEventType.loggedIn.rawValue, AgentEventType.loggedOut.rawValue]))
+            .where("company_id", .equal, SQLBind(company)).where("agent_work_id", .equal, SQLBind(workId))
+            .where("type", .in, SQLBind.group(AgentEventType.allCases.map(\.rawValue)))
             .where("at", .greaterThanOrEqual, SQLBind(from)).where("at", .lessThan, SQLBind(until))
-            .all(decoding: Event.self)
-            .map { PunchRow(id: "cti:" + $0.event_id, at: $0.at, kind: $0.type == AgentEventType.loggedIn.rawValue ? .in : .out, source: .cti) }
-        return (stored + events).sorted { $0.at < $1.at }
+            .orderBy("at").all(decoding: Event.self)
+            .compactMap { e in AgentEventType(rawValue: e.type).map { (id: e.event_id, type: $0, at: e.at) } }
+        let signIns = events.filter { $0.type == .loggedIn || $0.type == .loggedOut }
+            .map { PunchRow(id: "cti:" + $0.id, at: $0.at, kind: $0.type == .loggedIn ? .in : .out, source: .cti) }
+        return ((stored + signIns).sorted { $0.at < $1.at },
+                events.map { OffPost.SeatEvent(at: $0.at, atPost: $0.type != .notReady && $0.type != .loggedOut) })
     }
 
     func leaves(of workId: String, company: UUID, around days: [LocalDay]) async throws -> [LeaveSpan] {
@@ -209,9 +195,7 @@ struct AttendanceService {
         guard let loaded = try await roster.load(month: month), loaded.record.status == "published", let rosterID = loaded.record.id else { return [] }
         let templates = Dictionary(loaded.templates.map { ($0.code, $0) }, uniquingKeysWith: { a, _ in a })
         func shift(_ day: LocalDay, _ code: String, _ swap: ScheduledShift.Swap) -> ScheduledShift? {
-            guard let t = templates[code] else { return nil }
-            let start = day.start(in: timeZone).addingTimeInterval(Double(t.startMinute) * 60)
-            return ScheduledShift(day: day, code: code, start: start, end: start.addingTimeInterval(Double(t.lengthMinutes) * 60), swap: swap)
+            templates[code].map { ScheduledShift(day: day, template: $0, in: timeZone, swap: swap) }
         }
         let swaps = try await tenant.query(ShiftSwapRecord.self).filter(\.$rosterId == rosterID)
             .filter(\.$state == ShiftSwapState.approved.rawValue).all().filter { $0.requester == workId || $0.peer == workId }
@@ -241,7 +225,7 @@ struct AttendanceService {
         for (i, s) in shifts.enumerated() {
             guard case .givenTo(let peer, _) = s.swap else { continue }
             let taker = ScheduledShift(day: s.day, code: s.code, start: s.start, end: s.end)
-            let punches = try await self.punches(of: [peer], company: company, around: [s.day]).map(\.punch)
+            let punches = try await record(of: peer, company: company, around: [s.day]).punches.map(\.punch)
             let leaves = try await self.leaves(of: peer, company: company, around: [s.day])
             let line = AttendanceSheet.days([s.day], shifts: [taker], punches: punches, leaves: leaves, rules: rules, now: now).first
             out[i].swap = .givenTo(peer, missed: line?.status == .absent)

@@ -24,8 +24,8 @@ struct DemoAttendance {
             let templates = Dictionary(loaded.templates.map { ($0.code, $0) }, uniquingKeysWith: { a, _ in a })
             for a in loaded.assignments where a.day < today {
                 guard let t = templates[a.shiftCode] else { continue }
-                let start = a.day.start(in: zone).addingTimeInterval(Double(t.startMinute) * 60)
-                let end = start.addingTimeInterval(Double(t.lengthMinutes) * 60)
+                let shift = ScheduledShift(day: a.day, template: t, in: zone)
+                let start = shift.start, end = shift.end
                 let roll = random.next(200)
                 if roll == 0 { continue }   // absent
                 let late = roll < 9
