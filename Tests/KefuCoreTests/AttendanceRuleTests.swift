@@ -203,3 +203,60 @@ import Testing
         #expect(AttendanceExtra.duration(150) == "2 小时 30 分钟" && AttendanceExtra.duration(60) == "1 小时")
     }
 }
+
+@Suite struct AttendancePayRuleTests {
+    @Test func aDailyWageIsExactMoney() {
+        #expect(AttendanceAccess.dailyWageFen("180") == 18_000)
+        #expect(AttendanceAccess.dailyWageFen("180.5") == 18_050 && AttendanceAccess.dailyWageFen("180.05") == 18_005)
+        #expect(AttendanceAccess.dailyWageFen("100000") == 10_000_000 && AttendanceAccess.dailyWageFen("¥1,000") == 100_000)
+        for bad in ["", "0", "0.00", "-5", "1e3", "180.555", ".5", "5.", "１８０", "100000.01", "abc"] {
+            #expect(AttendanceAccess.dailyWageFen(bad) == nil, "\(bad)")
+        }
+    }
+
+    @Test func qcFinesConfirmedForbiddenPhrasesAndPraisesAHighAverage() {
+        let rules = PenaltyRules(version: 4)
+        let finding = MonthlyStatement.QCFinding(day: LocalDay(year: 2026, month: 12, day: 5), rule: QARule.forbiddenImpatience.rawValue,
+                                                 text: "你烦不烦", contact: "call-1")
+        let last = LocalDay(year: 2026, month: 12, day: 31)
+        let lines = MonthlyStatement.qcLines(findings: [finding], reviewedScores: Array(repeating: 96, count: 10), lastDay: last, rules: rules)
+        #expect(lines.map(\.rule) == ["rude_to_customer", "praise"] && lines.map(\.amount) == [50, 0] && lines.allSatisfy { $0.ruleVersion == 4 })
+        #expect(lines[0].facts.contains("你烦不烦") && lines[0].facts.contains("call-1") && lines[1].date == last)
+        // Too few reviewed, or below the mark: no praise. QC fines off: none.
+        #expect(MonthlyStatement.qcLines(findings: [], reviewedScores: Array(repeating: 99, count: 9), lastDay: last, rules: rules).isEmpty)
+        #expect(MonthlyStatement.qcLines(findings: [], reviewedScores: Array(repeating: 94, count: 20), lastDay: last, rules: rules).isEmpty)
+        var off = rules
+        off.qcForbiddenOffence = nil
+        #expect(MonthlyStatement.qcLines(findings: [finding], reviewedScores: [], lastDay: last, rules: off).isEmpty)
+        off.qcForbiddenOffence = "no_such"
+        #expect(off.problems.contains { $0.contains("no_such") })
+    }
+
+    @Test func rulesSavedBeforeQCReadWithoutQCLines() throws {
+        var old = try JSONSerialization.jsonObject(with: JSONEncoder().encode(PenaltyRules(version: 2))) as? [String: Any] ?? [:]
+        for key in ["qcForbiddenOffence", "qcPraiseScore", "qcPraiseMinReviewed"] { old.removeValue(forKey: key) }
+        let decoded = try JSONDecoder().decode(PenaltyRules.self, from: JSONSerialization.data(withJSONObject: old))
+        #expect(decoded.version == 2 && decoded.qcForbiddenOffence == nil && decoded.qcPraiseScore == 0 && decoded.problems.isEmpty)
+        let round = try JSONDecoder().decode(PenaltyRules.self, from: JSONEncoder().encode(PenaltyRules()))
+        #expect(round == PenaltyRules())
+    }
+}
+
+@Suite struct RosterEditTests {
+    @Test func anEditMayNotMakeThingsWorseButMayFixThem() {
+        let d = { (n: Int) in LocalDay(year: 2026, month: 12, day: n) }
+        let days = (1...7).map(d)
+        let templates = [ShiftTemplate(code: "D", name: "白班", startMinute: 540, lengthMinutes: 540)]
+        // On leave on the 3rd (approved after the roster was published), and rostered on it.
+        let agents = [RosterAgent(workId: "1001", name: "甲", unavailable: [d(3)])]
+        let current = [1, 3].map { RosterAssignment(workId: "1001", day: d($0), shiftCode: "D") }
+        func introduced(_ next: [RosterAssignment]) -> [String] {
+            RosterValidator.introduced(by: next, from: current, templates: templates, agents: agents, rules: RosterRules(), days: days, workId: "1001").map(\.code)
+        }
+        #expect(introduced(current + [RosterAssignment(workId: "1001", day: d(5), shiftCode: "D")]).isEmpty)
+        #expect(introduced([current[0]]).isEmpty)
+        let onLeave = RosterValidator.introduced(by: [current[0]] + [RosterAssignment(workId: "1001", day: d(3), shiftCode: "D")], from: [current[0]],
+                                                 templates: templates, agents: agents, rules: RosterRules(), days: days, workId: "1001")
+        #expect(onLeave.map(\.code) == ["unavailable"])
+    }
+}

@@ -94,6 +94,23 @@ struct AttendanceTests {
             // The approved leave shows on the person's roster.
             let roster = try await agent.get("/workforce/me")
             #expect(roster.0 == .ok && roster.1.contains("病假（已批准）"))
+            // … on the leads' grid, where the shift still rostered on it is a clash to fill …
+            let grid = try await lead.get("/workforce/rosters/2026-12")
+            #expect(grid.0 == .ok && grid.1.contains("title=\"病假（已批准），但仍排了班\""), "\(grid.1)")
+            #expect(grid.1.contains("请假或不可排班"))
+            // … in the five tables, whose seats count only people at work (the 3rd: 1002 alone) …
+            let seats = try await lead.get("/workforce/tables/1.csv?month=2026-12")
+            let third = try #require(seats.1.split(whereSeparator: \.isNewline).first { $0.hasPrefix("2026-12-03") })
+            let second = try #require(seats.1.split(whereSeparator: \.isNewline).first { $0.hasPrefix("2026-12-02") })
+            #expect(third.split(separator: ",")[19] == "1" && second.split(separator: ",")[19] == "2", "\(third) \(second)")
+            // … and in a lead's edits: the day can be freed, but nobody is put back on it.
+            #expect(try await lead.post("/workforce/rosters/2026-12/cell", ["workId": "1001", "day": "2026-12-03", "shift": ""]).0 == .seeOther)
+            let back = try await lead.post("/workforce/rosters/2026-12/cell", ["workId": "1001", "day": "2026-12-03", "shift": "D"])
+            #expect(back.0 == .unprocessableEntity && back.1.contains("请假"))
+            #expect(try await lead.get("/workforce/rosters/2026-12").1.contains("title=\"病假（已批准）\""))
+            // (Put back as published, for the sheet below.)
+            let rosterID = try #require(try await RosterRecord.query(on: app.db).first()?.id)
+            try await RosterService.insert([RosterAssignment(workId: "1001", day: Self.day(3), shiftCode: "D")], rosterId: rosterID, on: app.db)
 
             let mine = try await api(app, .GET, "/attendance/1001/2026-12", token: u.agent)
             #expect(mine.status == .ok)

@@ -47,4 +47,10 @@ public enum AttendanceAccess {
         if reason.count > maxText { out.append(("reason", "事由不超过 \(maxText) 字")) }
         return out
     }
+
+    /// A daily wage as typed ("180", "180.5", "¥180.50") in fen, read as money is everywhere
+    /// (`Money.fen`): 0.01–100000 yuan, anything else `nil`.
+    public static func dailyWageFen(_ text: String) -> Int? {
+        Money.fen(text).flatMap { (1...10_000_000).contains($0) ? $0 : nil }
+    }
 }

@@ -43,6 +43,21 @@ public enum MonthlyStatement {
 
     public static let maxAppeal = 500
 
+    /// The month's attendance sheet as published with the statement: what the person and
+    /// payroll were shown, kept as it was when later punches or corrections change the live
+    /// reading, until a lead publishes it again with a reason.
+    public struct PublishedSheet: Codable, Equatable, Sendable {
+        public var days: [AttendanceDay]
+        public var fines: [Fine]
+        public var rulesVersion: Int
+        /// The daily wage the absence fines were computed from, if one was set.
+        public var dailyWage: Decimal?
+
+        public init(days: [AttendanceDay], fines: [Fine], rulesVersion: Int, dailyWage: Decimal?) {
+            self.days = days; self.fines = fines; self.rulesVersion = rulesVersion; self.dailyWage = dailyWage
+        }
+    }
+
     /// The statement's lines: the attendance fines as the rules gave them, then what leads
     /// recorded by hand (offences and rewards), in date order.
     public static func lines(fines: [Fine], recorded: [Line], ruleVersion: Int) -> [Line] {
@@ -50,6 +65,41 @@ public enum MonthlyStatement {
             Line(kind: .fine, rule: f.rule, label: label(rule: f.rule), amount: f.amount, date: f.date, facts: f.reason, ruleVersion: ruleVersion)
         }
         return (attendance + recorded).sorted { ($0.date ?? LocalDay(year: 1, month: 1, day: 1)) < ($1.date ?? LocalDay(year: 1, month: 1, day: 1)) }
+    }
+
+    /// A forbidden phrase an inspector confirmed on one of the person's reviewed contacts.
+    public struct QCFinding: Equatable, Sendable {
+        public var day: LocalDay
+        public var rule: String
+        public var text: String
+        public var contact: String
+
+        public init(day: LocalDay, rule: String, text: String, contact: String) {
+            self.day = day; self.rule = rule; self.text = text; self.contact = contact
+        }
+    }
+
+    /// What QC gives the month's statement (R2.10 → R9.3): a fine per confirmed forbidden
+    /// phrase under the offence the rules name, and praise for a reviewed average at or above
+    /// the rules' mark (enough contacts reviewed for it to mean something).
+    public static func qcLines(findings: [QCFinding], reviewedScores: [Int], lastDay: LocalDay, rules: PenaltyRules) -> [Line] {
+        var out: [Line] = []
+        if let code = rules.qcForbiddenOffence, let offence = rules.offences.first(where: { $0.code == code }) {
+            for f in findings {
+                let category = QARule(rawValue: f.rule)?.label ?? f.rule
+                out.append(Line(kind: .fine, rule: offence.code, label: offence.name, amount: Decimal(offence.minAmount), date: f.day,
+                                facts: "质检确认服务忌语「\(f.text)」（\(category)，通话 \(f.contact)）", ruleVersion: rules.version))
+            }
+        }
+        if rules.qcPraiseScore > 0, reviewedScores.count >= rules.qcPraiseMinReviewed {
+            let average = Double(reviewedScores.reduce(0, +)) / Double(reviewedScores.count)
+            if average >= Double(rules.qcPraiseScore) {
+                out.append(Line(kind: .reward, rule: PenaltyRules.RewardKind.praise.rawValue, label: PenaltyRules.RewardKind.praise.label, amount: 0,
+                                date: lastDay, facts: String(format: "质检复核 %d 通，平均 %.1f 分（≥ %d 分）", reviewedScores.count, average, rules.qcPraiseScore),
+                                ruleVersion: rules.version))
+            }
+        }
+        return out
     }
 
     /// What the lines come to; struck lines count nothing.

@@ -41,13 +41,40 @@ public struct PenaltyRules: Codable, Equatable, Sendable {
     public var dismissalConsecutiveDays: Int
     public var dismissalDaysPerYear: Int
     public var offences: [Offence]
+    /// The offence a forbidden phrase confirmed by QC counts as (R2.10 results feeding R9.3),
+    /// charged at its lowest amount once per confirmed finding; `nil`: QC costs nothing.
+    public var qcForbiddenOffence: String?
+    /// A month's reviewed average at or above this earns praise (大会表扬) on the statement,
+    /// given at least `qcPraiseMinReviewed` reviewed contacts; 0 turns it off.
+    public var qcPraiseScore: Int
+    public var qcPraiseMinReviewed: Int
 
     public init(version: Int = 1, lateFine: Int = 5, earlyLeaveFine: Int = 5, forgottenPunchFirst: Int = 2, forgottenPunchStep: Int = 1,
-                absenceWageMultiple: Int = 3, dismissalConsecutiveDays: Int = 3, dismissalDaysPerYear: Int = 30, offences: [Offence] = PenaltyRules.seedOffences) {
+                absenceWageMultiple: Int = 3, dismissalConsecutiveDays: Int = 3, dismissalDaysPerYear: Int = 30, offences: [Offence] = PenaltyRules.seedOffences,
+                qcForbiddenOffence: String? = "rude_to_customer", qcPraiseScore: Int = 95, qcPraiseMinReviewed: Int = 10) {
         self.version = version; self.lateFine = lateFine; self.earlyLeaveFine = earlyLeaveFine
         self.forgottenPunchFirst = forgottenPunchFirst; self.forgottenPunchStep = forgottenPunchStep
         self.absenceWageMultiple = absenceWageMultiple; self.dismissalConsecutiveDays = dismissalConsecutiveDays
         self.dismissalDaysPerYear = dismissalDaysPerYear; self.offences = offences
+        self.qcForbiddenOffence = qcForbiddenOffence; self.qcPraiseScore = qcPraiseScore; self.qcPraiseMinReviewed = qcPraiseMinReviewed
+    }
+
+    private enum CodingKeys: String, CodingKey {
+        case version, lateFine, earlyLeaveFine, forgottenPunchFirst, forgottenPunchStep, absenceWageMultiple
+        case dismissalConsecutiveDays, dismissalDaysPerYear, offences, qcForbiddenOffence, qcPraiseScore, qcPraiseMinReviewed
+    }
+
+    /// Versions saved before QC fed the statement read as they were: no QC lines.
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(version: try c.decode(Int.self, forKey: .version), lateFine: try c.decode(Int.self, forKey: .lateFine),
+                  earlyLeaveFine: try c.decode(Int.self, forKey: .earlyLeaveFine), forgottenPunchFirst: try c.decode(Int.self, forKey: .forgottenPunchFirst),
+                  forgottenPunchStep: try c.decode(Int.self, forKey: .forgottenPunchStep), absenceWageMultiple: try c.decode(Int.self, forKey: .absenceWageMultiple),
+                  dismissalConsecutiveDays: try c.decode(Int.self, forKey: .dismissalConsecutiveDays),
+                  dismissalDaysPerYear: try c.decode(Int.self, forKey: .dismissalDaysPerYear), offences: try c.decode([Offence].self, forKey: .offences),
+                  qcForbiddenOffence: try c.decodeIfPresent(String.self, forKey: .qcForbiddenOffence),
+                  qcPraiseScore: try c.decodeIfPresent(Int.self, forKey: .qcPraiseScore) ?? 0,
+                  qcPraiseMinReviewed: try c.decodeIfPresent(Int.self, forKey: .qcPraiseMinReviewed) ?? 10)
     }
 
     /// 000 篇五 第九条–第十二条, shortened.
@@ -61,6 +88,7 @@ public struct PenaltyRules: Codable, Equatable, Sendable {
         .init(code: "out_without_consent", name: "未经主管同意外出", minAmount: 50),
         .init(code: "poor_attitude_confirmed", name: "服务态度欠佳，经顾客检举属实", minAmount: 50),
         .init(code: "punch_for_others", name: "代他人签到、代打卡", minAmount: 50),
+        .init(code: "rude_to_customer", name: "在顾客面前说粗话、使用服务忌语", minAmount: 50),
         .init(code: "handover_loss", name: "工作未交接清楚造成重大损失", minAmount: 100, maxAmount: 500),
         .init(code: "quarrel", name: "与顾客或员工发生争吵", minAmount: 100, maxAmount: 500),
     ]
@@ -77,6 +105,9 @@ public struct PenaltyRules: Codable, Equatable, Sendable {
             if o.minAmount < 0 || o.maxAmount < o.minAmount || o.maxAmount > 10_000 { out.append("「\(o.name)」的金额范围无效") }
             if !codes.insert(o.code).inserted { out.append("违纪代码「\(o.code)」重复") }
         }
+        if let qc = qcForbiddenOffence, !codes.contains(qc) { out.append("质检服务忌语对应的违纪项目「\(qc)」不在违纪项目中") }
+        if !(0...100).contains(qcPraiseScore) { out.append("质检表扬分数线须为 0–100（0 为不表扬）") }
+        if !(1...10_000).contains(qcPraiseMinReviewed) { out.append("质检表扬的最少复核通数须为 1–10000") }
         return out
     }
 }

@@ -30,6 +30,17 @@ public enum RosterValidator {
         }
     }
 
+    /// What a change (a lead's cell edit, an approved swap) newly breaks for `workId`: a rule
+    /// already broken before it (an earlier override, leave approved after publishing) does
+    /// not block fixing something else, but nothing may be made worse.
+    public static func introduced(by next: [RosterAssignment], from current: [RosterAssignment], templates: [ShiftTemplate],
+                                  agents: [RosterAgent], rules: RosterRules, days: [LocalDay], workId: String) -> [RosterViolation] {
+        func key(_ v: RosterViolation) -> String { "\(v.code)|\(v.day?.description ?? "")" }
+        let already = Set(violations(of: current, templates: templates, agents: agents, rules: rules, days: days, workId: workId).map(key))
+        return violations(of: next, templates: templates, agents: agents, rules: rules, days: days, workId: workId)
+            .filter { !already.contains(key($0)) }
+    }
+
     /// Per-agent totals of the assignments that fall in `days` (agents without
     /// any assignment are not listed), ordered by work ID.
     public static func stats(of assignments: [RosterAssignment], templates: [ShiftTemplate], days: [LocalDay],

@@ -56,6 +56,8 @@ struct AttendanceAPI {
         var fines: [FineDTO]
         var fineTotal: Decimal
         var dismissalAlert: String?
+        var publishedAt: Date?
+        var dailyWage: Decimal?
     }
 
     static func dto(_ s: AttendanceService.Sheet) -> MonthDTO {
@@ -66,7 +68,7 @@ struct AttendanceAPI {
                             offPostMinutes: d.offPostMinutes)
                  },
                  fines: s.fines.map { FineDTO(rule: $0.rule, amount: $0.amount, date: $0.date.description, reason: $0.reason) },
-                 fineTotal: s.fineTotal, dismissalAlert: s.dismissal)
+                 fineTotal: s.fineTotal, dismissalAlert: s.dismissal, publishedAt: s.publishedAt, dailyWage: s.dailyWage)
     }
 
     func month(req: Request) async throws -> MonthDTO {

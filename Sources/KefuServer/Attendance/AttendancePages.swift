@@ -20,6 +20,7 @@ struct AttendancePages {
         lead.post("extras", use: recordExtra)
         lead.post("statements", "publish", use: publishStatements)
         lead.post("statements", ":id", "decide", use: decideAppeal)
+        lead.post("statements", ":id", "republish", use: republish)
         a.post("statements", ":id", "appeal", use: appeal)
     }
 
@@ -77,6 +78,11 @@ struct AttendancePages {
         var rewardKinds: [Choice]
         var monthIsOver: Bool
         var mayEditRules: Bool
+        /// "已于 … 发布" once the month's sheet is published; the days it was published with.
+        var publishedAt: String?
+        var changedDays: String?
+        var mayRepublish: Bool
+        var sheetID: String
     }
 
     static let weekdays = ["日", "一", "二", "三", "四", "五", "六"]
@@ -168,7 +174,11 @@ struct AttendancePages {
             offences: rules.penalties.offences.map { Choice(value: $0.code, label: "\($0.name)（\($0.minAmount)\($0.maxAmount == $0.minAmount ? "" : "–\($0.maxAmount)") 元）") },
             rewardKinds: PenaltyRules.RewardKind.allCases.map { Choice(value: $0.rawValue, label: $0.label) },
             monthIsOver: WorkforceSettings.month(month).map { MonthlyStatement.isDue(month: ($0.first.year, $0.first.month), today: today) } ?? false,
-            mayEditRules: service.user.can(.adminSettings))
+            mayEditRules: service.user.can(.adminSettings),
+            publishedAt: sheet.publishedAt.map { PageFormat.dateTime($0, tz) },
+            changedDays: sheet.changedSincePublished.isEmpty ? nil : sheet.changedSincePublished.map(\.description).joined(separator: "、"),
+            mayRepublish: sheet.statementID != nil && service.mayManage && workId != service.user.workId,
+            sheetID: sheet.statementID?.uuidString ?? "")
         let res = try await req.view.render("attendance", ctx).encodeResponse(for: req)
         if let error { res.status = error.status }
         return res
@@ -295,6 +305,18 @@ struct AttendancePages {
         do {
             try await AttendanceService(req: req).decideAppeal(id, strike: Set((form.strike ?? []).compactMap { Int($0) }), note: form.decision)
             return req.redirect(to: back(req, person: form.person), notice: "申诉已处理。")
+        } catch let e as KefuError where e.status != .notFound {
+            return try await render(req, error: e)
+        }
+    }
+
+    func republish(req: Request) async throws -> Response {
+        guard let id = req.parameters.get("id", as: UUID.self) else { throw KefuError.notFound("考勤表") }
+        struct Form: Content { var reason: String?; var person: String? }
+        let form = try req.content.decode(Form.self)
+        do {
+            try await AttendanceService(req: req).republish(id, reason: form.reason)
+            return req.redirect(to: back(req, person: form.person), notice: "考勤表已按现有记录重新发布，并已通知本人。")
         } catch let e as KefuError where e.status != .notFound {
             return try await render(req, error: e)
         }

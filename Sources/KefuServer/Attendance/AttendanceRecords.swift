@@ -38,6 +38,13 @@ final class LeaveRequest: Model, CompanyScoped, @unchecked Sendable {
     init() {}
 }
 
+extension QueryBuilder where Model == LeaveRequest {
+    /// Approved leave touching `first`…`last`: the only leave that changes a roster or a sheet.
+    func approved(overlapping first: LocalDay, _ last: LocalDay) -> Self {
+        filter(\.$status == .approved).filter(\.$fromDay <= last.description).filter(\.$throughDay >= first.description)
+    }
+}
+
 /// One version of the center's attendance and penalty rules (R9.3: data, versioned).
 final class AttendanceRuleVersion: Model, CompanyScoped, @unchecked Sendable {
     static let schema = "attendance_rule_versions"

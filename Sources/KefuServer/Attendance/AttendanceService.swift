@@ -104,6 +104,12 @@ struct AttendanceService {
         var rulesVersion: Int
         var punches: [PunchRow]
         var dismissal: String?
+        var dailyWage: Decimal?
+        /// Set when the month's sheet was published: `days` and `fines` are then as published.
+        var publishedAt: Date?
+        /// Days whose live reading (later punches, corrections) differs from the published one.
+        var changedSincePublished: [LocalDay] = []
+        var statementID: UUID?
     }
 
     /// A punch as the sheet traces it: a stored one, or a seat sign-in or sign-out on the
@@ -132,7 +138,9 @@ struct AttendanceService {
         }
     }
 
-    func sheet(workId: String, month: String) async throws -> Sheet {
+    /// The month's sheet: as published once it is (R9.2), else as the records read now.
+    /// `live` reads the records even for a published month (to publish again).
+    func sheet(workId: String, month: String, live: Bool = false) async throws -> Sheet {
         guard AttendanceAccess.mayRead(sheetOf: workId, viewer: user.workId, role: role) else {
             throw KefuError.forbidden("只能查看本人的考勤。")
         }
@@ -145,13 +153,43 @@ struct AttendanceService {
         let read = AttendanceSheet.days(span.days, shifts: try await withMissedSwaps(shifts, company: person.companyID, rules: rules.attendance),
                                         punches: punches.map(\.punch), leaves: leaves, rules: rules.attendance, now: now)
         let days = OffPost.apply(read, shifts: shifts, events: seat, limitMinutes: rules.attendance.offPostLimitMinutes)
-        let fines = PenaltyCalculator.fines(days, rules: rules.penalties, dailyWage: nil)
+        let wage = try await dailyWage(of: workId, company: person.companyID)
+        let fines = PenaltyCalculator.fines(days, rules: rules.penalties, dailyWage: wage)
         let absent = days.filter { $0.status == .absent }.map(\.day)
         let dismissal = absent.isEmpty ? nil : PenaltyCalculator.dismissalAlert(
             absentDays: absent, rosteredDays: days.filter { $0.shiftCode != nil }.map(\.day),
             asOf: span.days.last ?? LocalDay(now, in: timeZone), rules: rules.penalties)
-        return Sheet(person: person, month: month, days: days, fines: fines, fineTotal: fines.reduce(0) { $0 + $1.amount },
-                     rulesVersion: rules.version, punches: punches, dismissal: dismissal)
+        var sheet = Sheet(person: person, month: month, days: days, fines: fines, fineTotal: fines.reduce(0) { $0 + $1.amount },
+                          rulesVersion: rules.version, punches: punches, dismissal: dismissal, dailyWage: wage)
+        guard !live, let statement = try await tenant.query(MonthlyStatementRecord.self).filter(\.$companyID == person.companyID)
+            .filter(\.$workId == workId).filter(\.$month == month).first(), let stored = statement.sheet else { return sheet }
+        let published = try Self.decodeSheet(stored, month: month)
+        sheet.changedSincePublished = zip(published.days, days).filter { $0 != $1 }.map(\.0.day)
+        sheet.days = published.days
+        sheet.fines = published.fines
+        sheet.fineTotal = published.fines.reduce(0) { $0 + $1.amount }
+        sheet.rulesVersion = published.rulesVersion
+        sheet.dailyWage = published.dailyWage
+        sheet.publishedAt = statement.publishedAt
+        sheet.statementID = statement.id
+        return sheet
+    }
+
+    static func decodeSheet(_ text: String, month: String) throws -> MonthlyStatement.PublishedSheet {
+        do { return try JSONDecoder().decode(MonthlyStatement.PublishedSheet.self, from: Data(text.utf8)) } catch {
+            throw KefuError(.internalServerError, "stored_value_invalid", "\(month) 已发布的考勤表无法读取。")
+        }
+    }
+
+    static func encodeSheet(_ sheet: Sheet) throws -> String {
+        let e = JSONEncoder()
+        e.outputFormatting = [.sortedKeys]
+        let published = MonthlyStatement.PublishedSheet(days: sheet.days, fines: sheet.fines, rulesVersion: sheet.rulesVersion, dailyWage: sheet.dailyWage)
+        return String(decoding: try e.encode(published), as: UTF8.self)
+    }
+
+    func dailyWage(of workId: String, company: UUID) async throws -> Decimal? {
+        try await tenant.query(DailyWage.self).filter(\.$companyID == company).filter(\.$workId == workId).first()?.amount
     }
 
     /// Punches of the days, with a day either side (a night shift's morning punch): the stored
@@ -181,7 +219,7 @@ struct AttendanceService {
     func leaves(of workId: String, company: UUID, around days: [LocalDay]) async throws -> [LeaveSpan] {
         guard let first = days.first, let last = days.last else { return [] }
         return try await tenant.query(LeaveRequest.self).filter(\.$companyID == company).filter(\.$workId == workId)
-            .filter(\.$status == .approved).filter(\.$fromDay <= last.description).filter(\.$throughDay >= first.description).all()
+            .approved(overlapping: first, last).all()
             .compactMap { r in
                 guard let from = LocalDay(r.fromDay), let through = LocalDay(r.throughDay) else { return nil }
                 return LeaveSpan(kind: r.kind, from: from, through: through)

@@ -56,19 +56,42 @@ extension AttendanceService {
     }
 
     /// The lines a month's statement has (or will have when published).
-    static func statementLines(person: User, month: String, tenant: TenantData, now: Date, timeZone: TimeZone) async throws -> (lines: [MonthlyStatement.Line], version: Int) {
+    /// The month's statement as the records read now, with the live sheet it came from.
+    static func statementLines(person: User, month: String, tenant: TenantData, now: Date, timeZone: TimeZone) async throws
+        -> (lines: [MonthlyStatement.Line], version: Int, sheet: Sheet) {
         let service = AttendanceService(tenant: tenant, user: person, role: person.roleValue, now: now, timeZone: timeZone)
-        let sheet = try await service.sheet(workId: person.workId, month: month)
+        let sheet = try await service.sheet(workId: person.workId, month: month, live: true)
         let rules = try await AttendanceService.rules(company: person.companyID, on: tenant.db)
         let offences = Dictionary(rules.penalties.offences.map { ($0.code, $0.name) }, uniquingKeysWith: { a, _ in a })
-        guard let span = WorkforceSettings.month(month), let first = span.days.first, let last = span.days.last else { return ([], rules.version) }
+        guard let span = WorkforceSettings.month(month), let first = span.days.first, let last = span.days.last else { return ([], rules.version, sheet) }
         let recorded = try await tenant.query(DisciplineEntry.self).filter(\.$companyID == person.companyID).filter(\.$workId == person.workId)
             .filter(\.$day >= first.description).filter(\.$day <= last.description).sort(\.$day).all()
             .map { e in
                 MonthlyStatement.Line(kind: e.kind, rule: e.rule, label: offences[e.rule] ?? MonthlyStatement.label(rule: e.rule), amount: Decimal(e.amount),
                                       date: LocalDay(e.day), facts: e.facts + "（\(e.recordedBy) 号录入）", ruleVersion: e.ruleVersion)
             }
-        return (MonthlyStatement.lines(fines: sheet.fines, recorded: recorded, ruleVersion: rules.version), rules.version)
+        let qc = try await qcResults(of: person, first: first, last: last, tenant: tenant)
+        let fromQC = MonthlyStatement.qcLines(findings: qc.findings, reviewedScores: qc.scores, lastDay: last, rules: rules.penalties)
+        return (MonthlyStatement.lines(fines: sheet.fines, recorded: recorded + fromQC, ruleVersion: rules.version), rules.version, sheet)
+    }
+
+    /// The person's reviewed contacts of the days (their final scores) and the forbidden
+    /// phrases an inspector confirmed on them: what the QC appraisal counts, per person.
+    static func qcResults(of person: User, first: LocalDay, last: LocalDay, tenant: TenantData) async throws
+        -> (findings: [MonthlyStatement.QCFinding], scores: [Int]) {
+        let contacts = try await tenant.query(Contact.self).filter(\.$companyID == person.companyID).filter(\.$agentWorkId == person.workId)
+            .filter(\.$localDay >= first.description).filter(\.$localDay <= last.description).filter(\.$finalScore != nil).all()
+        let byID = Dictionary(contacts.compactMap { c in c.id.map { ($0, c) } }, uniquingKeysWith: { a, _ in a })
+        var findings: [MonthlyStatement.QCFinding] = []
+        let ids = Array(byID.keys)
+        for chunk in stride(from: 0, to: ids.count, by: 500).map({ Array(ids[$0..<min($0 + 500, ids.count)]) }) {
+            for f in try await QAFindingRecord.query(on: tenant.db).filter(\.$contact.$id ~~ chunk).filter(\.$state == "confirmed").all()
+            where QARule(rawValue: f.rule)?.isForbidden == true {
+                guard let c = byID[f.$contact.id], let day = LocalDay(c.localDay) else { continue }
+                findings.append(.init(day: day, rule: f.rule, text: f.text, contact: c.externalId))
+            }
+        }
+        return (findings.sorted { ($0.day, $0.contact) < ($1.day, $1.contact) }, contacts.compactMap(\.finalScore))
     }
 
     func statement(workId: String, month: String) async throws -> MonthlyStatementRecord? {
@@ -97,17 +120,17 @@ extension AttendanceService {
         let done = Set(try await tenant.query(MonthlyStatementRecord.self).filter(\.$month == month).all().map(\.workId))
         var published = 0
         for person in people where !done.contains(person.workId) {
-            let (lines, version) = try await statementLines(person: person, month: month, tenant: tenant, now: now, timeZone: timeZone)
+            let (lines, version, sheet) = try await statementLines(person: person, month: month, tenant: tenant, now: now, timeZone: timeZone)
             let totals = MonthlyStatement.totals(lines)
-            let text = try encodeLines(lines)
+            let text = try encodeLines(lines), sheetText = try encodeSheet(sheet)
             try await db.writeTransaction { tx in
                 let s = MonthlyStatementRecord()
-                s.id = UUID(); s.companyID = company; s.workId = person.workId; s.month = month; s.lines = text
+                s.id = UUID(); s.companyID = company; s.workId = person.workId; s.month = month; s.lines = text; s.sheet = sheetText
                 s.fineTotal = NSDecimalNumber(decimal: totals.fines).doubleValue; s.rewardTotal = NSDecimalNumber(decimal: totals.rewards).doubleValue
                 s.ruleVersion = version; s.publishedAt = now; s.appealStatus = .none
                 try await s.create(on: tx)
                 try await KefuNotification(recipientWorkId: person.workId, recipientRole: nil, workOrderID: nil,
-                                           message: "\(month) 奖惩单已发布，请在考勤页查看；如有异议可申诉一次。", createdAt: now).create(on: tx)
+                                           message: "\(month) 考勤表与奖惩单已发布，请在考勤页查看；如有异议可申诉一次。", createdAt: now).create(on: tx)
             }
             published += 1
         }
@@ -150,6 +173,42 @@ extension AttendanceService {
             try await n.create(on: tx)
             try await History(db: tx, actorWorkId: user.workId, ip: nil, now: now)
                 .audit(action: "discipline.appealed", objectType: "monthly_statement", objectId: id.uuidString, after: reason)
+        }
+    }
+
+    /// A lead publishes a person's month again after a correction (R9.2: corrections only by a
+    /// lead, with a reason, audited): the sheet as the records read now replaces the published
+    /// one. The statement's lines follow it while unappealed; once appealed, the appeal's
+    /// decision stands and only the sheet changes.
+    func republish(_ id: UUID, reason: String?) async throws {
+        guard mayManage else { throw KefuError.forbidden("考勤表由班长更正后重新发布。") }
+        let text = (reason ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !text.isEmpty, text.count <= 300, !Validation.hasControlCharacters(text) else {
+            throw KefuError.invalid([.init(field: "reason", message: "请写明更正原因（不超过 300 字）")])
+        }
+        guard let s = try await tenant.find(MonthlyStatementRecord.self, id) else { throw KefuError.notFound("考勤表") }
+        guard s.workId != user.workId else { throw KefuError.forbidden("不能更正自己的考勤表。") }
+        let person = try await person(s.workId)
+        let (lines, version, sheet) = try await Self.statementLines(person: person, month: s.month, tenant: tenant, now: now, timeZone: timeZone)
+        let sheetText = try Self.encodeSheet(sheet), linesText = try Self.encodeLines(lines)
+        // Only for the audit line: a stored sheet that no longer reads is replaced all the same.
+        let before = s.sheet.flatMap { try? Self.decodeSheet($0, month: s.month) }
+        let changed = before.map { b in zip(b.days, sheet.days).filter { $0 != $1 }.map { $0.0.day.description } } ?? []
+        try await tenant.db.writeTransaction { [tenant, user, now] tx in
+            guard let s = try await tenant.on(tx).find(MonthlyStatementRecord.self, id) else { throw KefuError.notFound("考勤表") }
+            s.sheet = sheetText
+            if s.appealStatus == .none {
+                let totals = MonthlyStatement.totals(lines)
+                s.lines = linesText; s.ruleVersion = version
+                s.fineTotal = NSDecimalNumber(decimal: totals.fines).doubleValue; s.rewardTotal = NSDecimalNumber(decimal: totals.rewards).doubleValue
+            }
+            s.publishedAt = now
+            try await s.save(on: tx)
+            try await KefuNotification(recipientWorkId: s.workId, recipientRole: nil, workOrderID: nil,
+                                       message: "\(s.month) 考勤表已由 \(user.workId) 更正后重新发布：\(text)", createdAt: now).create(on: tx)
+            try await History(db: tx, actorWorkId: user.workId, ip: nil, now: now)
+                .audit(action: "attendance.sheet_republished", objectType: "monthly_statement", objectId: id.uuidString,
+                       after: "\(s.workId) \(s.month)：\(text)" + (changed.isEmpty ? "" : "（更正 \(changed.joined(separator: "、"))）"))
         }
     }
 

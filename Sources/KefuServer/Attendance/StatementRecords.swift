@@ -41,6 +41,24 @@ final class MonthlyStatementRecord: Model, CompanyScoped, @unchecked Sendable {
     @OptionalField(key: "decided_by") var decidedBy: String?
     @OptionalField(key: "decided_at") var decidedAt: Date?
     @OptionalField(key: "decision") var decision: String?
+    /// `MonthlyStatement.PublishedSheet` as JSON; absent on statements published before M037.
+    @OptionalField(key: "sheet") var sheet: String?
 
     init() {}
+}
+
+/// A person's daily wage in fen (分), set by an admin: three of them per day of unexcused
+/// absence (R9.3, 000 第十八条). Without one the absence is shown with its amount to be set.
+final class DailyWage: Model, CompanyScoped, @unchecked Sendable {
+    static let schema = "daily_wages"
+    @ID(key: .id) var id: UUID?
+    @Field(key: "company_id") var companyID: UUID
+    @Field(key: "work_id") var workId: String
+    @Field(key: "amount_fen") var amountFen: Int
+    @Field(key: "updated_by") var updatedBy: String
+    @Field(key: "updated_at") var updatedAt: Date
+
+    init() {}
+
+    var amount: Decimal { Decimal(amountFen) / 100 }
 }

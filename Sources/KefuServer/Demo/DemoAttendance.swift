@@ -18,9 +18,11 @@ struct DemoAttendance {
         let rosters = RosterService(company: company, timeZone: zone)
         var random = SeededGenerator(seed: 15)
         var rows: [(workId: String, at: Date, kind: PunchKind)] = []
+        var rostered = Set<String>()
         let thisMonth = WorkforceSettings.monthText(today)
         for month in [WorkforceSettings.previousMonth(thisMonth), thisMonth].compactMap({ $0 }) {
             guard let loaded = try await rosters.load(month: month) else { continue }
+            rostered.formUnion(loaded.assignments.map(\.workId))
             let templates = Dictionary(loaded.templates.map { ($0.code, $0) }, uniquingKeysWith: { a, _ in a })
             for a in loaded.assignments where a.day < today {
                 guard let t = templates[a.shiftCode] else { continue }
@@ -45,6 +47,27 @@ struct DemoAttendance {
                 }
                 try await insert.ignoringConflicts().run()
             }
+        }
+        try await payAndLeave(companyID: companyID, people: rostered.sorted(), today: today, now: now)
+    }
+
+    /// Daily wages for the rostered agents (so an absence shows what it costs) and one
+    /// approved leave in the days ahead, which the leads' roster grid and the five tables show.
+    func payAndLeave(companyID: UUID, people: [String], today: LocalDay, now: Date) async throws {
+        try await app.db.transaction { tx in
+            for (i, workId) in people.enumerated() {
+                let w = DailyWage()
+                w.id = UUID(); w.companyID = companyID; w.workId = workId; w.amountFen = [18_000, 20_000, 22_000][i % 3]
+                w.updatedBy = "9001"; w.updatedAt = now
+                try await w.create(on: tx)
+            }
+            guard people.count > 1 else { return }
+            let leave = LeaveRequest()
+            leave.id = UUID(); leave.companyID = companyID; leave.workId = people[1]; leave.kind = .personal
+            leave.fromDay = today.adding(days: 1).description; leave.throughDay = today.adding(days: 2).description
+            leave.reason = "家中有事"; leave.status = .approved; leave.decidedBy = "2001"; leave.decidedAt = now; leave.reply = "同意"
+            leave.createdAt = now
+            try await leave.create(on: tx)
         }
     }
 }

@@ -29,9 +29,16 @@ struct FiveTables {
         let forecasts = ForecastService(company: company, timeZone: timeZone)
         let rosters = RosterService(company: company, timeZone: timeZone)
         let forecast = try await forecasts.latest(month: month, withStaffing: false)
-        let roster = try await rosters.load(month: month)
+        // Seats and rostered heads count only people at work: approved leave takes a shift off.
+        func atWork(_ loaded: RosterService.Loaded?) async throws -> RosterService.Loaded? {
+            guard var loaded else { return nil }
+            let leave = try await rosters.approvedLeave(during: loaded.days)
+            loaded.assignments.removeAll { a in leave[a.workId]?.contains { $0.covers(a.day) } ?? false }
+            return loaded
+        }
+        let roster = try await atWork(try await rosters.load(month: month))
         let lastForecast = try await forecasts.latest(month: last, withStaffing: false)
-        let lastRoster = try await rosters.load(month: last)
+        let lastRoster = try await atWork(try await rosters.load(month: last))
         let minutes = roster?.clock.intervalMinutes ?? forecast?.clock.intervalMinutes ?? lastForecast?.clock.intervalMinutes ?? 30
         let clock = try ForecastService.clock(timeZone, minutes)
         let seats = roster.map(Self.seats) ?? []
@@ -77,7 +84,7 @@ struct FiveTables {
         var series = [SVGChart.Series(name: "排班日平均席数", color: "#1f6feb", values: averages)]
         if !requiredAverages.isEmpty { series.append(.init(name: "需求日平均席数", color: "#d4380d", values: requiredAverages, dashed: true)) }
         return Table(number: 1, title: "本月每天每时段员工的座席数及日平均席数表",
-                     note: seats.isEmpty ? "本月尚未生成排班表。" : "座席数 = 当班的正常班与应急备班人数（节日应急台席不计）。",
+                     note: seats.isEmpty ? "本月尚未生成排班表。" : "座席数 = 当班的正常班与应急备班人数（节日应急台席不计，已批准请假的班次不计）。",
                      headers: ["日期"] + (0..<slots).map { slotLabel($0, clock) } + ["日平均"], rows: rows,
                      charts: seats.isEmpty ? [] : [SVGChart.lines(labels: days.map { String($0.day) }, series: series, title: "日平均席数")])
     }
@@ -207,7 +214,7 @@ struct FiveTables {
             rows.append([day.description, String(format: "%.1f", actual), predicted.map { String(format: "%.1f", $0) } ?? "—", String(rostered)])
         }
         return Table(number: 5, title: "上月每天人员实际话务量及人员预测话务量情况图表",
-                     note: "人员预测话务量 = 当天预测话务量 ÷ 上月排班的正常班人数；人员实际话务量 = 接通量 ÷ 上岗人数。",
+                     note: "人员预测话务量 = 当天预测话务量 ÷ 上月排班的正常班人数（已批准请假的不计）；人员实际话务量 = 接通量 ÷ 上岗人数。",
                      headers: ["日期", "人员实际话务量", "人员预测话务量", "排班人数"], rows: rows,
                      charts: [SVGChart.lines(labels: days.map { String($0.day) }, series: [
                         .init(name: "人员实际话务量", color: "#d4380d", values: actualEach),

@@ -11,7 +11,8 @@ struct RosterPages {
         routes.requiring(.workforcePlan).post("workforce", "rosters", ":month", "publish", use: publish)
     }
 
-    struct Cell: Encodable { var day: String; var code: String; var role: String; var css: String }
+    /// `leave` names approved leave on that day (假); a shift on it as well is a clash the lead fills.
+    struct Cell: Encodable { var day: String; var code: String; var role: String; var css: String; var leave: String? }
     struct AgentRow: Encodable {
         var workId: String; var name: String; var cells: [Cell]; var hours: String; var weekly: String; var nights: Int; var holidays: Int; var daysOff: Int
     }
@@ -32,7 +33,8 @@ struct RosterPages {
         let month = req.parameters.get("month") ?? ""
         let service = RosterService(company: company, timeZone: req.kefu.settings.timeZone)
         let r = try await service.require(month: month)
-        let agents = try await service.agents()
+        let agents = try await service.agents(during: r.days)
+        let leave = try await service.approvedLeave(during: r.days)
         let user = try req.user()
         let stats = RosterValidator.stats(of: r.assignments, templates: r.templates, days: r.days, holidays: r.demand.holidays, rules: r.rules)
         let statsBy = Dictionary(stats.map { ($0.workId, $0) }, uniquingKeysWith: { a, _ in a })
@@ -44,9 +46,15 @@ struct RosterPages {
         for w in Set(r.assignments.map(\.workId)) where names[w] == nil { workIds.append(w) }
         let rows = workIds.map { w -> AgentRow in
             let cells = r.days.map { d -> Cell in
-                guard let a = byKey[w + "|" + d.description] else { return Cell(day: d.description, code: "", role: "", css: "off") }
+                let off = leave[w]?.first { $0.covers(d) }.map { "\($0.kind.label)（已批准）" }
+                guard let a = byKey[w + "|" + d.description] else {
+                    return off.map { Cell(day: d.description, code: "", role: "假", css: "leave", leave: $0) }
+                        ?? Cell(day: d.description, code: "", role: "", css: "off", leave: nil)
+                }
                 let css = a.role == .regular ? (nightCodes.contains(a.shiftCode) ? "night" : "work") : a.role.rawValue
-                return Cell(day: d.description, code: a.shiftCode, role: a.role == .reserve ? "备" : a.role == .standby ? "应" : "", css: css)
+                let role = a.role == .reserve ? "备" : a.role == .standby ? "应" : ""
+                if let off { return Cell(day: d.description, code: a.shiftCode, role: role + "假", css: "leave clash", leave: off + "，但仍排了班") }
+                return Cell(day: d.description, code: a.shiftCode, role: role, css: css, leave: nil)
             }
             let s = statsBy[w]
             return AgentRow(workId: w, name: names[w] ?? "（已停用）", cells: cells, hours: String(format: "%.1f", s?.hours ?? 0),

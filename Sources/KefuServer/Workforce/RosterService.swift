@@ -31,7 +31,9 @@ struct RosterService {
     /// company's own phone staff and those of another company granted to it (an outsourced
     /// seat). The granted ones are outside this company's scope by their own company, so
     /// they are read by id under the system scope, next to an explicit company filter.
-    func agents() async throws -> [RosterAgent] {
+    /// Approved leave (R9.2) of `days` adds to each person's unavailable days, so the builder
+    /// plans around it and a cell edit or swap cannot put them on a day they are off.
+    func agents(during days: [LocalDay] = []) async throws -> [RosterAgent] {
         let granted = try await CompanyGrant.query(on: db).filter(\.$company.$id == company.id).all().map(\.$user.id)
         let query = TenantData.system(db).query(User.self)
         if granted.isEmpty {
@@ -42,14 +44,33 @@ struct RosterService {
         let users = try await query.filter(\.$role ~~ Self.rosteredRoles.map(\.rawValue)).filter(\.$active == true)
             .sort(\.$workId).all()
         let profiles = Dictionary(try await company.data.query(WorkforceProfile.self).all().map { ($0.workId, $0) }, uniquingKeysWith: { a, _ in a })
+        let leave = try await approvedLeave(during: days)
         return users.map { u in
             let p = profiles[u.workId]
+            let onLeave = days.filter { d in leave[u.workId]?.contains { $0.covers(d) } ?? false }
             return RosterAgent(workId: u.workId, name: u.name, skills: Self.list(p?.skills ?? u.role),
                                weeklyHours: p?.weeklyHours ?? 40, nightAllowed: p?.nightAllowed ?? true,
                                preferredShifts: Self.list(p?.preferredShifts ?? ""),
-                               unavailable: Self.list(p?.unavailable ?? "").compactMap { LocalDay($0) },
+                               unavailable: Self.list(p?.unavailable ?? "").compactMap { LocalDay($0) } + onLeave,
                                isReserveEligible: p?.reserveEligible ?? true)
         }
+    }
+
+    /// Approved leave overlapping `days`, by work ID; requests waiting or refused change nothing.
+    /// A seat granted from another company takes leave there, so theirs is read there too.
+    func approvedLeave(during days: [LocalDay]) async throws -> [String: [LeaveSpan]] {
+        guard let first = days.min(), let last = days.max() else { return [:] }
+        let granted = try await CompanyGrant.query(on: db).filter(\.$company.$id == company.id).all().map(\.$user.id)
+        let grantedWorkIds = granted.isEmpty ? [] : try await TenantData.system(db).query(User.self).filter(\.$id ~~ granted).all().map(\.workId)
+        let query = grantedWorkIds.isEmpty ? company.data.query(LeaveRequest.self)
+            : TenantData.system(db).query(LeaveRequest.self).group(.or) { $0.filter(\.$companyID == company.id).filter(\.$workId ~~ grantedWorkIds) }
+        let rows = try await query.approved(overlapping: first, last).all()
+        var out: [String: [LeaveSpan]] = [:]
+        for r in rows {
+            guard let from = LocalDay(r.fromDay), let through = LocalDay(r.throughDay) else { continue }
+            out[r.workId, default: []].append(LeaveSpan(kind: r.kind, from: from, through: through))
+        }
+        return out
     }
 
     static func list(_ text: String) -> [String] {
@@ -91,7 +112,7 @@ struct RosterService {
             }
         } catch let e as WorkforceError { throw KefuError(e) }
         let demand = RosterDemand(days: days, required: perShift, holidays: holidays)
-        let agents = try await agents()
+        let agents = try await agents(during: days)
         let roster: Roster
         do { roster = try RosterBuilder.build(demand: demand, templates: templates, agents: agents, rules: rules) } catch let e as WorkforceError {
             throw KefuError(e)
@@ -167,7 +188,7 @@ struct RosterService {
     func setCell(month: String, workId: String, day: LocalDay, shiftCode: String?, role: RosterRole, history: History) async throws {
         let loaded = try await require(month: month)
         guard loaded.days.contains(day) else { throw KefuError.invalid([.init(field: "day", message: "\(day) 不在 \(month) 内")]) }
-        let agents = try await agents()
+        let agents = try await agents(during: loaded.days)
         guard agents.contains(where: { $0.workId == workId }) else { throw KefuError.invalid([.init(field: "workId", message: "工号 \(workId) 不在排班人员中")]) }
         if let code = shiftCode, !loaded.templates.contains(where: { $0.code == code }) {
             throw KefuError.invalid([.init(field: "shift", message: "没有班次 \(code)")])
@@ -175,12 +196,8 @@ struct RosterService {
         var next = loaded.assignments.filter { !($0.workId == workId && $0.day == day) }
         let before = loaded.assignments.first { $0.workId == workId && $0.day == day }
         if let code = shiftCode { next.append(RosterAssignment(workId: workId, day: day, shiftCode: code, role: role)) }
-        // Only what this edit breaks: a rule already broken (an earlier override) does not
-        // block fixing something else.
-        let already = Set(RosterValidator.violations(of: loaded.assignments, templates: loaded.templates, agents: agents, rules: loaded.rules,
-                                                     days: loaded.days, workId: workId).map { "\($0.code)|\($0.day?.description ?? "")" })
-        let violations = RosterValidator.violations(of: next, templates: loaded.templates, agents: agents, rules: loaded.rules,
-                                                    days: loaded.days, workId: workId).filter { !already.contains("\($0.code)|\($0.day?.description ?? "")") }
+        let violations = RosterValidator.introduced(by: next, from: loaded.assignments, templates: loaded.templates, agents: agents,
+                                                    rules: loaded.rules, days: loaded.days, workId: workId)
         if !violations.isEmpty {
             throw KefuError(.unprocessableEntity, "roster_rule", "修改未保存：" + violations.map(\.message).joined(separator: "；"),
                             fields: violations.map { .init(field: $0.code, message: $0.message) })

@@ -105,11 +105,11 @@ struct ShiftSwapService {
                 swap = withRoles
                 next = try swap.applied(to: loaded.assignments)
             } catch let e as WorkforceError { throw KefuError(e) }
-            let agents = try await rosters.agents()
+            let agents = try await rosters.agents(during: loaded.days)
             var problems: [RosterViolation] = []
             for person in [swap.requester, swap.peer] {
-                problems += RosterValidator.violations(of: next, templates: loaded.templates, agents: agents, rules: loaded.rules,
-                                                       days: loaded.days, workId: person)
+                problems += RosterValidator.introduced(by: next, from: loaded.assignments, templates: loaded.templates, agents: agents,
+                                                       rules: loaded.rules, days: loaded.days, workId: person)
             }
             if !problems.isEmpty {
                 throw KefuError(.unprocessableEntity, "roster_rule", "换班后违反排班规则，未批准：" + problems.map(\.message).joined(separator: "；"))

@@ -41,5 +41,6 @@ enum KefuMigrations {
         app.migrations.add(M034_AddAgentEventIndex())
         app.migrations.add(M035_CreateUpwardReports())
         app.migrations.add(M036_CreateAttendanceExtras())
+        app.migrations.add(M037_AttendancePayAndSnapshots())
     }
 }
