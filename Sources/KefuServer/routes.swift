@@ -49,6 +49,8 @@ func routes(_ app: Application) throws {
     KnowledgeSubmissionPages().register(app.routes)
     KnowledgeCasePages().register(app.routes)
     AttendanceAPI().register(api)
+    ReportAPI().register(api)
+    ReportPages().register(app.routes)
     AttendancePages().register(app.routes)
     AttendanceRulesPages().register(app.routes)
     HandoverPages().register(app.routes)

@@ -72,6 +72,9 @@ public enum Permission: String, Sendable, CaseIterable {
     case caseWrite = "knowledge.case_write"
     /// Approve leave, enter and correct punches, read everyone's attendance (R9.2): the leads.
     case attendanceManage = "attendance.manage"
+    /// Read the center's period reports and KPIs (R10.1, R10.2): the leads, QC, planners and
+    /// the admin; the front line sees its own daily figures instead (R10.3).
+    case reportsRead = "reports.read"
 
     /// Roles that hold this permission.
     public var roles: Set<Role> {
@@ -112,6 +115,8 @@ public enum Permission: String, Sendable, CaseIterable {
             return frontLine.union([.liaison, .knowledgeEditor])
         case .caseWrite:
             return [.knowledgeEditor, .teamLead, .shiftLead, .complaintHandler, .admin]
+        case .reportsRead:
+            return [.teamLead, .shiftLead, .qcInspector, .planner, .admin]
         case .attendanceManage:
             return [.teamLead, .shiftLead, .admin]
         case .contactImport:

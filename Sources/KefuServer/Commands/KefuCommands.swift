@@ -16,6 +16,7 @@ public enum KefuCommands {
         app.asyncCommands.use(CustomerCommands(), as: "customers")
         app.asyncCommands.use(SearchCommands(), as: "search")
         app.asyncCommands.use(AttendanceCommands(), as: "attendance")
+        app.asyncCommands.use(ReportCommand(), as: "report")
         app.asyncCommands.use(CTICommands(), as: "cti")
         app.asyncCommands.use(SimulateCommand(), as: "simulate")
         app.asyncCommands.use(ForecastCommand(), as: "forecast")

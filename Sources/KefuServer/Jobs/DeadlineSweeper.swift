@@ -143,6 +143,12 @@ struct SweeperLifecycle: LifecycleHandler {
                     }
                 }
                 do {
+                    // The period reports' daily rollups, from the orders marked as changed (R10.1).
+                    try await ReportRollups(db: db, timeZone: timeZone).catchUp()
+                } catch {
+                    logger.warning("report rollups failed: \(String(describing: error))")
+                }
+                do {
                     // Follow-ups of stored CTI events that an intake did not finish (a failure,
                     // a crash before or during them): owed until done, so a restart repairs them.
                     try await CTIOutbox(app: app).sweep()

@@ -51,6 +51,7 @@ struct PageContext: Encodable {
                 ("/workforce/me", "我的排班", .workforceOwn),
                 ("/attendance", "考勤", .signedIn),
                 ("/reports-up", "请示报告", .signedIn),
+                ("/reports/orders", "报表", .reportsRead),
                 ("/workforce", "排班管理", .workforceRead),
                 ("/admin", "系统管理", .adminUsers),
             ]

@@ -27,6 +27,11 @@ struct WorkOrderAPI {
         var ownerWorkId: String?
         var customerId: String?
         var q: String?
+        /// A report's drill-down (R10.1): channel, priority and the days taken (YYYY-MM-DD, the center's calendar).
+        var channel: String?
+        var priority: String?
+        var from: String?
+        var to: String?
         var limit: Int?
         var offset: Int?
         /// Company and branch codes (R11 list filters).
@@ -35,11 +40,12 @@ struct WorkOrderAPI {
     }
 
     func list(req: Request) async throws -> Response {
-        try req.refuseEmptyQuery("status", "type", "customerId", "company", "branch")
+        try req.refuseEmptyQuery("status", "type", "customerId", "company", "branch", "channel", "priority", "from", "to")
         let q = try req.query.decode(ListQuery.self)
         let scope = try await req.orderScope()
         let filter = try await TenantFilter.resolve(company: q.company, branch: q.branch, tenant: scope.tenant)
-        let result = try await WorkOrderListQuery(filter: q, scope: scope, tenantFilter: filter).run(on: req.db, reads: req.leanReads)
+        let result = try await WorkOrderListQuery(filter: q, scope: scope, timeZone: req.kefu.settings.timeZone, tenantFilter: filter)
+            .run(on: req.db, reads: req.leanReads)
         return try WorkOrderListDTO(items: result.items, total: result.total, limit: result.limit, offset: result.offset)
             .response(timeZone: req.kefu.settings.timeZone)
     }

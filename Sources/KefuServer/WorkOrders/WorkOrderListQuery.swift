@@ -11,6 +11,8 @@ struct WorkOrderListQuery {
     /// Which orders the reader may see (company scope and visibility); its condition is
     /// ANDed with the filter's.
     let scope: OrderScope
+    /// The center's calendar, for `from`/`to` (days taken).
+    let timeZone: TimeZone
     /// `?company=&branch=`, already resolved inside the scope.
     var tenantFilter = TenantFilter()
     /// Count at most this many matches (plus one, so the caller sees that there are more);
@@ -32,6 +34,21 @@ struct WorkOrderListQuery {
         if let t = filter.type, !t.isEmpty {
             guard WorkOrderType(rawValue: t) != nil else { throw KefuError.badRequest("未知的工单类型：\(t)") }
             conditions.append(SQLBinaryExpression(SQLIdentifier("type"), .equal, SQLBind(t)))
+        }
+        if let c = filter.channel, !c.isEmpty {
+            guard KefuCore.Channel(rawValue: c) != nil else { throw KefuError.badRequest("未知的渠道：\(c)") }
+            conditions.append(SQLBinaryExpression(SQLIdentifier("channel"), .equal, SQLBind(c)))
+        }
+        if let p = filter.priority, !p.isEmpty {
+            guard Priority(rawValue: p) != nil else { throw KefuError.badRequest("未知的优先级：\(p)") }
+            conditions.append(SQLBinaryExpression(SQLIdentifier("priority"), .equal, SQLBind(p)))
+        }
+        for (text, isEnd) in [(filter.from, false), (filter.to, true)] {
+            guard let text, !text.isEmpty else { continue }
+            guard let day = LocalDay(text) else { throw KefuError.badRequest("日期须为 YYYY-MM-DD：\(text)") }
+            guard (2000...2100).contains(day.year) else { throw KefuError.invalid([.init(field: isEnd ? "to" : "from", message: "日期须在 2000–2100 年之间")]) }
+            let bound = (isEnd ? day.adding(days: 1) : day).start(in: timeZone)
+            conditions.append(SQLBinaryExpression(SQLIdentifier("created_at"), isEnd ? .lessThan : .greaterThanOrEqual, SQLBind(bound)))
         }
         if let o = filter.ownerWorkId, !o.isEmpty {
             conditions.append(SQLBinaryExpression(SQLIdentifier("owner_work_id"), .equal, SQLBind(o)))

@@ -83,6 +83,8 @@ struct WorkOrderPages {
         var filter: WorkOrderAPI.ListQuery
         var types: [Choice]
         var statuses: [Choice]
+        var channels: [Choice]
+        var priorities: [Choice]
         var prevHref: String?
         var nextHref: String?
         var tenantFilter: TenantFilterForm?
@@ -98,6 +100,7 @@ struct WorkOrderPages {
         q.offset = offset
         if q.status == "" { q.status = nil }
         if q.type == "" { q.type = nil }
+        for key in [\WorkOrderAPI.ListQuery.channel, \.priority, \.from, \.to] where q[keyPath: key] == "" { q[keyPath: key] = nil }
         let scope = try await req.orderScope()
         let filter = try await TenantFilter.resolve(company: q.company, branch: q.branch, tenant: scope.tenant)
         let labels = try await scope.tenant.labels()
@@ -107,7 +110,7 @@ struct WorkOrderPages {
         // offset once `run` returns, so offset + pageSize cannot overflow below.
         var fetch = q
         fetch.limit = Self.pageSize + 1
-        var query = WorkOrderListQuery(filter: fetch, scope: scope, tenantFilter: filter)
+        var query = WorkOrderListQuery(filter: fetch, scope: scope, timeZone: req.kefu.settings.timeZone, tenantFilter: filter)
         query.countCap = Self.countCap
         let result = try await query.run(on: req.db, reads: req.leanReads)
         let hasMore = result.items.count > Self.pageSize
@@ -116,7 +119,7 @@ struct WorkOrderPages {
             page: PageContext(req, user: try req.user(), title: "工单查询"),
             orders: result.items.prefix(Self.pageSize).map { WorkOrderRow($0, now: req.now, timeZone: tz, labels: labels) },
             total: min(result.total, Self.countCap), totalCapped: result.total > Self.countCap, filter: q,
-            types: Choices.types, statuses: Choices.statuses,
+            types: Choices.types, statuses: Choices.statuses, channels: Choices.channels, priorities: Choices.priorities,
             prevHref: offset > 0 ? href(q, offset: max(0, offset - Self.pageSize)) : nil,
             nextHref: hasMore ? href(q, offset: offset + Self.pageSize) : nil,
             tenantFilter: try await TenantFilterForm.make(scope.tenant, labels: labels, filter: filter),
@@ -129,7 +132,7 @@ struct WorkOrderPages {
 
     func href(_ q: WorkOrderAPI.ListQuery, offset: Int) -> String {
         let parts = [("q", q.q), ("type", q.type), ("status", q.status), ("ownerWorkId", q.ownerWorkId),
-                     ("company", q.company), ("branch", q.branch)]
+                     ("company", q.company), ("branch", q.branch), ("channel", q.channel), ("priority", q.priority), ("from", q.from), ("to", q.to)]
             .compactMap { k, v in v.flatMap { $0.isEmpty ? nil : "\(k)=\($0.urlQueryEncoded)" } }
         return "/work-orders?" + (parts + ["offset=\(offset)"]).joined(separator: "&")
     }

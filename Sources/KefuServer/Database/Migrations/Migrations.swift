@@ -42,5 +42,6 @@ enum KefuMigrations {
         app.migrations.add(M035_CreateUpwardReports())
         app.migrations.add(M036_CreateAttendanceExtras())
         app.migrations.add(M037_AttendancePayAndSnapshots())
+        app.migrations.add(M038_CreateReportRollups())
     }
 }
