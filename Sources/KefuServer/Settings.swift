@@ -35,6 +35,8 @@ public struct Settings: Sendable {
     /// The key of the fields encrypted at rest (KEFU_DATA_KEY, base64 of 32 bytes, or the
     /// file KEFU_DATA_KEY_FILE names); nil: `FieldSealer.resolve` decides.
     public var dataKey: Data? = nil
+    /// KEFU_METRICS_TOKEN: the bearer token Prometheus scrapes `/metrics` with; unset, no endpoint.
+    public var metricsToken: String? = nil
 
     public init(database: DatabaseLocation = .sqlite(path: "kefu-data/kefu.sqlite"),
                 companyName: String = "星河通信",
@@ -75,6 +77,7 @@ public struct Settings: Sendable {
             guard let n = Int(v), (1...10_080).contains(n) else { throw Invalid(description: "KEFU_LOGIN_LOCK_MINUTES must be a whole number from 1 to 10080") }
             s.loginThrottle.lockSeconds = n * 60
         }
+        if let v = env["KEFU_METRICS_TOKEN"], !v.isEmpty { s.metricsToken = v }
         if let v = env["KEFU_TRUST_PROXY"] { s.trustProxy = ["1", "true", "yes"].contains(v.lowercased()) }
         if let v = env["KEFU_SECURE_COOKIES"] { s.secureCookies = ["1", "true", "yes"].contains(v.lowercased()) }
         if let v = env["KEFU_CHAT_STARTS_PER_MINUTE"] {

@@ -41,6 +41,7 @@ public func configure(_ app: Application, settings: Settings, clock: (any KefuCl
     app.middleware = .init()
     app.middleware.use(SecurityHeadersMiddleware(cookieName: app.sessions.configuration.cookieName, secureCookies: settings.secureCookies))
     app.middleware.use(RouteLoggingMiddleware(logLevel: .debug))
+    app.middleware.use(MetricsMiddleware(metrics: app.metrics))
     app.middleware.use(KefuErrorMiddleware())
     app.middleware.use(FileMiddleware(publicDirectory: app.directory.publicDirectory))
     app.middleware.use(app.sessions.middleware)

@@ -29,3 +29,32 @@ def test_lead_reads_the_month_and_drills_down(driver, base_url, login, screensho
     assert listed.startswith(f"共 {count}"), (listed, count)
     assert Select(driver.find_element(By.NAME, "channel")).first_selected_option.get_attribute("value") == "phone"
     check_widths(driver)
+
+
+def test_agent_and_lead_read_the_day(driver, base_url, login, screenshot):
+    login(driver, base_url, "1001", PASSWORD)
+    driver.get(f"{base_url}/workspace")
+    wait_until(driver, lambda d: d.find_element(By.LINK_TEXT, "日报")).click()
+    wait_until(driver, lambda d: d.find_element(By.ID, "my-day"))
+    assert not driver.find_elements(By.ID, "team-table")
+    check_widths(driver)
+    driver.delete_all_cookies()
+    login(driver, base_url, "2001", PASSWORD)
+    driver.get(f"{base_url}/reports/agents")
+    table = wait_until(driver, lambda d: d.find_element(By.ID, "team-table"))
+    assert table.find_elements(By.CSS_SELECTOR, "tr[data-work-id='1001']")
+    check_widths(driver)
+    screenshot(driver, "reports-agents")
+
+
+def test_lead_opens_last_weeks_published_report(driver, base_url, login, screenshot):
+    login(driver, base_url, "3001", PASSWORD)
+
+    def published(d):
+        d.get(f"{base_url}/reports/orders")
+        return d.find_element(By.CSS_SELECTOR, "#report-snapshots a")
+    wait_until(driver, published, timeout=30).click()
+    title = wait_until(driver, lambda d: d.find_element(By.ID, "snapshot-title")).text
+    assert "周报" in title or "月报" in title
+    check_widths(driver)
+    screenshot(driver, "reports-snapshot")

@@ -10,11 +10,12 @@ import KefuCore
 /// A fresh application on a fresh database for one test: a temporary SQLite file, or —
 /// when KEFU_TEST_POSTGRES_URL is set — a new PostgreSQL database created for this test
 /// and dropped afterwards. Parallel tests never share a database.
-func withKefu(clock: ManualClock? = nil, simulated: Bool = false,
+func withKefu(clock: ManualClock? = nil, simulated: Bool = false, settings change: (inout Settings) -> Void = { _ in },
               _ body: (Application, TestUsers) async throws -> Void) async throws {
     let env = ProcessInfo.processInfo.environment
     var settings = Settings()
     settings.simulatedClock = simulated
+    change(&settings)
     // One key per test app (and its siblings, which share the settings).
     settings.dataKey = Data((0..<32).map { _ in UInt8.random(in: 0...255) })
     var cleanup: (() async throws -> Void)?

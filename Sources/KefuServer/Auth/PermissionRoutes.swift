@@ -7,6 +7,8 @@ enum RouteAccess {
     static let publicValue = "public"
     /// Routes for telephone switches, authenticated by a switch token (CTI).
     static let switchValue = "switch_token"
+    /// `/metrics`, for Prometheus, authenticated by the metrics token (`MetricsRoute`).
+    static let metricsValue = "metrics_token"
 }
 
 /// A RoutesBuilder that stamps every route added through it with the permission it needs

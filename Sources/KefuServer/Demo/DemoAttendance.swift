@@ -24,15 +24,19 @@ struct DemoAttendance {
             guard let loaded = try await rosters.load(month: month) else { continue }
             rostered.formUnion(loaded.assignments.map(\.workId))
             let templates = Dictionary(loaded.templates.map { ($0.code, $0) }, uniquingKeysWith: { a, _ in a })
-            for a in loaded.assignments where a.day < today {
+            // Shifts already begun have their punches (today's in-punch, the out-punch once it ended).
+            for a in loaded.assignments where a.day <= today {
                 guard let t = templates[a.shiftCode] else { continue }
                 let shift = ScheduledShift(day: a.day, template: t, in: zone)
                 let start = shift.start, end = shift.end
+                guard start < now else { continue }
                 let roll = random.next(200)
                 if roll == 0 { continue }   // absent
                 let late = roll < 9
-                rows.append((a.workId, start.addingTimeInterval(Double(late ? 60 * (2 + random.next(18)) : -60 * (3 + random.next(10)))), .in))
-                if roll >= 9 && roll < 14 { continue }   // forgot the out-punch
+                let punchIn = start.addingTimeInterval(Double(late ? 60 * (2 + random.next(18)) : -60 * (3 + random.next(10))))
+                if punchIn > now { continue }
+                rows.append((a.workId, punchIn, .in))
+                if (roll >= 9 && roll < 14) || end > now { continue }   // forgot the out-punch, or still on shift
                 rows.append((a.workId, end.addingTimeInterval(Double(60 * random.next(15) + random.next(60))), .out))
             }
         }

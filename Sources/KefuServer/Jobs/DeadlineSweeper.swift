@@ -99,6 +99,7 @@ struct SweeperLifecycle: LifecycleHandler {
         let clock = app.kefu.clock
         let timeZone = app.kefu.settings.timeZone
         let logger = app.logger
+        let metrics = app.metrics
         let task = Task.detached {
             var lastHousekeeping = Date.distantPast
             while true {
@@ -107,7 +108,9 @@ struct SweeperLifecycle: LifecycleHandler {
                 if Task.isCancelled { return }
                 do {
                     try await DeadlineSweeper(db: db, now: clock.now(), timeZone: timeZone, logger: logger).sweep()
+                    metrics.job("deadline_sweep", failed: false)
                 } catch {
+                    metrics.job("deadline_sweep", failed: true)
                     logger.warning("deadline sweep failed: \(String(describing: error))")
                 }
                 if Date().timeIntervalSince(lastHousekeeping) >= 600 {
@@ -122,6 +125,14 @@ struct SweeperLifecycle: LifecycleHandler {
                         try await CustomerTiering.runMonthlyIfDue(db: db, now: clock.now(), timeZone: timeZone, logger: logger)
                     } catch {
                         logger.warning("monthly customer tiering failed: \(String(describing: error))")
+                    }
+                    do {
+                        // The weekly report on Monday morning, the monthly on the 1st (R10.1).
+                        try await ReportSnapshots.generateIfDue(db: db, now: clock.now(), timeZone: timeZone, logger: logger)
+                        metrics.job("report_snapshots", failed: false)
+                    } catch {
+                        metrics.job("report_snapshots", failed: true)
+                        logger.warning("report snapshots failed: \(String(describing: error))")
                     }
                     do {
                         // Last month's statements of rewards and penalties, on the 1st (R9.3).
@@ -145,7 +156,9 @@ struct SweeperLifecycle: LifecycleHandler {
                 do {
                     // The period reports' daily rollups, from the orders marked as changed (R10.1).
                     try await ReportRollups(db: db, timeZone: timeZone).catchUp()
+                    metrics.job("report_rollups", failed: false)
                 } catch {
+                    metrics.job("report_rollups", failed: true)
                     logger.warning("report rollups failed: \(String(describing: error))")
                 }
                 do {

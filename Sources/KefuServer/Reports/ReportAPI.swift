@@ -77,6 +77,7 @@ struct ReportAPI {
     }
 
     func orders(req: Request) async throws -> ReportDTO {
+        try req.refuseEmptyQuery("from", "to", "groupBy", "company", "branch")
         let q = try req.query.decode(Query.self)
         let (range, grouping) = try Self.parse(q)
         let tenant = try await req.tenant()

@@ -37,6 +37,8 @@ struct ReportPages {
         var tenantFilter: TenantFilterForm?
         var error: String?
         var definitions: [String]
+        /// The published weekly and monthly reports.
+        @NilIfEmpty var snapshots: [ReportSnapshotPages.Item]
     }
 
     func index(req: Request) async throws -> Response { req.redirect(to: "/reports/orders") }
@@ -88,7 +90,8 @@ struct ReportPages {
             let now = try await reports.report(a.range, groupBy: a.grouping, filter: filter)
             let before = try await reports.report(a.previous, groupBy: a.grouping, filter: filter)
             let trend = a.grouping == .day ? now : try await reports.report(a.range, groupBy: .day, filter: filter)
-            let ctx = context(req, user: user, asked: a, now: now, before: before, trend: trend, filter: filter, form: form, error: nil)
+            var ctx = context(req, user: user, asked: a, now: now, before: before, trend: trend, filter: filter, form: form, error: nil)
+            ctx.snapshots = try await ReportSnapshotPages.list(tenant, timeZone: req.kefu.settings.timeZone)
             return try await req.view.render("reports_orders", ctx).encodeResponse(for: req)
         } catch let e as KefuError {
             let a = Asked(period: .month, range: ReportPeriod.month.range(containing: today), previous: ReportPeriod.month.previous(before: today),
@@ -166,7 +169,7 @@ struct ReportPages {
             charts: charts,
             query: csvQuery(now, filter: filter),
             tenantFilter: form, error: error,
-            definitions: ReportDefinitions.orders)
+            definitions: ReportDefinitions.orders, snapshots: [])
     }
 
     /// The order list narrowed to the report's range and filter (the figure's drill-down).

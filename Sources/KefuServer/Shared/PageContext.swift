@@ -52,6 +52,7 @@ struct PageContext: Encodable {
                 ("/attendance", "考勤", .signedIn),
                 ("/reports-up", "请示报告", .signedIn),
                 ("/reports/orders", "报表", .reportsRead),
+                ("/reports/agents", "日报", .signedIn),
                 ("/workforce", "排班管理", .workforceRead),
                 ("/admin", "系统管理", .adminUsers),
             ]

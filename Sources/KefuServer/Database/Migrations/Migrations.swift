@@ -43,5 +43,6 @@ enum KefuMigrations {
         app.migrations.add(M036_CreateAttendanceExtras())
         app.migrations.add(M037_AttendancePayAndSnapshots())
         app.migrations.add(M038_CreateReportRollups())
+        app.migrations.add(M039_CreateReportSnapshots())
     }
 }
