@@ -54,6 +54,7 @@ func routes(_ app: Application) throws {
     AgentDayPages().registerAPI(api)
     AgentDayPages().registerPages(app.routes)
     ReportSnapshotPages().register(app.routes)
+    FixedCountsPages().register(app.routes)
     MetricsRoute(token: app.kefu.settings.metricsToken).register(app)
     AttendancePages().register(app.routes)
     AttendanceRulesPages().register(app.routes)

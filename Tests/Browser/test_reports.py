@@ -58,3 +58,22 @@ def test_lead_opens_last_weeks_published_report(driver, base_url, login, screens
     assert "周报" in title or "月报" in title
     check_widths(driver)
     screenshot(driver, "reports-snapshot")
+
+
+def test_admin_sets_the_fixed_times(driver, base_url, login, screenshot):
+    login(driver, base_url, "9001", PASSWORD)
+    driver.get(f"{base_url}/reports/fixed")
+    box = wait_until(driver, lambda d: d.find_element(By.ID, "fixed-times"))
+    check_widths(driver)
+    box.clear()
+    box.send_keys("25:00")
+    driver.find_element(By.CSS_SELECTOR, "#fixed-times-form button").click()
+    assert "HH:MM" in wait_until(driver, lambda d: d.find_element(By.ID, "error")).text
+    box = driver.find_element(By.ID, "fixed-times")
+    box.clear()
+    box.send_keys("09:00, 12:00, 17:00")
+    driver.find_element(By.CSS_SELECTOR, "#fixed-times-form button").click()
+    wait_until(driver, lambda d: "已保存" in d.find_element(By.ID, "notice").text)
+    assert driver.find_element(By.ID, "fixed-times").get_attribute("value") == "09:00, 12:00, 17:00"
+    check_widths(driver)
+    screenshot(driver, "reports-fixed")

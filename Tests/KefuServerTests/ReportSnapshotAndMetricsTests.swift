@@ -56,7 +56,7 @@ struct ReportSnapshotAndMetricsTests {
                                          afterResponse: { res in status = res.status; body = res.body.string })
             #expect(status == .ok)
             #expect(body.contains("kefu_http_requests_total{method=\"GET\",route=\"/api/v1/work-orders\",status=\"200\"} 1"))
-            #expect(body.contains("kefu_http_request_duration_seconds_bucket") && body.contains("kefu_agents{company=\"HQ\",state=\"Available\"} 0"))
+            #expect(body.contains("kefu_http_request_duration_seconds_bucket") && body.contains("kefu_floor_agents{company=\"HQ\",state=\"Available\"} 0"))
             #expect(body.contains("kefu_orders_sla_breached_open") && body.contains("kefu_report_rollup_backlog_orders"))
         }
         // Without a token configured there is no endpoint.

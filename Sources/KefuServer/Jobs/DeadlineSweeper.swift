@@ -154,6 +154,14 @@ struct SweeperLifecycle: LifecycleHandler {
                     }
                 }
                 do {
+                    // The day's fixed-time counts, as each chosen time passes (R10.3).
+                    try await FixedCounts.recordDue(db: db, now: clock.now(), timeZone: timeZone)
+                    metrics.job("fixed_counts", failed: false)
+                } catch {
+                    metrics.job("fixed_counts", failed: true)
+                    logger.warning("fixed-time counts failed: \(String(describing: error))")
+                }
+                do {
                     // The period reports' daily rollups, from the orders marked as changed (R10.1).
                     try await ReportRollups(db: db, timeZone: timeZone).catchUp()
                     metrics.job("report_rollups", failed: false)

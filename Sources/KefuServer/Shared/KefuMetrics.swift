@@ -16,16 +16,28 @@ final class KefuMetrics: Sendable {
     static let buckets: [Duration] = [.milliseconds(5), .milliseconds(10), .milliseconds(25), .milliseconds(50), .milliseconds(100),
                                       .milliseconds(250), .milliseconds(500), .seconds(1), .seconds(2.5), .seconds(5)]
 
+    /// `kefu_<subsystem>_<name>[_<unit>]`, with its help line.
+    static func named(_ subsystem: String, _ name: String, unit: String = "", help: String) -> MetricNameDescriptor {
+        MetricNameDescriptor(namespace: "kefu", subsystem: subsystem, metricName: name, unitName: unit, helpText: help)
+    }
+    static var requests: MetricNameDescriptor { named("http", "requests", unit: "total", help: "HTTP requests by route pattern, method and status.") }
+    static var latency: MetricNameDescriptor { named("http", "request_duration", unit: "seconds", help: "HTTP request latency by route pattern and method.") }
+    static var jobRuns: MetricNameDescriptor { named("job", "runs", unit: "total", help: "Background job runs.") }
+    static var jobFailures: MetricNameDescriptor { named("job", "failures", unit: "total", help: "Background job runs that failed.") }
+    static var waiting: MetricNameDescriptor { named("queue", "waiting", unit: "calls", help: "Calls waiting in each queue now.") }
+    static var agents: MetricNameDescriptor { named("floor", "agents", help: "Agents by state now.") }
+    static var breached: MetricNameDescriptor { named("orders", "sla_breached_open", help: "Open work orders escalated for lateness.") }
+    static var backlog: MetricNameDescriptor { named("report", "rollup_backlog", unit: "orders", help: "Orders whose report facts are still to be brought up to date.") }
+
     func request(method: String, route: String, status: UInt, duration: Duration) {
-        registry.makeCounter(name: "kefu_http_requests_total", labels: [("method", method), ("route", route), ("status", String(status))]).increment()
-        registry.makeDurationHistogram(name: "kefu_http_request_duration_seconds", labels: [("method", method), ("route", route)],
-                                       buckets: Self.buckets).record(duration)
+        registry.makeCounter(descriptor: Self.requests, labels: [("method", method), ("route", route), ("status", String(status))]).increment()
+        registry.makeDurationHistogram(descriptor: Self.latency, labels: [("method", method), ("route", route)], buckets: Self.buckets).record(duration)
     }
 
-    /// A background job's run (`sweep`, `rollups`, `housekeeping` …), failed or not.
+    /// A background job's run (`deadline_sweep`, `report_rollups` …), failed or not.
     func job(_ name: String, failed: Bool) {
-        registry.makeCounter(name: "kefu_job_runs_total", labels: [("job", name)]).increment()
-        if failed { registry.makeCounter(name: "kefu_job_failures_total", labels: [("job", name)]).increment() }
+        registry.makeCounter(descriptor: Self.jobRuns, labels: [("job", name)]).increment()
+        if failed { registry.makeCounter(descriptor: Self.jobFailures, labels: [("job", name)]).increment() }
     }
 
     /// The figures read at scrape time, then everything as Prometheus text.
@@ -36,10 +48,10 @@ final class KefuMetrics: Sendable {
             guard let id = company.id else { continue }
             let state = try await app.live.state(company: id, on: db, now: now)
             for (queue, waiting) in state.waitingCountByQueue {
-                registry.makeGauge(name: "kefu_queue_waiting_calls", labels: [("company", company.code), ("queue", queue)]).set(Double(waiting))
+                registry.makeGauge(descriptor: Self.waiting, labels: [("company", company.code), ("queue", queue)]).set(Double(waiting))
             }
             for agentState in AgentState.allCodes {
-                registry.makeGauge(name: "kefu_agents", labels: [("company", company.code), ("state", agentState)])
+                registry.makeGauge(descriptor: Self.agents, labels: [("company", company.code), ("state", agentState)])
                     .set(Double(state.agentCountsByState[agentState] ?? 0))
             }
         }
@@ -51,12 +63,12 @@ final class KefuMetrics: Sendable {
         let byCompany = Dictionary(overdue.map { ($0.company_id, $0.n) }, uniquingKeysWith: +)
         for company in companies {
             guard let id = company.id else { continue }
-            registry.makeGauge(name: "kefu_orders_sla_breached_open", labels: [("company", company.code)]).set(Double(byCompany[id] ?? 0))
+            registry.makeGauge(descriptor: Self.breached, labels: [("company", company.code)]).set(Double(byCompany[id] ?? 0))
         }
         struct Count: Decodable { var n: Int }
         let backlog = try await sql.select().column(SQLAlias(SQLFunction("COUNT", args: SQLLiteral.all), as: SQLIdentifier("n")))
             .from("report_dirty_orders").first(decoding: Count.self)?.n ?? 0
-        registry.makeGauge(name: "kefu_report_rollup_backlog_orders").set(Double(backlog))
+        registry.makeGauge(descriptor: Self.backlog).set(Double(backlog))
         var buffer: [UInt8] = []
         registry.emit(into: &buffer)
         return String(decoding: buffer, as: UTF8.self)

@@ -44,5 +44,6 @@ enum KefuMigrations {
         app.migrations.add(M037_AttendancePayAndSnapshots())
         app.migrations.add(M038_CreateReportRollups())
         app.migrations.add(M039_CreateReportSnapshots())
+        app.migrations.add(M040_CreateFixedTimeCounts())
     }
 }
