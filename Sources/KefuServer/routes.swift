@@ -55,6 +55,7 @@ func routes(_ app: Application) throws {
     AgentDayPages().registerPages(app.routes)
     ReportSnapshotPages().register(app.routes)
     FixedCountsPages().register(app.routes)
+    QualityReportPages().register(app.routes)
     MetricsRoute(token: app.kefu.settings.metricsToken).register(app)
     AttendancePages().register(app.routes)
     AttendanceRulesPages().register(app.routes)

@@ -77,3 +77,13 @@ def test_admin_sets_the_fixed_times(driver, base_url, login, screenshot):
     assert driver.find_element(By.ID, "fixed-times").get_attribute("value") == "09:00, 12:00, 17:00"
     check_widths(driver)
     screenshot(driver, "reports-fixed")
+
+
+def test_lead_reads_the_quality_statistics(driver, base_url, login, screenshot):
+    login(driver, base_url, "3001", PASSWORD)
+    driver.get(f"{base_url}/reports/orders")
+    wait_until(driver, lambda d: d.find_element(By.LINK_TEXT, "质量统计")).click()
+    wait_until(driver, lambda d: d.find_element(By.ID, "quality-overview"))
+    assert driver.find_elements(By.CSS_SELECTOR, "#workload-table tbody tr")
+    check_widths(driver)
+    screenshot(driver, "reports-quality")

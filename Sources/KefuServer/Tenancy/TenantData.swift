@@ -80,10 +80,10 @@ struct TenantData: Sendable {
 
     /// The company scope as a plain filter on `column`, planned through its index (a rollup
     /// table read by company and day); nil when every company is in scope.
-    func companyPredicate(column: String) -> (any SQLExpression)? {
+    func companyPredicate(column: String, table: String? = nil) -> (any SQLExpression)? {
         guard let companies = scope.companyIDs else { return nil }
         guard !companies.isEmpty else { return SQLBinaryExpression(SQLLiteral.numeric("1"), .equal, SQLLiteral.numeric("0")) }
-        return SQLBinaryExpression(SQLColumn(column), .in, SQLBind.group(companies.sorted { $0.uuidString < $1.uuidString }))
+        return SQLBinaryExpression(SQLColumn(column, table: table), .in, SQLBind.group(companies.sorted { $0.uuidString < $1.uuidString }))
     }
 
     /// The same as SQL text with `?` marks, for `LeanReads` (`" AND +company_id IN (?, ?)"`).

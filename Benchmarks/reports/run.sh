@@ -1,0 +1,164 @@
+#!/usr/bin/env bash
+# The period reports at a year's scale (issue 16): 1,000,000 work orders bulk-loaded
+# (Benchmarks/pages/gen_orders.py, a center a year into production), the daily rollups
+# caught up from the database's own marks, then this month's and this year's report timed
+# through the API and as the page a lead opens. Goals: month < 1 s, year < 3 s. The year's
+# total is checked against a plain count of the orders (the rollups agree with a recount).
+# All traffic goes to 127.0.0.1 only.
+#
+#   bash Benchmarks/reports/run.sh
+#
+# Environment knobs (defaults in brackets):
+#   REPORTS_DBS        databases to run                           ["sqlite postgres"]
+#   REPORTS_ORDERS     work orders to bulk-load                   [1000000]
+#   REPORTS_RUNS       timed runs of each report (median kept)    [7]
+#   REPORTS_MONTH_S    goal: a month's report, seconds            [1]
+#   REPORTS_YEAR_S     goal: a year's report, seconds             [3]
+#   REPORTS_PORT       kefu serve port                            [18160]
+#   REPORTS_PG_PORT    throwaway PostgreSQL port                  [55480]
+#   KEFU_BIN           the kefu binary [.build-release/release/kefu]
+set -euo pipefail
+
+cd "$(dirname "${BASH_SOURCE[0]}")/../.."
+ROOT=$(pwd -P)
+HERE="$ROOT/Benchmarks/reports"
+RESULTS="$HERE/results"
+
+REPORTS_DBS=${REPORTS_DBS:-sqlite postgres}
+REPORTS_ORDERS=${REPORTS_ORDERS:-1000000}
+REPORTS_RUNS=${REPORTS_RUNS:-7}
+REPORTS_MONTH_S=${REPORTS_MONTH_S:-1}
+REPORTS_YEAR_S=${REPORTS_YEAR_S:-3}
+REPORTS_PORT=${REPORTS_PORT:-18160}
+REPORTS_PG_PORT=${REPORTS_PG_PORT:-55480}
+KEFU_BIN=${KEFU_BIN:-$ROOT/.build-release/release/kefu}
+BASE="http://127.0.0.1:$REPORTS_PORT"
+export KEFU_DATA_KEY="${KEFU_DATA_KEY:-$(printf %s 'kefu-benchmark-key-not-secret!!!' | base64)}"
+export TZ=Asia/Shanghai
+
+die() { echo "REPORTS BENCHMARK FAILURE: $*" >&2; exit 1; }
+[[ -x $KEFU_BIN ]] || die "no kefu binary at $KEFU_BIN (build it, or set KEFU_BIN)"
+for tool in curl python3; do command -v "$tool" >/dev/null || die "$tool is not installed"; done
+
+tmp=$(mktemp -d)
+server_pid=""; server_log=""; pgdir=""
+stop_server() {
+    if [[ -n $server_pid ]]; then
+        kill "$server_pid" 2>/dev/null || true
+        for _ in $(seq 1 50); do kill -0 "$server_pid" 2>/dev/null || break; sleep 0.2; done
+        kill -9 "$server_pid" 2>/dev/null || true
+        wait "$server_pid" 2>/dev/null || true
+        server_pid=""
+    fi
+}
+stop_pg() { if [[ -n $pgdir ]]; then bash "$ROOT/scripts/pg-stop" "$pgdir" >/dev/null 2>&1 || true; rm -rf "$pgdir"; pgdir=""; fi; }
+cleanup() {
+    local status=$?
+    set +e
+    if [[ $status -ne 0 && -n $server_log && -s $server_log ]]; then echo "---- server log (last 40 lines) ----" >&2; tail -n 40 "$server_log" >&2; fi
+    stop_server; stop_pg; rm -rf "$tmp"
+    exit "$status"
+}
+trap cleanup EXIT INT TERM
+
+start_server() {
+    server_log="$tmp/server-$1.log"
+    LOG_LEVEL=warning "$KEFU_BIN" "$@" --port "$REPORTS_PORT" >"$server_log" 2>&1 &
+    server_pid=$!
+    for _ in $(seq 1 600); do
+        curl -sf "$BASE/health" >/dev/null 2>&1 && return 0
+        kill -0 "$server_pid" 2>/dev/null || die "kefu $1 exited (see $server_log)"
+        sleep 0.1
+    done
+    die "kefu $1 did not answer /health in 60 s"
+}
+
+# Median of REPORTS_RUNS timed GETs (seconds); every answer must be 200.
+median_get() {
+    local url=$1; shift
+    local times=()
+    for _ in $(seq 1 "$REPORTS_RUNS"); do
+        out=$(curl -s -o /dev/null -w '%{http_code} %{time_total}' "$@" "$url")
+        [[ ${out%% *} == 200 ]] || die "GET $url answered ${out%% *}"
+        times+=("${out#* }")
+    done
+    printf '%s\n' "${times[@]}" | sort -n | sed -n "$(( (REPORTS_RUNS + 1) / 2 ))p"
+}
+
+today=$(date +%Y-%m-%d)
+month_from=$(date +%Y-%m-01)
+year_from=$(date -d "$today -364 days" +%Y-%m-%d)
+all_from=$(date -d "$today -399 days" +%Y-%m-%d)
+mkdir -p "$RESULTS"
+md="$RESULTS/latest.md"
+{
+    echo "# Order reports with $REPORTS_ORDERS work orders"
+    echo
+    echo "$(date -u '+%Y-%m-%d %H:%M UTC'), commit $(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo '?'), $(nproc) cores, binary \`${KEFU_BIN#"$ROOT/"}\`."
+    echo "Median of $REPORTS_RUNS runs. Month: $month_from … $today; year: $year_from … $today (the last 365 days)."
+    echo "The API answers one report (groupBy=type); the page (a shift lead's /reports/orders) reads three: the period, the one before, and the daily trend."
+    echo "Goals: month < ${REPORTS_MONTH_S} s, year < ${REPORTS_YEAR_S} s."
+    echo
+    echo "| database | rollup catch-up after load | month API | month page | year API | year page | 400-day total = count of HQ orders | result |"
+    echo "|---|---:|---:|---:|---:|---:|---|---|"
+} >"$md"
+
+status=0
+for db in $REPORTS_DBS; do
+    echo "==================== $db: $REPORTS_ORDERS orders ===================="
+    case $db in
+        sqlite)
+            file="$tmp/reports.sqlite"
+            export DATABASE_URL="sqlite://$file"
+            db_args=(--sqlite "$file")
+            count_sql() { python3 -c "import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute(sys.argv[2]).fetchone()[0])" "$file" "$1"; }
+            ;;
+        postgres)
+            command -v psql >/dev/null || die "psql is not installed"
+            pgdir=$(mktemp -d /tmp/kefu-reports-pg.XXXXXX)
+            admin=$(env -u PG_START_FAST bash "$ROOT/scripts/pg-start" "$pgdir" "$REPORTS_PG_PORT") || die "pg-start failed"
+            url="postgres://postgres@127.0.0.1:$REPORTS_PG_PORT/kefu_reports"
+            psql "$admin" -qAt -v ON_ERROR_STOP=1 -c "DROP DATABASE IF EXISTS kefu_reports" -c "CREATE DATABASE kefu_reports" >/dev/null
+            export DATABASE_URL="$url"
+            db_args=(--pg-url "$url")
+            count_sql() { psql "$url" -qAt -c "$1"; }
+            ;;
+        *) die "unknown database '$db'" ;;
+    esac
+    start_server demo
+    stop_server
+    python3 "$ROOT/Benchmarks/pages/gen_orders.py" "${db_args[@]}" --orders "$REPORTS_ORDERS" --workdir "$tmp" || die "bulk load failed"
+    LOG_LEVEL=warning "$KEFU_BIN" migrate --yes >"$tmp/migrate.log" 2>&1 || { cat "$tmp/migrate.log" >&2; die "kefu migrate failed"; }
+    # The load's rows were marked by the database's triggers; the first report catches the rollups up.
+    start=$(date +%s.%N)
+    LOG_LEVEL=warning "$KEFU_BIN" report --kind orders --from "$today" --to "$today" --format json --out "$tmp/first.json" >/dev/null \
+        || die "kefu report failed"
+    catchup=$(python3 -c "print(f'{$(date +%s.%N) - $start:.0f} s')")
+    echo "rollup catch-up: $catchup"
+
+    start_server serve
+    token=$(curl -sf -X POST "$BASE/api/v1/session" -H 'Content-Type: application/json' -d '{"workId":"3001","password":"demo1234"}' \
+        | python3 -c "import json,sys; print(json.load(sys.stdin)['token'])") || die "no token for 3001"
+    jar="$tmp/cookies-$db"
+    csrf=$(curl -s -c "$jar" -b "$jar" "$BASE/login" | python3 -c "import re,sys; print(re.search(r'name=\"_csrf\" value=\"([^\"]+)\"', sys.stdin.read()).group(1))")
+    curl -s -o /dev/null -c "$jar" -b "$jar" -X POST "$BASE/login" --data-urlencode "workId=3001" --data-urlencode "password=demo1234" --data-urlencode "_csrf=$csrf"
+    auth=(-H "Authorization: Bearer $token")
+    month_api=$(median_get "$BASE/api/v1/reports/orders?from=$month_from&to=$today&groupBy=type" "${auth[@]}")
+    month_page=$(median_get "$BASE/reports/orders?period=custom&from=$month_from&to=$today&groupBy=channel" -b "$jar")
+    year_api=$(median_get "$BASE/api/v1/reports/orders?from=$year_from&to=$today&groupBy=type" "${auth[@]}")
+    year_page=$(median_get "$BASE/reports/orders?period=custom&from=$year_from&to=$today&groupBy=channel" -b "$jar")
+    # Every loaded order falls in the last 400 days (the longest range a report takes).
+    reported=$(curl -sf "${auth[@]}" "$BASE/api/v1/reports/orders?from=$all_from&to=$today" | python3 -c "import json,sys; print(json.load(sys.stdin)['total'])")
+    # The shift lead reads their own company (HQ); the demo's client company XH has orders too.
+    counted=$(count_sql "SELECT COUNT(*) FROM work_orders WHERE company_id = (SELECT id FROM companies WHERE code = 'HQ')")
+    stop_server
+    agree="$reported = $counted"; [[ $reported == "$counted" ]] || { agree="**$reported ≠ $counted**"; status=1; }
+    result=met
+    python3 -c "import sys; sys.exit(0 if $month_api < $REPORTS_MONTH_S and $month_page < $REPORTS_MONTH_S and $year_api < $REPORTS_YEAR_S and $year_page < $REPORTS_YEAR_S else 1)" \
+        || { result="**not met**"; status=1; }
+    echo "| $db | $catchup | ${month_api} s | ${month_page} s | ${year_api} s | ${year_page} s | $agree | $result |" >>"$md"
+    echo "$db: month api ${month_api}s page ${month_page}s, year api ${year_api}s page ${year_page}s, total $agree, $result"
+    stop_pg
+done
+cat "$md"
+exit $status
