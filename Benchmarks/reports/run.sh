@@ -32,46 +32,18 @@ REPORTS_YEAR_S=${REPORTS_YEAR_S:-3}
 REPORTS_PORT=${REPORTS_PORT:-18160}
 REPORTS_PG_PORT=${REPORTS_PG_PORT:-55480}
 KEFU_BIN=${KEFU_BIN:-$ROOT/.build-release/release/kefu}
+KEFU=$KEFU_BIN
 BASE="http://127.0.0.1:$REPORTS_PORT"
-export KEFU_DATA_KEY="${KEFU_DATA_KEY:-$(printf %s 'kefu-benchmark-key-not-secret!!!' | base64)}"
 export TZ=Asia/Shanghai
+BENCH_SCRIPT=Benchmarks/reports/run.sh
+BENCH_TITLE=REPORTS
+BENCH_LOG_LEVEL=warning
+# shellcheck source=../lib/servers.sh
+source "$ROOT/Benchmarks/lib/servers.sh"
+BENCH_LOG_DIR=$tmp
 
-die() { echo "REPORTS BENCHMARK FAILURE: $*" >&2; exit 1; }
 [[ -x $KEFU_BIN ]] || die "no kefu binary at $KEFU_BIN (build it, or set KEFU_BIN)"
 for tool in curl python3; do command -v "$tool" >/dev/null || die "$tool is not installed"; done
-
-tmp=$(mktemp -d)
-server_pid=""; server_log=""; pgdir=""
-stop_server() {
-    if [[ -n $server_pid ]]; then
-        kill "$server_pid" 2>/dev/null || true
-        for _ in $(seq 1 50); do kill -0 "$server_pid" 2>/dev/null || break; sleep 0.2; done
-        kill -9 "$server_pid" 2>/dev/null || true
-        wait "$server_pid" 2>/dev/null || true
-        server_pid=""
-    fi
-}
-stop_pg() { if [[ -n $pgdir ]]; then bash "$ROOT/scripts/pg-stop" "$pgdir" >/dev/null 2>&1 || true; rm -rf "$pgdir"; pgdir=""; fi; }
-cleanup() {
-    local status=$?
-    set +e
-    if [[ $status -ne 0 && -n $server_log && -s $server_log ]]; then echo "---- server log (last 40 lines) ----" >&2; tail -n 40 "$server_log" >&2; fi
-    stop_server; stop_pg; rm -rf "$tmp"
-    exit "$status"
-}
-trap cleanup EXIT INT TERM
-
-start_server() {
-    server_log="$tmp/server-$1.log"
-    LOG_LEVEL=warning "$KEFU_BIN" "$@" --port "$REPORTS_PORT" >"$server_log" 2>&1 &
-    server_pid=$!
-    for _ in $(seq 1 600); do
-        curl -sf "$BASE/health" >/dev/null 2>&1 && return 0
-        kill -0 "$server_pid" 2>/dev/null || die "kefu $1 exited (see $server_log)"
-        sleep 0.1
-    done
-    die "kefu $1 did not answer /health in 60 s"
-}
 
 # Median of REPORTS_RUNS timed GETs (seconds); every answer must be 200.
 median_get() {
@@ -109,24 +81,21 @@ for db in $REPORTS_DBS; do
     case $db in
         sqlite)
             file="$tmp/reports.sqlite"
-            export DATABASE_URL="sqlite://$file"
+            url="sqlite://$file"
             db_args=(--sqlite "$file")
             count_sql() { python3 -c "import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute(sys.argv[2]).fetchone()[0])" "$file" "$1"; }
             ;;
         postgres)
             command -v psql >/dev/null || die "psql is not installed"
-            pgdir=$(mktemp -d /tmp/kefu-reports-pg.XXXXXX)
-            admin=$(env -u PG_START_FAST bash "$ROOT/scripts/pg-start" "$pgdir" "$REPORTS_PG_PORT") || die "pg-start failed"
-            url="postgres://postgres@127.0.0.1:$REPORTS_PG_PORT/kefu_reports"
-            psql "$admin" -qAt -v ON_ERROR_STOP=1 -c "DROP DATABASE IF EXISTS kefu_reports" -c "CREATE DATABASE kefu_reports" >/dev/null
-            export DATABASE_URL="$url"
+            start_pg "$REPORTS_PG_PORT" kefu_reports
             db_args=(--pg-url "$url")
             count_sql() { psql "$url" -qAt -c "$1"; }
             ;;
         *) die "unknown database '$db'" ;;
     esac
-    start_server demo
-    stop_server
+    export DATABASE_URL="$url"
+    start_kefu "$REPORTS_PORT" "demo-$db" demo
+    stop_servers
     python3 "$ROOT/Benchmarks/pages/gen_orders.py" "${db_args[@]}" --orders "$REPORTS_ORDERS" --workdir "$tmp" || die "bulk load failed"
     LOG_LEVEL=warning "$KEFU_BIN" migrate --yes >"$tmp/migrate.log" 2>&1 || { cat "$tmp/migrate.log" >&2; die "kefu migrate failed"; }
     # The load's rows were marked by the database's triggers; the first report catches the rollups up.
@@ -136,7 +105,7 @@ for db in $REPORTS_DBS; do
     catchup=$(python3 -c "print(f'{$(date +%s.%N) - $start:.0f} s')")
     echo "rollup catch-up: $catchup"
 
-    start_server serve
+    start_kefu "$REPORTS_PORT" "serve-$db" serve
     token=$(curl -sf -X POST "$BASE/api/v1/session" -H 'Content-Type: application/json' -d '{"workId":"3001","password":"demo1234"}' \
         | python3 -c "import json,sys; print(json.load(sys.stdin)['token'])") || die "no token for 3001"
     jar="$tmp/cookies-$db"
@@ -151,7 +120,7 @@ for db in $REPORTS_DBS; do
     reported=$(curl -sf "${auth[@]}" "$BASE/api/v1/reports/orders?from=$all_from&to=$today" | python3 -c "import json,sys; print(json.load(sys.stdin)['total'])")
     # The shift lead reads their own company (HQ); the demo's client company XH has orders too.
     counted=$(count_sql "SELECT COUNT(*) FROM work_orders WHERE company_id = (SELECT id FROM companies WHERE code = 'HQ')")
-    stop_server
+    stop_servers
     agree="$reported = $counted"; [[ $reported == "$counted" ]] || { agree="**$reported ≠ $counted**"; status=1; }
     result=met
     python3 -c "import sys; sys.exit(0 if $month_api < $REPORTS_MONTH_S and $month_page < $REPORTS_MONTH_S and $year_api < $REPORTS_YEAR_S and $year_page < $REPORTS_YEAR_S else 1)" \
