@@ -50,6 +50,8 @@ func routes(_ app: Application) throws {
     KnowledgeCasePages().register(app.routes)
     AttendanceAPI().register(api)
     ReportAPI().register(api)
+    CallReportAPI(live: app.live).register(api)
+    CallReportPages(live: app.live).register(app.routes)
     ReportPages().register(app.routes)
     AgentDayPages().registerAPI(api)
     AgentDayPages().registerPages(app.routes)

@@ -87,3 +87,37 @@ def test_lead_reads_the_quality_statistics(driver, base_url, login, screenshot):
     assert driver.find_elements(By.CSS_SELECTOR, "#workload-table tbody tr")
     check_widths(driver)
     screenshot(driver, "reports-quality")
+
+
+def test_lead_reads_the_telephony_kpis_and_the_calls_behind_them(driver, base_url, login, screenshot):
+    """话务报表 (R10.3): this month's calls from the switch's events, both service levels,
+    the interval table in half hours, the week's heat map, and the calls behind a count."""
+    login(driver, base_url, "3001", PASSWORD)
+    driver.get(f"{base_url}/reports/orders")
+    wait_until(driver, lambda d: d.find_element(By.LINK_TEXT, "话务报表")).click()
+    offered = wait_until(driver, lambda d: d.find_element(By.CSS_SELECTOR, "#calls-offered .big")).text
+    assert int(offered) > 0
+    assert driver.find_element(By.CSS_SELECTOR, "#calls-sl2 .big").text.endswith("%")
+    assert driver.find_elements(By.CSS_SELECTOR, "#report-charts svg[aria-label^='呼入量热力图']")
+    check_widths(driver)
+    Select(driver.find_element(By.ID, "report-interval")).select_by_value("30")
+    driver.find_element(By.CSS_SELECTOR, "#report-form button[type=submit]").click()
+    first = wait_until(driver, lambda d: d.find_element(By.CSS_SELECTOR, "#calls-intervals tbody tr")).get_attribute("data-key")
+    assert first.endswith(":00") or first.endswith(":30"), first
+    screenshot(driver, "reports-calls")
+    link = driver.find_element(By.CSS_SELECTOR, "#calls-queues tbody tr td a")
+    count = int(link.text)
+    link.click()
+    # A month is longer than a list holds: first the days, each with its count.
+    days = wait_until(driver, lambda d: d.find_elements(By.CSS_SELECTOR, "#calls-days-table tbody tr a")
+                      or d.find_elements(By.CSS_SELECTOR, "#calls-table") or None)
+    if driver.find_elements(By.ID, "calls-days-table"):
+        assert sum(int(a.text) for a in days) == count
+        check_widths(driver)
+        count = int(days[0].text)
+        days[0].click()
+    rows = wait_until(driver, lambda d: d.find_elements(By.CSS_SELECTOR, "#calls-table tbody tr") or None)
+    assert len(rows) == count
+    assert "****" in rows[0].find_elements(By.TAG_NAME, "td")[2].text or rows[0].find_elements(By.TAG_NAME, "td")[2].text == "—"
+    check_widths(driver)
+    screenshot(driver, "reports-calls-list")

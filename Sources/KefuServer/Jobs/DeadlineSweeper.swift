@@ -100,6 +100,7 @@ struct SweeperLifecycle: LifecycleHandler {
         let timeZone = app.kefu.settings.timeZone
         let logger = app.logger
         let metrics = app.metrics
+        let live = app.live
         let task = Task.detached {
             var lastHousekeeping = Date.distantPast
             while true {
@@ -168,6 +169,14 @@ struct SweeperLifecycle: LifecycleHandler {
                 } catch {
                     metrics.job("report_rollups", failed: true)
                     logger.warning("report rollups failed: \(String(describing: error))")
+                }
+                do {
+                    // The telephony KPIs' rollups, from the hours of newly stored events (R10.3).
+                    try await CallRollups(db: db, configuration: live.configuration, now: clock.now()).catchUp()
+                    metrics.job("call_rollups", failed: false)
+                } catch {
+                    metrics.job("call_rollups", failed: true)
+                    logger.warning("call rollups failed: \(String(describing: error))")
                 }
                 do {
                     // Follow-ups of stored CTI events that an intake did not finish (a failure,

@@ -45,5 +45,6 @@ enum KefuMigrations {
         app.migrations.add(M038_CreateReportRollups())
         app.migrations.add(M039_CreateReportSnapshots())
         app.migrations.add(M040_CreateFixedTimeCounts())
+        app.migrations.add(M041_CreateCallRollups())
     }
 }
