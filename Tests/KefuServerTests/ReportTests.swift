@@ -89,6 +89,17 @@ struct ReportTests {
             #expect(types["complaint"]?["count"] as? Int == 2 && types["complaint"]?["duplicates"] as? Int == 1)
             #expect(types["query"]?["firstContactResolved"] as? Int == 1 && types["business"]?["closed"] as? Int == 1)
             #expect(types["business"]?["firstContactResolved"] as? Int == 0 && types["consultation"]?["reopened"] as? Int == 1)
+            // Each figure leads to its orders: the list narrowed to the facts behind it.
+            for (outcome, expected) in [("fcr", 1), ("duplicate", 1), ("reopened", 1), ("escalated", 0)] {
+                let listed = try await api(app, .GET, "/work-orders?from=\(today)&to=\(today)&outcome=\(outcome)", token: u.shiftLead)
+                #expect(listed["total"] as? Int == expected, "\(outcome)")
+            }
+            let handed = try await api(app, .GET, "/work-orders?from=\(today)&to=\(today)&department=\(u.departmentID.uuidString)", token: u.shiftLead)
+            #expect(handed["total"] as? Int == 1)
+            #expect(try await api(app, .GET, "/work-orders?outcome=nobody", token: u.shiftLead).status == .badRequest)
+            #expect(try await api(app, .GET, "/work-orders?outcome=", token: u.shiftLead).status == .badRequest)
+            let leadPage = try await PageSession.signIn(app, "3001").get("/reports/orders?period=custom&from=\(today)&to=\(today)")
+            #expect(leadPage.1.contains("&amp;outcome=fcr"))
             let departments = try await Self.reported(app, u.shiftLead, .department, from: today, to: today)
             #expect(departments[u.departmentID.uuidString.lowercased()]?["label"] as? String == "技术部")
             let all = try await api(app, .GET, "/reports/orders?from=\(today)&to=\(today)", token: u.admin)

@@ -11,9 +11,18 @@ struct DemoCommand: AsyncCommand {
 
     func run(using context: CommandContext, signature: Signature) async throws {
         let app = context.application
-        try await app.autoMigrate()
-        try await DatabaseSetup.prepare(app)
-        let loaded = try await DemoData(app: app).loadIfEmpty()
+        // No sweep until the center is loaded whole (see `SweeperGate`).
+        app.sweeperGate.hold()
+        let loaded: Bool
+        do {
+            try await app.autoMigrate()
+            try await DatabaseSetup.prepare(app)
+            loaded = try await DemoData(app: app).loadIfEmpty()
+        } catch {
+            app.sweeperGate.release()
+            throw error
+        }
+        app.sweeperGate.release()
         let host = signature.hostname ?? "127.0.0.1"
         let port = signature.port ?? 8080
         context.console.print(loaded ? "已载入演示数据。" : "数据库已有数据，未重复载入演示数据。")

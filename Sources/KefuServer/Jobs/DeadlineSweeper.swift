@@ -101,12 +101,14 @@ struct SweeperLifecycle: LifecycleHandler {
         let logger = app.logger
         let metrics = app.metrics
         let live = app.live
+        let gate = app.sweeperGate
         let task = Task.detached {
             var lastHousekeeping = Date.distantPast
             while true {
                 // Wait first: a command like `kefu demo` migrates right after boot.
                 try? await Task.sleep(nanoseconds: UInt64(interval * 1_000_000_000))
                 if Task.isCancelled { return }
+                if gate.isHeld { continue }
                 do {
                     try await DeadlineSweeper(db: db, now: clock.now(), timeZone: timeZone, logger: logger).sweep()
                     metrics.job("deadline_sweep", failed: false)

@@ -122,14 +122,21 @@ struct ReportPages {
                        count("fig-escalated", "升级", n.escalated, p.escalated), rate("fig-reopen", "重开率", n.reopenRate, p.reopenRate),
                        count("fig-duplicates", "重复工单", n.duplicates, p.duplicates), satisfaction]
         let base = drillBase(now.range, filter: filter)
+        /// The orders behind one figure: the group's list narrowed to the facts' flag.
+        func narrowed(_ link: String?, _ outcome: OrderOutcome, _ n: Int) -> String? {
+            n > 0 ? link.map { $0 + "&outcome=\(outcome.rawValue)" } : nil
+        }
         func row(_ r: OrderReports.Row?, key: String, label: String, totals t: OrderTotals) -> TableRow {
             let extra = r.map { drillParameter(now.grouping, $0.key) } ?? ""
             let link = extra == nil ? nil : base + (extra ?? "")
             return TableRow(key: key, label: label, cells: [
                 Cell(text: "\(t.count)", href: link), Cell(text: "\(t.closed)", href: link.map { $0 + "&status=closed" }),
-                Cell(text: "\(t.firstContactResolved)", href: nil), Cell(text: Self.percent(t.firstContactRate), href: nil),
-                Cell(text: "\(t.slaMet)", href: nil), Cell(text: "\(t.slaBreached)", href: nil), Cell(text: Self.percent(t.slaRate), href: nil),
-                Cell(text: "\(t.escalated)", href: nil), Cell(text: "\(t.reopened)", href: nil), Cell(text: "\(t.duplicates)", href: nil),
+                Cell(text: "\(t.firstContactResolved)", href: narrowed(link, .firstContactResolved, t.firstContactResolved)),
+                Cell(text: Self.percent(t.firstContactRate), href: nil),
+                Cell(text: "\(t.slaMet)", href: narrowed(link, .slaMet, t.slaMet)), Cell(text: "\(t.slaBreached)", href: narrowed(link, .slaBreached, t.slaBreached)),
+                Cell(text: Self.percent(t.slaRate), href: nil),
+                Cell(text: "\(t.escalated)", href: narrowed(link, .escalated, t.escalated)), Cell(text: "\(t.reopened)", href: narrowed(link, .reopened, t.reopened)),
+                Cell(text: "\(t.duplicates)", href: narrowed(link, .duplicate, t.duplicates)),
                 Cell(text: t.averageSatisfaction.map { String(format: "%.2f（%d）", $0, t.sampled) } ?? "—", href: nil),
             ])
         }
@@ -186,7 +193,7 @@ struct ReportPages {
         case .priority: "&priority=\(key)"
         case .day: "&from=\(key)&to=\(key)"
         case .branch: key == "none" ? nil : "&branch=\(key.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? key)"
-        case .department: nil
+        case .department: key == "none" ? nil : "&department=\(key)"
         }
     }
 

@@ -32,6 +32,10 @@ struct WorkOrderAPI {
         var priority: String?
         var from: String?
         var to: String?
+        /// A report figure (`OrderOutcome`: fcr, sla_met, sla_breached, escalated, reopened,
+        /// duplicate) or the department an order was handed to, read from the report's facts.
+        var outcome: String?
+        var department: String?
         var limit: Int?
         var offset: Int?
         /// Company and branch codes (R11 list filters).
@@ -40,7 +44,7 @@ struct WorkOrderAPI {
     }
 
     func list(req: Request) async throws -> Response {
-        try req.refuseEmptyQuery("status", "type", "customerId", "company", "branch", "channel", "priority", "from", "to")
+        try req.refuseEmptyQuery("status", "type", "customerId", "company", "branch", "channel", "priority", "from", "to", "outcome", "department")
         let q = try req.query.decode(ListQuery.self)
         let scope = try await req.orderScope()
         let filter = try await TenantFilter.resolve(company: q.company, branch: q.branch, tenant: scope.tenant)

@@ -50,6 +50,14 @@ struct WorkOrderListQuery {
             let bound = (isEnd ? day.adding(days: 1) : day).start(in: timeZone)
             conditions.append(SQLBinaryExpression(SQLIdentifier("created_at"), isEnd ? .lessThan : .greaterThanOrEqual, SQLBind(bound)))
         }
+        if let text = filter.outcome, !text.isEmpty {
+            guard let outcome = OrderOutcome(rawValue: text) else { throw KefuError.badRequest("未知的报表口径：\(text)") }
+            conditions.append(try await facts(SQLBinaryExpression(SQLIdentifier(Self.factsColumn(outcome)), .equal, SQLBind(1)), db: db))
+        }
+        if let text = filter.department, !text.isEmpty {
+            guard let id = UUID(uuidString: text) else { throw KefuError.badRequest("department 格式不正确") }
+            conditions.append(try await facts(SQLBinaryExpression(SQLIdentifier("department_id"), .equal, SQLBind(id)), db: db))
+        }
         if let o = filter.ownerWorkId, !o.isEmpty {
             conditions.append(SQLBinaryExpression(SQLIdentifier("owner_work_id"), .equal, SQLBind(o)))
         }
@@ -93,6 +101,26 @@ struct WorkOrderListQuery {
         let items = try await reads.all(rowsQuery.orderBy("created_at", .descending).limit(limit).offset(offset).select,
                                         as: WorkOrderDTO.self).map { row in var r = row; r.label(labels); return r }
         return (items, total, limit, offset)
+    }
+
+    /// The facts column of a report figure.
+    static func factsColumn(_ outcome: OrderOutcome) -> String {
+        switch outcome {
+        case .firstContactResolved: "fcr"
+        case .slaMet: "sla_met"
+        case .slaBreached: "sla_breached"
+        case .escalated: "escalated"
+        case .reopened: "reopened"
+        case .duplicate: "duplicate"
+        }
+    }
+
+    /// `id IN (orders whose report facts match)`, with the facts brought up to date first so
+    /// the list and the report's count agree.
+    func facts(_ condition: any SQLExpression, db: Database) async throws -> any SQLExpression {
+        try await ReportRollups(db: db, timeZone: timeZone).catchUp()
+        let ids = try db.sql().select().column("order_id").from("report_order_facts").where(condition)
+        return SQLBinaryExpression(SQLIdentifier("id"), .in, SQLSubquery(ids.select))
     }
 
     /// work_orders column → WorkOrderDTO key.

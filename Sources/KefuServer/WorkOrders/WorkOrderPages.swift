@@ -85,6 +85,7 @@ struct WorkOrderPages {
         var statuses: [Choice]
         var channels: [Choice]
         var priorities: [Choice]
+        var outcomes: [Choice]
         var prevHref: String?
         var nextHref: String?
         var tenantFilter: TenantFilterForm?
@@ -100,7 +101,7 @@ struct WorkOrderPages {
         q.offset = offset
         if q.status == "" { q.status = nil }
         if q.type == "" { q.type = nil }
-        for key in [\WorkOrderAPI.ListQuery.channel, \.priority, \.from, \.to] where q[keyPath: key] == "" { q[keyPath: key] = nil }
+        for key in [\WorkOrderAPI.ListQuery.channel, \.priority, \.from, \.to, \.outcome, \.department] where q[keyPath: key] == "" { q[keyPath: key] = nil }
         let scope = try await req.orderScope()
         let filter = try await TenantFilter.resolve(company: q.company, branch: q.branch, tenant: scope.tenant)
         let labels = try await scope.tenant.labels()
@@ -120,6 +121,7 @@ struct WorkOrderPages {
             orders: result.items.prefix(Self.pageSize).map { WorkOrderRow($0, now: req.now, timeZone: tz, labels: labels) },
             total: min(result.total, Self.countCap), totalCapped: result.total > Self.countCap, filter: q,
             types: Choices.types, statuses: Choices.statuses, channels: Choices.channels, priorities: Choices.priorities,
+            outcomes: Choices.outcomes,
             prevHref: offset > 0 ? href(q, offset: max(0, offset - Self.pageSize)) : nil,
             nextHref: hasMore ? href(q, offset: offset + Self.pageSize) : nil,
             tenantFilter: try await TenantFilterForm.make(scope.tenant, labels: labels, filter: filter),
@@ -132,7 +134,8 @@ struct WorkOrderPages {
 
     func href(_ q: WorkOrderAPI.ListQuery, offset: Int) -> String {
         let parts = [("q", q.q), ("type", q.type), ("status", q.status), ("ownerWorkId", q.ownerWorkId),
-                     ("company", q.company), ("branch", q.branch), ("channel", q.channel), ("priority", q.priority), ("from", q.from), ("to", q.to)]
+                     ("company", q.company), ("branch", q.branch), ("channel", q.channel), ("priority", q.priority), ("from", q.from), ("to", q.to),
+                     ("outcome", q.outcome), ("department", q.department)]
             .compactMap { k, v in v.flatMap { $0.isEmpty ? nil : "\(k)=\($0.urlQueryEncoded)" } }
         return "/work-orders?" + (parts + ["offset=\(offset)"]).joined(separator: "&")
     }

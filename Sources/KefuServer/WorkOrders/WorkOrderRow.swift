@@ -68,5 +68,6 @@ enum Choices {
     static let channels = KefuCore.Channel.allCases.map { Choice(value: $0.rawValue, label: $0.label) }
     static let priorities = Priority.allCases.map { Choice(value: $0.rawValue, label: $0.label) }
     static let statuses = WorkOrderStatus.allCases.map { Choice(value: $0.rawValue, label: $0.label) }
+    static let outcomes = OrderOutcome.allCases.map { Choice(value: $0.rawValue, label: $0.label) }
     static let roles = Role.allCases.map { Choice(value: $0.rawValue, label: $0.label) }
 }
