@@ -102,7 +102,9 @@ def test_lead_reads_the_telephony_kpis_and_the_calls_behind_them(driver, base_ur
     check_widths(driver)
     Select(driver.find_element(By.ID, "report-interval")).select_by_value("30")
     driver.find_element(By.CSS_SELECTOR, "#report-form button[type=submit]").click()
-    first = wait_until(driver, lambda d: d.find_element(By.CSS_SELECTOR, "#calls-intervals tbody tr")).get_attribute("data-key")
+    # Read the table of the new page, not the one being replaced.
+    wait_until(driver, lambda d: "interval=30" in d.current_url)
+    first = wait_until(driver, lambda d: d.find_element(By.CSS_SELECTOR, "#calls-intervals tbody tr").get_attribute("data-key"))
     assert first.endswith(":00") or first.endswith(":30"), first
     screenshot(driver, "reports-calls")
     link = driver.find_element(By.CSS_SELECTOR, "#calls-queues tbody tr td a")
