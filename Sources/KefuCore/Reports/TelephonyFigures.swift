@@ -102,6 +102,14 @@ public struct AgentTimeFigures: Codable, Equatable, Sendable {
 public struct QueuedCallRecord: Codable, Equatable, Sendable {
     public enum Outcome: String, Codable, Sendable, CaseIterable {
         case answered, abandoned, voicemail
+
+        public var label: String {
+            switch self {
+            case .answered: "接通"
+            case .abandoned: "放弃"
+            case .voicemail: "转留言"
+            }
+        }
     }
 
     public var callId: String

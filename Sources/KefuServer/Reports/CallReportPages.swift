@@ -213,7 +213,7 @@ struct CallReportPages {
         let filter = try await TenantFilter.resolve(company: req.query[String.self, at: "company"], branch: nil, tenant: tenant)
         var filters = ["\(range.lowerBound) 至 \(range.upperBound)"]
         if let queue { filters.append("队列 \(queue)") }
-        if let outcome { filters.append(["answered": "接通", "abandoned": "放弃", "voicemail": "转留言"][outcome.rawValue] ?? outcome.rawValue) }
+        if let outcome { filters.append(outcome.label) }
         if let agent { filters.append("坐席 \(agent)") }
         if let minute { filters.append("时段 \(TelephonyReport.clock(minute))–\(TelephonyReport.clock(min(minute + step.rawValue, 1440)))") }
         var calls: [CallRow] = [], days: [DayLink] = [], truncated = false
@@ -225,7 +225,6 @@ struct CallReportPages {
         } else if error == nil {
             let records = try await reports.calls(range, filter: filter)
             func time(_ d: Date) -> String { "\(LocalDay(d, in: zone).description.suffix(5)) \(WallboardPages.clock(d, zone))" }
-            let labels = ["answered": "接通", "abandoned": "放弃", "voicemail": "转留言"]
             for r in records {
                 if let queue, r.queue != queue { continue }
                 if let outcome, r.outcome != outcome { continue }
@@ -234,7 +233,7 @@ struct CallReportPages {
                 if calls.count >= Self.listLimit { truncated = true; break }
                 calls.append(CallRow(callId: r.callId, queue: r.queue, caller: r.caller.map(Masking.phone) ?? "—",
                                      enqueued: r.enqueuedAt.map(time) ?? "—", decided: time(r.decidedAt),
-                                     outcome: labels[r.outcome.rawValue] ?? r.outcome.rawValue, wait: r.waitSeconds.map { "\($0) 秒" } ?? "—",
+                                     outcome: r.outcome.label, wait: r.waitSeconds.map { "\($0) 秒" } ?? "—",
                                      agent: r.agentWorkId ?? "—", talk: r.talkSeconds.map(Self.duration) ?? "—", withinThreshold: r.withinThreshold))
             }
         }
