@@ -71,6 +71,43 @@ import Testing
         #expect(ledger.records.map(\.withinThreshold) == [true, false, false])
     }
 
+    /// A queue's occupancy counts the waiting its own calls ended, so an agent's free time
+    /// is shared among the queues they served and adds up to the floor's.
+    @Test func eachQueueHasTheOccupancyOfTheTimeSpentOnIt() {
+        var n = 0
+        func e(_ type: ContactEventType, _ call: String, _ t: Date, queue: String? = nil, agent: String? = nil) -> CTIEvent {
+            n += 1
+            return CTIEvent(id: "q\(n)", type, at: t, callId: call, queue: queue, caller: "13812345678", agentWorkId: agent)
+        }
+        func a(_ type: AgentEventType, _ t: Date) -> CTIEvent {
+            n += 1
+            return CTIEvent(id: "q\(n)", type, at: t, agentWorkId: "1001")
+        }
+        let events = [
+            a(.loggedIn, Self.at(9, 0)),
+            e(.enqueued, "X", Self.at(9, 10), queue: "咨询"), e(.answered, "X", Self.at(9, 10), agent: "1001"), e(.completed, "X", Self.at(9, 15)),
+            a(.ready, Self.at(9, 16)),
+            e(.enqueued, "Y", Self.at(9, 20), queue: "投诉"), e(.answered, "Y", Self.at(9, 20), agent: "1001"), e(.completed, "Y", Self.at(9, 30)),
+            a(.ready, Self.at(9, 31)), a(.notReady, Self.at(9, 41)),
+        ]
+        let (from, until) = Self.day()
+        var ledger = TelephonyLedger(configuration: Self.configuration, countFrom: from, countUntil: until)
+        ledger.apply(events)
+        ledger.finish(at: until)
+        let byQueue = Dictionary(grouping: ledger.queues, by: \.key.queue).mapValues { $0.map(\.value).reduce(QueueCallFigures(), +) }
+        let advice = byQueue["咨询"] ?? QueueCallFigures(), complaints = byQueue["投诉"] ?? QueueCallFigures()
+        #expect(advice.agentTalkSeconds == 300 && advice.wrapSeconds == 60 && advice.agentIdleSeconds == 600)
+        #expect(advice.occupancy == 360.0 / 960.0)
+        // The waiting before Y, and the waiting after it that ended in a break.
+        #expect(complaints.agentTalkSeconds == 600 && complaints.wrapSeconds == 60 && complaints.agentIdleSeconds == 840)
+        #expect(complaints.occupancy == 660.0 / 1500.0)
+        let agent = ledger.agents.values.reduce(AgentTimeFigures(), +)
+        #expect(agent.talkSeconds + agent.wrapSeconds + agent.idleSeconds == 960 + 1500)
+        // Talk is split where the quarter-hours part, like the agent's own.
+        #expect(ledger.queues[.init(slot: TelephonySlot(Self.at(9, 15), in: Self.zone), queue: "投诉")]?.agentTalkSeconds == 600)
+        #expect(ledger.queues[.init(slot: TelephonySlot(Self.at(9, 0), in: Self.zone), queue: "咨询")]?.agentTalkSeconds == 300)
+    }
+
     @Test func earlierEventsOnlySetTheScene() {
         let (_, until) = Self.day()
         var ledger = TelephonyLedger(configuration: Self.configuration, countFrom: Self.at(10, 0), countUntil: until)

@@ -36,7 +36,7 @@ struct CallReportTests {
     }
 
     /// The same period folded in one pass over every stored event.
-    static func recount(_ app: Application, from: LocalDay, to: LocalDay, now: Date) async throws -> (QueueCallFigures, AgentTimeFigures) {
+    static func recount(_ app: Application, from: LocalDay, to: LocalDay, now: Date, queue: String? = nil) async throws -> (QueueCallFigures, AgentTimeFigures) {
         let tz = AttendanceTests.tz
         let company = try #require(try await Company.query(on: app.db).first()?.id)
         let events = try await CTIEventStore(db: app.db).events(from: from.start(in: tz).addingTimeInterval(-86_400), to: to.adding(days: 1).start(in: tz),
@@ -44,7 +44,8 @@ struct CallReportTests {
         var ledger = TelephonyLedger(configuration: app.live.configuration, countFrom: from.start(in: tz), countUntil: to.adding(days: 1).start(in: tz))
         ledger.apply(events)
         ledger.finish(at: min(now, to.adding(days: 1).start(in: tz)))
-        return (ledger.queues.values.reduce(QueueCallFigures(), +), ledger.agents.values.reduce(AgentTimeFigures(), +))
+        return (ledger.queues.filter { queue == nil || $0.key.queue == queue }.values.reduce(QueueCallFigures(), +),
+                ledger.agents.values.reduce(AgentTimeFigures(), +))
     }
 
     @Test func rollupsAgreeWithARecountAndFollowLateEvents() async throws {
@@ -69,6 +70,12 @@ struct CallReportTests {
             #expect(agents.map { $0["idleSeconds"] as? Int ?? 0 }.reduce(0, +) == time.idleSeconds)
             #expect(agents.map { $0["talkSeconds"] as? Int ?? 0 }.reduce(0, +) == time.talkSeconds)
             #expect(agents.map { $0["notReadySeconds"] as? Int ?? 0 }.reduce(0, +) == time.notReadySeconds)
+            // Each queue's occupancy is the rollups' sum of the same fold, read per queue.
+            let queues = try #require(report["queues"] as? [[String: Any]])
+            #expect(!queues.isEmpty && queues.allSatisfy { $0.keys.contains("occupancy") })
+            let advice = try await Self.recount(app, from: AttendanceTests.day(5), to: AttendanceTests.day(6), now: clock.now(), queue: "咨询").0
+            #expect(advice.occupancy != nil)
+            #expect(queues.first { $0["queue"] as? String == "咨询" }?["occupancy"] as? Double == advice.occupancy.map(FiguresRound.round))
             // B was decided on the 6th, where the day table puts it.
             let days = try #require(report["days"] as? [[String: Any]])
             #expect(days.map { ($0["figures"] as? [String: Any])?["answered"] as? Int } == [1, 1])

@@ -38,8 +38,23 @@ public struct QueueCallFigures: Codable, Equatable, Sendable {
     public var talkSeconds = 0
     /// After-call work of the agents who talked to this queue's callers.
     public var wrapSeconds = 0
+    /// Agents' talk on this queue's calls, split across the intervals it spans (the talk
+    /// above is booked whole when the call ends): occupancy's handling time.
+    public var agentTalkSeconds = 0
+    /// Agents' free time spent waiting for this queue's calls: a stretch of idle time is
+    /// the queue's whose call ended it (idle that ends in a break or sign-out is the queue's
+    /// the agent served last). The switch does not report queue membership, so this is the
+    /// one attribution the events themselves support.
+    public var agentIdleSeconds = 0
 
     public init() {}
+
+    /// The queue's occupancy: (talk + after-call work on its calls) ÷ (that + the free time
+    /// spent waiting for its calls), the floor's formula read per queue.
+    public var occupancy: Double? {
+        let handling = agentTalkSeconds + wrapSeconds
+        return handling + agentIdleSeconds == 0 ? nil : Double(handling) / Double(handling + agentIdleSeconds)
+    }
 
     /// Average speed of answer: the mean wait of the calls agents answered.
     public var averageSpeedOfAnswer: Double? { totals.answered == 0 ? nil : Double(waitSeconds) / Double(totals.answered) }
@@ -54,6 +69,8 @@ public struct QueueCallFigures: Codable, Equatable, Sendable {
         sum.waitSeconds += rhs.waitSeconds
         sum.talkSeconds += rhs.talkSeconds
         sum.wrapSeconds += rhs.wrapSeconds
+        sum.agentTalkSeconds += rhs.agentTalkSeconds
+        sum.agentIdleSeconds += rhs.agentIdleSeconds
         return sum
     }
 }

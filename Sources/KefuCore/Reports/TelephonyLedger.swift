@@ -27,6 +27,8 @@ public struct TelephonyLedger: Sendable {
     private var useSince: [String: Date] = [:]
     /// The queue of the call each agent last finished, which their after-call work is owed to.
     private var lastQueue: [String: String] = [:]
+    /// The queue of the call each talking agent is on.
+    private var talkQueue: [String: String] = [:]
     /// Open answered records, by call, until the talk ends.
     private var openRecords: [String: Int] = [:]
 
@@ -112,8 +114,18 @@ public struct TelephonyLedger: Sendable {
         for (workId, old) in usesBefore {
             let new = Self.use(of: reduction.agents[workId])
             guard new != old else { continue }
-            if let since = useSince[workId] { spend(since, at, on: old, by: workId) }
+            let newQueue = new == .talk ? reduction.agents[workId]?.callId.flatMap { reduction.calls[$0]?.queue } : nil
+            if let since = useSince[workId] {
+                let queue: String? = switch old {
+                case .talk: talkQueue[workId]
+                case .wrap: lastQueue[workId]
+                case .idle: new == .talk ? newQueue : lastQueue[workId]
+                case .off, .notReady: nil
+                }
+                spend(since, at, on: old, by: workId, queue: queue)
+            }
             useSince[workId] = at
+            talkQueue[workId] = newQueue
         }
     }
 
@@ -121,7 +133,8 @@ public struct TelephonyLedger: Sendable {
     /// for a day still under way), so time open at midnight is counted on its own day.
     public mutating func finish(at instant: Date) {
         for (workId, since) in useSince.sorted(by: { $0.key < $1.key }) where since < instant {
-            spend(since, instant, on: Self.use(of: reduction.agents[workId]), by: workId)
+            let use = Self.use(of: reduction.agents[workId])
+            spend(since, instant, on: use, by: workId, queue: use == .talk ? talkQueue[workId] : lastQueue[workId])
             useSince[workId] = instant
         }
     }
@@ -140,8 +153,9 @@ public struct TelephonyLedger: Sendable {
         }
     }
 
-    /// Books [from, to) on the intervals it spans, keeping only what lies in the window.
-    private mutating func spend(_ from: Date, _ to: Date, on use: Use, by workId: String) {
+    /// Books [from, to) on the intervals it spans, keeping only what lies in the window; the
+    /// talk, after-call work and waiting also go to `queue`, for its occupancy.
+    private mutating func spend(_ from: Date, _ to: Date, on use: Use, by workId: String, queue: String?) {
         guard use != .off else { return }
         let start = max(from, countFrom), end = min(to, countUntil)
         guard start < end else { return }
@@ -157,14 +171,16 @@ public struct TelephonyLedger: Sendable {
             var figures = agents[AgentKey(slot: slot, workId: workId), default: AgentTimeFigures()]
             switch use {
             case .off: break
-            case .idle: figures.idleSeconds += seconds
-            case .talk: figures.talkSeconds += seconds
+            case .idle:
+                figures.idleSeconds += seconds
+                if let queue { queues[QueueKey(slot: slot, queue: queue), default: QueueCallFigures()].agentIdleSeconds += seconds }
+            case .talk:
+                figures.talkSeconds += seconds
+                if let queue { queues[QueueKey(slot: slot, queue: queue), default: QueueCallFigures()].agentTalkSeconds += seconds }
             case .notReady: figures.notReadySeconds += seconds
             case .wrap:
                 figures.wrapSeconds += seconds
-                if let queue = lastQueue[workId] {
-                    queues[QueueKey(slot: slot, queue: queue), default: QueueCallFigures()].wrapSeconds += seconds
-                }
+                if let queue { queues[QueueKey(slot: slot, queue: queue), default: QueueCallFigures()].wrapSeconds += seconds }
             }
             agents[AgentKey(slot: slot, workId: workId)] = figures
             cursor = next

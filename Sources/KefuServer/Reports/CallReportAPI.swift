@@ -83,7 +83,19 @@ struct CallReportAPI {
         }
     }
 
-    struct QueueDTO: Content { var queue: String; var figures: FiguresDTO }
+    /// A queue's figures and its occupancy (`QueueCallFigures.occupancy`), `null` when no agent
+    /// time is booked to it.
+    struct QueueDTO: Content {
+        var queue: String; var figures: FiguresDTO; var occupancy: Double?
+
+        private enum CodingKeys: String, CodingKey { case queue, figures, occupancy }
+
+        func encode(to encoder: Encoder) throws {
+            var c = encoder.container(keyedBy: CodingKeys.self)
+            try c.encode(queue, forKey: .queue); try c.encode(figures, forKey: .figures)
+            if let occupancy { try c.encode(occupancy, forKey: .occupancy) } else { try c.encodeNil(forKey: .occupancy) }
+        }
+    }
     struct IntervalDTO: Content { var start: String; var figures: FiguresDTO; var occupancy: Double? }
     struct DayDTO: Content { var day: String; var figures: FiguresDTO }
 
@@ -131,7 +143,7 @@ struct CallReportAPI {
             from: r.range.lowerBound.description, to: r.range.upperBound.description, interval: step.rawValue,
             serviceLevelSeconds: serviceLevelSeconds,
             total: FiguresDTO(r.total), occupancy: r.floorTotal.occupancy.map(FiguresDTO.round),
-            queues: r.byQueue.map { QueueDTO(queue: $0.queue, figures: FiguresDTO($0.figures)) },
+            queues: r.byQueue.map { QueueDTO(queue: $0.queue, figures: FiguresDTO($0.figures), occupancy: $0.figures.occupancy.map(FiguresDTO.round)) },
             intervals: r.byInterval(step).map { IntervalDTO(start: TelephonyReport.clock($0.minute), figures: FiguresDTO($0.figures),
                                                             occupancy: $0.floor.occupancy.map(FiguresDTO.round)) },
             days: r.byDay.map { DayDTO(day: $0.day.description, figures: FiguresDTO($0.figures)) },

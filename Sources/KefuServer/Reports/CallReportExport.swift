@@ -14,7 +14,7 @@ enum CallReportExport {
              ReportPages.percent(f.totals.serviceLevel2), seconds(f.averageSpeedOfAnswer), seconds(f.averageHandlingTime), ReportPages.percent(occupancy)]
         }
         var rows = [row("合计", "\(r.range.lowerBound) 至 \(r.range.upperBound)", r.total, r.floorTotal.occupancy)]
-        rows += r.byQueue.map { row("队列", $0.queue, $0.figures, nil) }
+        rows += r.byQueue.map { row("队列", $0.queue, $0.figures, $0.figures.occupancy) }
         rows += r.byInterval(step).map { row("时段", TelephonyReport.clock($0.minute), $0.figures, $0.floor.occupancy) }
         rows += r.byDay.map { row("日期", $0.day.description, $0.figures, nil) }
         rows += r.byAgent.map { a in

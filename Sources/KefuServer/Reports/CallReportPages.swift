@@ -94,8 +94,11 @@ struct CallReportPages {
              Cell(text: Self.seconds(f.averageSpeedOfAnswer)), Cell(text: Self.seconds(f.averageHandlingTime))]
         }
         let kpiHeaders = ["呼入量", "接通", "放弃", "转留言", "接通率", "SL1", "SL2", "ASA", "AHT"]
-        let queues = Table(id: "calls-queues", title: "按队列", headers: ["队列"] + kpiHeaders,
-                           rows: now.byQueue.map { q in Row(key: q.queue, label: q.queue, cells: kpiCells(q.figures, "&queue=\(Self.encode(q.queue))")) },
+        let queues = Table(id: "calls-queues", title: "按队列", headers: ["队列"] + kpiHeaders + ["占用率"],
+                           rows: now.byQueue.map { q in
+                               Row(key: q.queue, label: q.queue,
+                                   cells: kpiCells(q.figures, "&queue=\(Self.encode(q.queue))") + [Cell(text: ReportPages.percent(q.figures.occupancy))])
+                           },
                            empty: "本期没有来电。")
         let intervals = Table(id: "calls-intervals", title: "按时段（每 \(step.rawValue) 分钟）", headers: ["时段"] + kpiHeaders + ["占用率"],
                               rows: now.byInterval(step).map { i in

@@ -15,6 +15,7 @@ struct CallReports {
         var weekday: Int?; var minute: Int?; var queue: String?; var day: String?
         var enqueued: Int; var answered: Int; var answered_in_sl: Int; var completed: Int; var completed_in_sl: Int
         var abandoned: Int; var abandoned_in_sl: Int; var voicemail: Int; var wait_seconds: Int; var talk_seconds: Int; var wrap_seconds: Int
+        var agent_talk_seconds: Int; var agent_idle_seconds: Int
 
         var figures: QueueCallFigures {
             var f = QueueCallFigures()
@@ -22,6 +23,7 @@ struct CallReports {
             f.totals.completed = completed; f.totals.completedWithinThreshold = completed_in_sl; f.totals.abandoned = abandoned
             f.totals.abandonedWithinThreshold = abandoned_in_sl; f.totals.voicemail = voicemail
             f.waitSeconds = wait_seconds; f.talkSeconds = talk_seconds; f.wrapSeconds = wrap_seconds
+            f.agentTalkSeconds = agent_talk_seconds; f.agentIdleSeconds = agent_idle_seconds
             return f
         }
     }
@@ -39,7 +41,7 @@ struct CallReports {
     }
 
     static let queueSums = ["enqueued", "answered", "answered_in_sl", "completed", "completed_in_sl", "abandoned", "abandoned_in_sl", "voicemail",
-                            "wait_seconds", "talk_seconds", "wrap_seconds"]
+                            "wait_seconds", "talk_seconds", "wrap_seconds", "agent_talk_seconds", "agent_idle_seconds"]
     static let timeSums = ["answered", "completed", "talk_seconds", "wrap_seconds", "idle_seconds", "not_ready_seconds"]
 
     func report(_ range: ClosedRange<LocalDay>, filter: TenantFilter) async throws -> TelephonyReport {

@@ -130,13 +130,15 @@ struct CallRollups {
             for chunk in stride(from: 0, to: queues.count, by: 200).map({ Array(queues[$0..<min($0 + 200, queues.count)]) }) {
                 let insert = sql.insert(into: "report_call_slots").columns(
                     "company_id", "owner_day", "day", "minute", "weekday", "queue", "enqueued", "answered", "answered_in_sl", "completed",
-                    "completed_in_sl", "abandoned", "abandoned_in_sl", "voicemail", "wait_seconds", "talk_seconds", "wrap_seconds")
+                    "completed_in_sl", "abandoned", "abandoned_in_sl", "voicemail", "wait_seconds", "talk_seconds", "wrap_seconds",
+                    "agent_talk_seconds", "agent_idle_seconds")
                 for (k, f) in chunk {
                     let t = f.totals
                     insert.values(SQLBind(key.company), SQLBind(owner), SQLBind(k.slot.day.description), SQLBind(k.slot.minute), SQLBind(k.slot.weekday),
                                   SQLBind(k.queue), SQLBind(t.enqueued), SQLBind(t.answered), SQLBind(t.answeredWithinThreshold), SQLBind(t.completed),
                                   SQLBind(t.completedWithinThreshold), SQLBind(t.abandoned), SQLBind(t.abandonedWithinThreshold), SQLBind(t.voicemail),
-                                  SQLBind(f.waitSeconds), SQLBind(f.talkSeconds), SQLBind(f.wrapSeconds))
+                                  SQLBind(f.waitSeconds), SQLBind(f.talkSeconds), SQLBind(f.wrapSeconds),
+                                  SQLBind(f.agentTalkSeconds), SQLBind(f.agentIdleSeconds))
                 }
                 try await insert.run()
             }
