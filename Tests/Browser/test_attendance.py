@@ -9,7 +9,7 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import Select
 
 from test_customer_tiers import check_widths
-from waits import wait_until
+from waits import center_today, wait_until
 
 PASSWORD = "demo1234"
 
@@ -21,7 +21,7 @@ def test_clock_in_leave_and_a_leads_correction(driver, base_url, login, screensh
     wait_until(driver, lambda d: "已记录上班打卡" in d.find_element(By.ID, "notice").text)
     assert "网页打卡" in driver.find_element(By.ID, "attendance-punches").text
     check_widths(driver)
-    day = (datetime.date.today() + datetime.timedelta(days=30)).isoformat()
+    day = (center_today() + datetime.timedelta(days=30)).isoformat()
     form = driver.find_element(By.ID, "leave-form")
     Select(form.find_element(By.NAME, "kind")).select_by_value("personal")
     for name in ("from", "through"):

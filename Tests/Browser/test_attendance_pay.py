@@ -8,7 +8,7 @@ from selenium.webdriver.common.by import By
 
 from test_customer_tiers import check_widths
 from test_statement_appeal import previous_month
-from waits import wait_until
+from waits import center_today, wait_until
 
 PASSWORD = "demo1234"
 
@@ -54,7 +54,7 @@ def test_lead_republishes_a_published_sheet(driver, base_url, login, screenshot)
 
 def test_leave_shows_on_the_roster_grid(driver, base_url, login, screenshot):
     login(driver, base_url, "3001", PASSWORD)
-    tomorrow = datetime.date.today() + datetime.timedelta(days=1)
+    tomorrow = center_today() + datetime.timedelta(days=1)
     driver.get(f"{base_url}/workforce/rosters/{tomorrow.strftime('%Y-%m')}")
     grid = wait_until(driver, lambda d: d.find_element(By.ID, "roster-grid"))
     cells = grid.find_elements(By.CSS_SELECTOR, f"td.leave[data-day='{tomorrow.isoformat()}']")

@@ -8,6 +8,7 @@ from selenium.webdriver.support.select import Select
 
 from test_core_loop import PASSWORD, create_order, unique_phone, wait_for, wait_text
 from test_customer_tiers import axe_findings
+from waits import center_today
 
 
 def set_date(driver, element, value):
@@ -28,7 +29,7 @@ def test_shift_lead_keeps_a_special_customer(driver, base_url, login, screenshot
     create_order(driver, base_url, "特殊客户（浏览器）", unique_phone())
     driver.find_element(By.CSS_SELECTOR, "a[href^='/customers/']").click()
     section = wait_for(driver, "#special")
-    today = datetime.date.today()
+    today = center_today()
     form = section.find_element(By.CSS_SELECTOR, "#special-form form")
     Select(form.find_element(By.NAME, "category")).select_by_value("key_account")
     form.find_element(By.NAME, "ownerWorkId").send_keys("1002")

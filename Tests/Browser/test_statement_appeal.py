@@ -7,13 +7,13 @@ import datetime
 from selenium.webdriver.common.by import By
 
 from test_customer_tiers import check_widths
-from waits import wait_until
+from waits import center_today, wait_until
 
 PASSWORD = "demo1234"
 
 
 def previous_month():
-    first = datetime.date.today().replace(day=1)
+    first = center_today().replace(day=1)
     return (first - datetime.timedelta(days=1)).strftime("%Y-%m")
 
 

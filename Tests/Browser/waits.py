@@ -27,3 +27,11 @@ def _through_page_swaps(check):
 
 def wait_until(driver, check, timeout=15):
     return WebDriverWait(driver, timeout).until(_through_page_swaps(check))
+
+
+def center_today():
+    """Today on the center's clock (Asia/Shanghai, the demo's zone), not the test machine's:
+    between 16:00 and 24:00 UTC the two are different days."""
+    import datetime
+    from zoneinfo import ZoneInfo
+    return datetime.datetime.now(ZoneInfo("Asia/Shanghai")).date()
