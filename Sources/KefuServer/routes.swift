@@ -41,6 +41,7 @@ func routes(_ app: Application) throws {
     CustomerChangePages().register(app.routes)
     CustomerTierPages().register(app.routes)
     ProtectedNumberPages().register(app.routes)
+    TeamPages().register(app.routes)
     SpecialCustomerPages().register(app.routes)
     RetentionRoutes().register(api: api, pages: app.routes)
     SearchRoutes().register(api: api, pages: app.routes)

@@ -20,7 +20,18 @@ import Testing
         // Answered before the day began: not the day's call.
         #expect(AgentDay.calls(of: "1001", in: events, answeredFrom: t.addingTimeInterval(300), until: t.addingTimeInterval(86_400)).answered == 1)
         #expect(AgentDay(callsCompleted: 2, talkSeconds: 181).averageHandlingSeconds == 91 && AgentDay().averageHandlingSeconds == nil)
-        #expect(AgentDay.mayRead(of: "1001", viewer: "1001", role: .agent) && !AgentDay.mayRead(of: "1002", viewer: "1001", role: .agent))
-        #expect(AgentDay.mayRead(of: "1002", viewer: "2001", role: .teamLead) && !AgentDay.mayRead(of: "1002", viewer: "5001", role: .liaison))
+    }
+
+    /// Own figures for the front line, the team's for its lead, everyone's for the floor's leads.
+    @Test func whoSeesWhoseDay() {
+        let agent = AgentDayAudience(.agent), lead = AgentDayAudience(.teamLead), shift = AgentDayAudience(.shiftLead)
+        #expect(agent == .own && lead == .team && shift == .center && AgentDayAudience(.liaison) == .own && AgentDayAudience(.admin) == .center)
+        #expect(agent.mayRead("1001", viewer: "1001", team: []) && !agent.mayRead("1002", viewer: "1001", team: ["1002"]))
+        #expect(lead.mayRead("1002", viewer: "2001", team: ["1001", "1002"]) && !lead.mayRead("1003", viewer: "2001", team: ["1001", "1002"]))
+        #expect(lead.mayRead("2001", viewer: "2001", team: []) && !lead.mayRead("1001", viewer: "2001", team: []))
+        #expect(shift.mayRead("1003", viewer: "3001", team: []))
+        #expect((AgentDay(callsAnswered: 2, talkSeconds: 100, qcContacts: 1, qcScoreSum: 90) + AgentDay(callsAnswered: 1, qcContacts: 1, qcScoreSum: 80)).qcAverage == 85)
+        #expect(TeamRules.memberProblem("2001", role: .teamLead) != nil && TeamRules.memberProblem("1001", role: .agent) == nil)
+        #expect(TeamRules.leadProblem("1001", role: .agent) != nil && TeamRules.checkName("  ") != nil && TeamRules.checkName("一组") == nil)
     }
 }

@@ -28,7 +28,11 @@ struct CrossTenantWorld {
     }
 
     /// People of one company: label, API token, page session.
-    struct Person { var label: String; var token: String; var page: PageSession }
+    struct Person {
+        var label: String; var token: String; var page: PageSession
+        /// Their role, which tells the sweeps where the permission gate stops them.
+        var role: Role?
+    }
 
     var hq: Holdings
     var b: Holdings
@@ -56,12 +60,14 @@ struct CrossTenantWorld {
         var hqPeople: [Person] = []
         for (workId, token) in [("1001", u.agent), ("3001", u.shiftLead), ("4001", u.qc), ("5001", u.liaison), ("9001", u.admin),
                                 ("6106", try await TestUsers.login(app, "6106"))] {
-            hqPeople.append(Person(label: "HQ \(workId)", token: token, page: try await PageSession.signIn(app, workId)))
+            let role = try await User.query(on: app.db).filter(\.$workId == workId).first().flatMap { Role(rawValue: $0.role) }
+            hqPeople.append(Person(label: "HQ \(workId)", token: token, page: try await PageSession.signIn(app, workId), role: role))
         }
         var bPeople: [Person] = []
         for user in bUsers {
+            let role = try await User.query(on: app.db).filter(\.$workId == user.workId).first().flatMap { Role(rawValue: $0.role) }
             bPeople.append(Person(label: "BCO \(user.workId)", token: try placed.token(user.workId),
-                                  page: try await PageSession.signIn(app, user.workId)))
+                                  page: try await PageSession.signIn(app, user.workId), role: role))
         }
         return CrossTenantWorld(hq: hq, b: b, hqPeople: hqPeople, allBPeople: bPeople)
     }
@@ -85,6 +91,12 @@ struct CrossTenantWorld {
         h.findingIDs = try await QAFindingRecord.query(on: app.db).all().compactMap { $0.id?.uuidString }
         #expect(!h.findingIDs.isEmpty, "HQ's rude contact has findings")
         h.workIds = ["1001", "3001", "4001", "5001", "9001"]
+        // A team of HQ with its agent in it.
+        let teams = TeamDirectory(company: try await WorkforceCompany.of(try await TenantFixture.defaultCompanyID(app), in: .system(app.db)),
+                                  now: app.kefu.clock.now())
+        let team = try await teams.create(.init(name: "甲方一组", lead: nil), by: "9001")
+        _ = try await teams.add(try team.requireID(), workIds: "1001", by: "9001")
+        h.ids.append(try team.requireID().uuidString); h.idValues.append(try team.requireID().uuidString); h.texts.append("甲方一组")
         try await ivr(app, adminWorkId: "9001", marker: "甲方欢迎词", into: &h)
         try await cti(app, company: try await TenantFixture.defaultCompanyID(app), agent: "1001", call: "hqcall777",
                       caller: "13900000012", into: &h)

@@ -50,7 +50,9 @@ struct CrossTenantWriteTests {
                     let template = "/" + route.path.map(\.description).joined(separator: "/")
                     if Self.skipped.contains("\(route.method) \(template)") { continue }
                     guard route.path.contains(where: { if case .parameter = $0 { return true } else { return false } }) else { continue }
-                    for path in CrossTenantTests.expand(route.path, foreign: world.hq) {
+                    // Refused at the gate whatever the ids: one request shows it.
+                    let paths = CrossTenantTests.expand(route.path, foreign: world.hq)
+                    for path in RouteGate.refuses(route, person.role) ? Array(paths.prefix(1)) : paths {
                         requests += 1
                         let (status, text): (HTTPStatus, String)
                         if path.hasPrefix("/api/") {
@@ -158,7 +160,7 @@ struct CrossTenantWriteTests {
         try await add(SupervisionOrder.self); try await add(Contact.self); try await add(Chat.self); try await add(CTIToken.self)
         try await add(IVRMenuVersion.self); try await add(RosterRecord.self); try await add(TrafficIntervalRecord.self)
         try await add(ForecastRun.self); try await add(ShiftSwapRecord.self); try await add(WorkforceProfile.self)
-        try await add(SLAPolicyRecord.self); try await add(LexiconAddition.self)
+        try await add(SLAPolicyRecord.self); try await add(LexiconAddition.self); try await add(Team.self)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         out["companies"] = String(decoding: try encoder.encode(try await Company.find(company, on: app.db)), as: UTF8.self)

@@ -186,3 +186,23 @@ func startWebChat(_ app: Application, name: String) async throws {
         try req.content.encode(["name": name, "_csrf": csrf, "_once": once], as: .urlEncodedForm)
     }, afterResponse: { res in #expect(res.status == .seeOther, "chat start as \(name)") })
 }
+
+/// The permission gate every route declares (`RequirePermission`, stamped in the route's
+/// `userInfo`): it refuses a role before any parameter, query or body is read, so a sweep
+/// learns all it can about a refused role from one request per route and spends the rest
+/// on the roles that reach the handler.
+enum RouteGate {
+    static func refuses(_ route: Route, _ role: Role?) -> Bool {
+        guard let value = route.userInfo[RouteAccess.key] as? String, let permission = Permission(rawValue: value) else { return false }
+        guard let role else { return true }
+        return !permission.roles.contains(role)
+    }
+
+    /// The GET route an OpenAPI path (`/work-orders/{id}`, relative to /api/v1) is served by.
+    static func apiRoute(_ app: Application, _ template: String, method: HTTPMethod = .GET) -> Route? {
+        let wanted = ("/api/v1" + template).split(separator: "/").map { $0.hasPrefix("{") ? "*" : String($0) }
+        return app.routes.all.first { route in
+            route.method == method && route.path.map { c -> String in if case .parameter = c { return "*" } else { return c.description } } == wanted
+        }
+    }
+}

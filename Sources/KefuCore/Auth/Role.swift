@@ -12,6 +12,9 @@ public enum Role: String, Sendable, Codable, CaseIterable {
     case planner
     case admin
 
+    /// The agents on the phones: the ones a roster places in seats and a team is made of.
+    public static let seated: [Role] = [.agent, .vipAgent, .outboundAgent]
+
     public var label: String {
         switch self {
         case .agent: "话务员"

@@ -63,8 +63,9 @@ public struct AgentDay: Codable, Equatable, Sendable {
         return (answered, completed, Int(talk.rounded()))
     }
 
-    /// One's own day for everyone; anyone's for those who read the center's reports.
-    public static func mayRead(of workId: String, viewer: String, role: Role) -> Bool {
-        workId == viewer || Permission.reportsRead.roles.contains(role)
+    public static func + (a: AgentDay, b: AgentDay) -> AgentDay {
+        AgentDay(callsAnswered: a.callsAnswered + b.callsAnswered, callsCompleted: a.callsCompleted + b.callsCompleted,
+                 talkSeconds: a.talkSeconds + b.talkSeconds, ordersCreated: a.ordersCreated + b.ordersCreated,
+                 ordersClosed: a.ordersClosed + b.ordersClosed, qcContacts: a.qcContacts + b.qcContacts, qcScoreSum: a.qcScoreSum + b.qcScoreSum)
     }
 }

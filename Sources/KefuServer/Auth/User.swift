@@ -15,6 +15,8 @@ final class User: Model, Authenticatable, CompanyScoped, @unchecked Sendable {
     /// The client company this person belongs to (R11.2); `company_grants` may add others.
     @Field(key: "company_id") var companyID: UUID
     @OptionalField(key: "branch_id") var branchID: UUID?
+    /// The 班组 this agent sits in (`TeamDirectory` keeps it to agents of the team's company).
+    @OptionalField(key: "team_id") var teamID: UUID?
     @Field(key: "active") var active: Bool
     @Field(key: "created_at") var createdAt: Date
 

@@ -97,6 +97,10 @@ struct DemoData {
             try await User(workId: u.workId, name: u.name, role: role, passwordHash: hash, departmentID: depID,
                            companyID: companyID, branchID: branchID, createdAt: now).create(on: db)
         }
+        // 一组, led by 杨磊 (2001): the inbound and VIP agents; the outbound agent is in no team yet.
+        let teams = TeamDirectory(company: try await WorkforceCompany.of(companyID, in: .system(db)), now: now)
+        let team = try await teams.create(.init(name: "一组", lead: "2001"), by: "9001")
+        _ = try await teams.add(try team.requireID(), workIds: "1001, 1002, 1003, 1101", by: "9001")
         for e in HolidayDefaults.year2026 {
             try await HolidayRecord(day: e.day.description, name: e.name, makeupWorkday: e.isMakeupWorkday).create(on: db)
         }

@@ -14,7 +14,7 @@ struct RosterService {
     let timeZone: TimeZone
 
     /// Phone staff are the people rostered onto the hotline.
-    static let rosteredRoles: [Role] = [.agent, .vipAgent, .outboundAgent]
+    static let rosteredRoles: [Role] = Role.seated
 
     struct Loaded: Sendable {
         var record: RosterRecord

@@ -46,5 +46,7 @@ enum KefuMigrations {
         app.migrations.add(M039_CreateReportSnapshots())
         app.migrations.add(M040_CreateFixedTimeCounts())
         app.migrations.add(M041_CreateCallRollups())
+        app.migrations.add(M042_QueueOccupancy())
+        app.migrations.add(M043_CreateTeams())
     }
 }
