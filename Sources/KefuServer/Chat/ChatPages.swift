@@ -66,7 +66,7 @@ struct ChatPages {
         // Anyone may start a chat, so a script could flood the agents' queue: a few per minute
         // per address, counted in the database so every process shares the count.
         let limit = req.kefu.settings.chatStartsPerMinute
-        guard try await RateLimiter(db: req.db).allow("chat_start:" + req.clientAddress, limit: limit, windowSeconds: 60, now: Date()) else {
+        guard try await RateLimiter(db: req.db).allow("chat_start:" + req.clientAddress, limit: limit, windowSeconds: 60, now: req.limitsNow) else {
             var e = KefuError(.tooManyRequests, "rate_limited", "发起会话过于频繁，请一分钟后再试。")
             e.headers.replaceOrAdd(name: .retryAfter, value: "60")
             throw e

@@ -29,4 +29,7 @@ extension Application {
 extension Request {
     var kefu: KefuContext { application.kefu }
     var now: Date { application.kefu.clock.now() }
+    /// The time abuse limits count by: the injected clock, but never a training center's
+    /// simulated one, which an admin may move to empty a window.
+    var limitsNow: Date { application.kefu.simulatedClock == nil ? now : Date() }
 }
