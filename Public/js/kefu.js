@@ -193,3 +193,8 @@ document.addEventListener("click", (e) => {
     window.history.back();
   }
 });
+
+// A ticket (and any page with a print button) prints from a plain button.
+document.addEventListener("click", (e) => {
+  if (e.target.closest && e.target.closest("button[data-print]")) window.print();
+});

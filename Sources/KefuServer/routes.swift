@@ -25,6 +25,7 @@ func routes(_ app: Application) throws {
     CompanyAPI().register(api)
     QualityAPI().register(api)
     WorkforceAPI().register(api)
+    CounterAPI().register(api)
     // Registered always, so a caller without the right learns 401/403 before 404 (training mode off).
     ClockAPI().register(api)
 
@@ -63,6 +64,7 @@ func routes(_ app: Application) throws {
     AttendancePages().register(app.routes)
     AttendanceRulesPages().register(app.routes)
     HandoverPages().register(app.routes)
+    CounterPages().register(app.routes)
     UpwardReportPages().register(app.routes)
     AdminPages().register(app.routes)
     CompanyPages().register(app.routes)

@@ -97,6 +97,14 @@ struct CrossTenantWorld {
         let team = try await teams.create(.init(name: "甲方一组", lead: nil), by: "9001")
         _ = try await teams.add(try team.requireID(), workIds: "1001", by: "9001")
         h.ids.append(try team.requireID().uuidString); h.idValues.append(try team.requireID().uuidString); h.texts.append("甲方一组")
+        // A hall of HQ: a service, an open counter and a priority ticket at it.
+        let hq = try await TenantFixture.defaultCompanyID(app)
+        let hallBranch = try #require(try await Branch.query(on: app.db).filter(\.$company.$id == hq).sort(\.$createdAt).first())
+        let hall = CounterHall(tenant: .system(app.db), branch: hallBranch, actor: "9001", now: app.kefu.clock.now(), timeZone: app.kefu.settings.timeZone)
+        try await hall.saveService(code: "A", name: "甲方营业业务")
+        _ = try await hall.open(counter: "甲方窗口", services: ["A"])
+        let hallTicket = try await hall.issue(service: "A", priority: "elderly").ticket.requireID().uuidString
+        h.ids.append(hallTicket); h.idValues.append(hallTicket); h.texts += ["甲方营业业务", "甲方窗口"]
         try await ivr(app, adminWorkId: "9001", marker: "甲方欢迎词", into: &h)
         try await cti(app, company: try await TenantFixture.defaultCompanyID(app), agent: "1001", call: "hqcall777",
                       caller: "13900000012", into: &h)

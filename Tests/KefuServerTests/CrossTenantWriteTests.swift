@@ -161,6 +161,7 @@ struct CrossTenantWriteTests {
         try await add(IVRMenuVersion.self); try await add(RosterRecord.self); try await add(TrafficIntervalRecord.self)
         try await add(ForecastRun.self); try await add(ShiftSwapRecord.self); try await add(WorkforceProfile.self)
         try await add(SLAPolicyRecord.self); try await add(LexiconAddition.self); try await add(Team.self)
+        try await add(CounterService.self); try await add(CounterWindow.self); try await add(CounterTicket.self)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         out["companies"] = String(decoding: try encoder.encode(try await Company.find(company, on: app.db)), as: UTF8.self)

@@ -30,6 +30,7 @@ ROLES = {
     "complaint_handler": "4201",
     "liaison": "5001",
     "planner": "6001",
+    "counter_clerk": "8001",
     "admin": "9001",
 }
 TIMEOUT = 30

@@ -75,6 +75,9 @@ public enum Permission: String, Sendable, CaseIterable {
     /// Read the center's period reports and KPIs (R10.1, R10.2): the leads, QC, planners and
     /// the admin; the front line sees its own daily figures instead (R10.3).
     case reportsRead = "reports.read"
+    /// Run a hall's queue (R3.6): hand out tickets (the kiosk or tablet is signed in as a
+    /// counter), call, recall, transfer and finish them, and show the hall display.
+    case counterServe = "counter.serve"
 
     /// Roles that hold this permission.
     public var roles: Set<Role> {
@@ -117,6 +120,8 @@ public enum Permission: String, Sendable, CaseIterable {
             return [.knowledgeEditor, .teamLead, .shiftLead, .complaintHandler, .admin]
         case .reportsRead:
             return [.teamLead, .shiftLead, .qcInspector, .planner, .admin]
+        case .counterServe:
+            return [.counterClerk, .admin]
         case .attendanceManage:
             return [.teamLead, .shiftLead, .admin]
         case .contactImport:

@@ -10,6 +10,8 @@ public enum Role: String, Sendable, Codable, CaseIterable {
     case complaintHandler = "complaint_handler"
     case liaison
     case planner
+    /// 营业员: serves customers at a hall's counter and calls their tickets (R3.6).
+    case counterClerk = "counter_clerk"
     case admin
 
     /// The agents on the phones: the ones a roster places in seats and a team is made of.
@@ -27,6 +29,7 @@ public enum Role: String, Sendable, Codable, CaseIterable {
         case .complaintHandler: "申告处理员"
         case .liaison: "支撑部门联络员"
         case .planner: "排班计划员"
+        case .counterClerk: "营业员"
         case .admin: "系统管理员"
         }
     }
@@ -40,6 +43,7 @@ public enum Role: String, Sendable, Codable, CaseIterable {
         case .qcInspector: "/qa"
         case .knowledgeEditor: "/qa/lexicon"
         case .planner: "/workforce"
+        case .counterClerk: "/counter"
         default: "/workspace"
         }
     }

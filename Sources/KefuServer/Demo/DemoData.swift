@@ -20,7 +20,8 @@ struct DemoData {
         .init(workId: "5001", name: "徐强", role: "liaison", department: "技术部"),
         .init(workId: "5002", name: "孙莉", role: "liaison", department: "财务部"),
         .init(workId: "5003", name: "马超", role: "liaison", department: "售后部"),
-        .init(workId: "6001", name: "朱琳", role: "planner"), .init(workId: "9001", name: "管理员", role: "admin"),
+        .init(workId: "6001", name: "朱琳", role: "planner"), .init(workId: "8001", name: "何静", role: "counter_clerk"),
+        .init(workId: "9001", name: "管理员", role: "admin"),
     ]
 
     /// Three months of revenue per customer, as finance would send them, and one re-tiering
@@ -216,6 +217,7 @@ struct DemoData {
         try await DemoWorkforce(app: app).load(passwordHash: hash, companyID: companyID, branchID: branchID)
         try await DemoAttendance(app: app).load(companyID: companyID)
         try await DemoKnowledge(app: app).load(companyID: companyID, editorWorkId: "4101")
+        try await DemoCounter(app: app).load(companyID: companyID, branchID: places.main)
     }
 }
 

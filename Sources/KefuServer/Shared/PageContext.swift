@@ -42,6 +42,7 @@ struct PageContext: Encodable {
                 ("/customers", "客户档案", .customerRead),
                 ("/audit/archive-reads", "查阅登记", .archiveAudit),
                 ("/chats", "在线客服", .chatServe),
+                ("/counter", "营业厅叫号", .counterServe),
                 ("/canned-replies", "快捷回复", .cannedReplies),
                 ("/kb", "知识库", .signedIn),
                 ("/qa/mine", "我的质检", .qaOwn),

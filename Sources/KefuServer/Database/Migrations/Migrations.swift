@@ -48,5 +48,6 @@ enum KefuMigrations {
         app.migrations.add(M041_CreateCallRollups())
         app.migrations.add(M042_QueueOccupancy())
         app.migrations.add(M043_CreateTeams())
+        app.migrations.add(M044_CreateCounterQueue())
     }
 }
