@@ -104,6 +104,16 @@ struct CounterTests {
             let total = try #require(report["total"] as? [String: Any])
             #expect(report.status == .ok && total["issued"] as? Int == 5 && total["priority"] as? Int == 1 && total["absent"] as? Int == 1)
             #expect(try await api(app, .GET, "/counter/report?from=\(day)&to=2000-01-01", token: u.shiftLead).status == .unprocessableEntity)
+
+            // The next morning: yesterday's customer still waiting is not called, the counter
+            // left open is closed, and numbers start again at 001.
+            #expect(try await issue("B").string("number") == "B002")
+            _ = try await api(app, .POST, "/counter/tickets", token: clerk, body: ["service": "A"])
+            clock.advance(by: 86_400)
+            #expect(try await api(app, .POST, "/counter/call-next", token: clerk, body: ["counter": "1"]).status == .noContent)
+            let morning = try await api(app, .GET, "/counter/queue", token: clerk)
+            #expect((morning["services"] as? [[String: Any]])?.allSatisfy { $0["waiting"] as? Int == 0 } == true)
+            #expect(try await issue("B").string("number") == "B001")
         }
     }
 

@@ -45,28 +45,6 @@ struct CrossTenantWriteTests {
                 if v == "false" { return false }
                 return Int(v) ?? v
             }
-            for person in world.bPeople {
-                for route in app.routes.all where ![.GET, .HEAD].contains(route.method) {
-                    let template = "/" + route.path.map(\.description).joined(separator: "/")
-                    if Self.skipped.contains("\(route.method) \(template)") { continue }
-                    guard route.path.contains(where: { if case .parameter = $0 { return true } else { return false } }) else { continue }
-                    // Refused at the gate whatever the ids: one request shows it.
-                    let paths = CrossTenantTests.expand(route.path, foreign: world.hq)
-                    for path in RouteGate.refuses(route, person.role) ? Array(paths.prefix(1)) : paths {
-                        requests += 1
-                        let (status, text): (HTTPStatus, String)
-                        if path.hasPrefix("/api/") {
-                            (status, text) = try await Self.send(app, route.method, path, token: person.token, json: json)
-                        } else {
-                            (status, text) = try await person.page.post(path, form)
-                        }
-                        let label = "\(person.label) \(route.method) \(path) → \(status.code)"
-                        if status.code >= 500 { failures.append("\(label) \(text.prefix(160))") }
-                        if (200..<300).contains(status.code) { failures.append("\(label): accepted") }
-                        for marker in world.hq.texts where text.contains(marker) { failures.append("\(label) shows HQ's「\(marker)」") }
-                    }
-                }
-            }
             // Routes without an id in the path: the body names HQ's company, branch, customer
             // and department (a new order in HQ's branch, a transfer to HQ's department, a user
             // or department added to HQ, HQ's IVR or SLA saved …).
@@ -80,21 +58,16 @@ struct CrossTenantWriteTests {
             var aimedJSON = json
             for (k, v) in aimed { aimedJSON[k] = json[k] == nil || ["workId", "department", "departmentId"].contains(k) ? v : json[k] }
             aimedJSON["customer"] = ["name": "乙方篡改", "phone": "13900000077"]
-            for person in world.bPeople {
-                for route in app.routes.all where ![.GET, .HEAD].contains(route.method) {
-                    let template = "/" + route.path.map(\.description).joined(separator: "/")
-                    if Self.skipped.contains("\(route.method) \(template)") || Self.notAimed.contains(template) { continue }
-                    if route.path.contains(where: { if case .parameter = $0 { return true } else { return false } }) { continue }
-                    requests += 1
-                    let (status, text): (HTTPStatus, String)
-                    if template.hasPrefix("/api/") {
-                        (status, text) = try await Self.send(app, route.method, template, token: person.token, json: aimedJSON)
-                    } else {
-                        (status, text) = try await person.page.post(template, aimed)
-                    }
-                    let label = "\(person.label) \(route.method) \(template) [HQ named in the body] → \(status.code)"
-                    if status.code >= 500 { failures.append("\(label) \(text.prefix(160))") }
-                    for marker in world.hq.texts where text.contains(marker) { failures.append("\(label) shows HQ's「\(marker)」") }
+            // Each person's sweep is independent (own token, own session): side by side, so the
+            // sweep uses every core instead of one request at a time.
+            let bodies = SweepBodies(form: form, json: json, aimed: aimed, aimedJSON: aimedJSON)
+            try await withThrowingTaskGroup(of: (failures: [String], requests: Int).self) { group in
+                for person in world.bPeople {
+                    group.addTask { try await Self.writeSweep(app, person, world: world, bodies: bodies) }
+                }
+                for try await r in group {
+                    failures += r.failures
+                    requests += r.requests
                 }
             }
             #expect(requests > 100, "the write sweep made \(requests) requests")
@@ -104,6 +77,58 @@ struct CrossTenantWriteTests {
                 Issue.record("HQ's \(table) changed by company B's requests")
             }
         }
+    }
+
+    /// The write sweep's bodies: a plain form and its JSON, and the same aimed at HQ.
+    struct SweepBodies: @unchecked Sendable {
+        var form: [String: String]
+        var json: [String: Any]
+        var aimed: [String: String]
+        var aimedJSON: [String: Any]
+    }
+
+    /// One person of company B against every write route: HQ's ids in the path, then HQ named
+    /// in the body of the routes without an id.
+    static func writeSweep(_ app: Application, _ person: CrossTenantWorld.Person, world: CrossTenantWorld,
+                           bodies: SweepBodies) async throws -> (failures: [String], requests: Int) {
+        var failures: [String] = []
+        var requests = 0
+        for route in app.routes.all where ![.GET, .HEAD].contains(route.method) {
+            let template = "/" + route.path.map(\.description).joined(separator: "/")
+            if Self.skipped.contains("\(route.method) \(template)") { continue }
+            guard route.path.contains(where: { if case .parameter = $0 { return true } else { return false } }) else { continue }
+            // Refused at the gate whatever the ids: one request shows it.
+            let paths = CrossTenantTests.expand(route.path, foreign: world.hq)
+            for path in RouteGate.refuses(route, person.role) ? Array(paths.prefix(1)) : paths {
+                requests += 1
+                let (status, text): (HTTPStatus, String)
+                if path.hasPrefix("/api/") {
+                    (status, text) = try await Self.send(app, route.method, path, token: person.token, json: bodies.json)
+                } else {
+                    (status, text) = try await person.page.post(path, bodies.form)
+                }
+                let label = "\(person.label) \(route.method) \(path) → \(status.code)"
+                if status.code >= 500 { failures.append("\(label) \(text.prefix(160))") }
+                if (200..<300).contains(status.code) { failures.append("\(label): accepted") }
+                for marker in world.hq.texts where text.contains(marker) { failures.append("\(label) shows HQ's「\(marker)」") }
+            }
+        }
+        for route in app.routes.all where ![.GET, .HEAD].contains(route.method) {
+            let template = "/" + route.path.map(\.description).joined(separator: "/")
+            if Self.skipped.contains("\(route.method) \(template)") || Self.notAimed.contains(template) { continue }
+            if route.path.contains(where: { if case .parameter = $0 { return true } else { return false } }) { continue }
+            requests += 1
+            let (status, text): (HTTPStatus, String)
+            if template.hasPrefix("/api/") {
+                (status, text) = try await Self.send(app, route.method, template, token: person.token, json: bodies.aimedJSON)
+            } else {
+                (status, text) = try await person.page.post(template, bodies.aimed)
+            }
+            let label = "\(person.label) \(route.method) \(template) [HQ named in the body] → \(status.code)"
+            if status.code >= 500 { failures.append("\(label) \(text.prefix(160))") }
+            for marker in world.hq.texts where text.contains(marker) { failures.append("\(label) shows HQ's「\(marker)」") }
+        }
+        return (failures, requests)
     }
 
     @Test func creatingIntoAnotherCompanyIsRefusedAsMissing() async throws {

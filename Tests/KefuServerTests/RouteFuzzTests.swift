@@ -53,32 +53,44 @@ struct RouteFuzzTests {
                 } else {
                     paths.append(template)
                 }
+                let bodies: [String?] = method == .GET || method == .HEAD || method == .DELETE ? [nil] : Self.bodies.map(Optional.some)
+                let combos = paths.flatMap { path in bodies.map { (path, $0) } }
+                // The roles the gate lets through share the hostile values: each (path, body) goes
+                // to one of them in turn, and each of them gets at least one, so every value
+                // reaches the handler and every role passes through it (all with the hostile query).
+                let admitted = tokens.keys.sorted().filter { !RouteGate.refuses(route, roles[$0]) }
                 for (role, token) in tokens {
                     // Refused at the gate: one request shows it; the values never reach a handler.
                     let refused = RouteGate.refuses(route, roles[role])
-                    for path in refused ? Array(paths.prefix(1)) : paths {
-                        let bodies = method == .GET || method == .HEAD || method == .DELETE ? [nil] : Self.bodies.map(Optional.some)
-                        for body in refused ? Array(bodies.prefix(1)) : bodies {
-                            count += 1
-                            let target = path + "?" + Self.query
-                            try await app.testing().test(method, target, beforeRequest: { req in
-                                if let token { req.headers.bearerAuthorization = .init(token: token) }
-                                if let body {
-                                    req.headers.contentType = .json
-                                    req.body = ByteBuffer(string: body)
-                                }
-                            }, afterResponse: { res in
-                                if res.status.code >= 500 {
-                                    failures.append("\(role) \(method) \(target) \(body ?? "") → \(res.status.code) \(res.body.string.prefix(200))")
-                                }
-                                // The gate: 401 (API) or, for a page without a session, 303 to the sign-in page; 403 for a role.
-                                let gate = res.status == .unauthorized || res.status == .forbidden
-                                    || (res.status == .seeOther && res.headers.first(name: .location)?.hasPrefix("/login") == true)
-                                if refused && !gate {
-                                    failures.append("\(role) \(method) \(target) → \(res.status.code), expected the gate's refusal")
-                                }
-                            })
-                        }
+                    let mine: [(String, String?)]
+                    if refused {
+                        mine = Array(combos.prefix(1))
+                    } else if let i = admitted.firstIndex(of: role) {
+                        let shared = combos.indices.filter { $0 % admitted.count == i }.map { combos[$0] }
+                        mine = shared.isEmpty ? [combos[i % combos.count]] : shared
+                    } else {
+                        mine = combos
+                    }
+                    for (path, body) in mine {
+                        count += 1
+                        let target = path + "?" + Self.query
+                        try await app.testing().test(method, target, beforeRequest: { req in
+                            if let token { req.headers.bearerAuthorization = .init(token: token) }
+                            if let body {
+                                req.headers.contentType = .json
+                                req.body = ByteBuffer(string: body)
+                            }
+                        }, afterResponse: { res in
+                            if res.status.code >= 500 {
+                                failures.append("\(role) \(method) \(target) \(body ?? "") → \(res.status.code) \(res.body.string.prefix(200))")
+                            }
+                            // The gate: 401 (API) or, for a page without a session, 303 to the sign-in page; 403 for a role.
+                            let gate = res.status == .unauthorized || res.status == .forbidden
+                                || (res.status == .seeOther && res.headers.first(name: .location)?.hasPrefix("/login") == true)
+                            if refused && !gate {
+                                failures.append("\(role) \(method) \(target) → \(res.status.code), expected the gate's refusal")
+                            }
+                        })
                     }
                 }
             }

@@ -16,6 +16,7 @@ struct CounterHall {
     var company: UUID { branch.$company.id }
     var branchID: UUID { branch.id ?? UUID() }
     var today: String { LocalDay(now, in: timeZone).description }
+    var todayStart: Date { LocalDay(now, in: timeZone).start(in: timeZone) }
 
     /// The hall a request works in: the branch it names (`branch` code), else the person's own.
     static func of(_ req: Request, branchCode: String?) async throws -> CounterHall {
@@ -101,8 +102,14 @@ struct CounterHall {
 
     // MARK: counters
 
+    /// The counters open today: a counter is opened each morning, so one left open last night
+    /// neither takes calls nor shortens the wait customers are told.
     func windows() async throws -> [CounterWindow] {
-        try await tenant.query(CounterWindow.self).filter(\.$branchID == branchID).sort(\.$name).all()
+        try await openToday().sort(\.$name).all()
+    }
+
+    private func openToday() -> QueryBuilder<CounterWindow> {
+        tenant.query(CounterWindow.self).filter(\.$branchID == branchID).filter(\.$openedAt >= todayStart)
     }
 
     /// Opens (or re-opens with other services) a counter under the clerk's name.
@@ -171,8 +178,11 @@ struct CounterHall {
         }
     }
 
+    /// Today's waiting tickets: numbers are the day's, and a customer still waiting when the
+    /// hall closed is not called the next morning (the report counts them as not finished).
     func waitingTickets() async throws -> [CounterQueue.Waiting] {
-        try await tenant.query(CounterTicket.self).filter(\.$branchID == branchID).filter(\.$status == .waiting).all().compactMap(\.waiting)
+        try await tenant.query(CounterTicket.self).filter(\.$branchID == branchID).filter(\.$day == today)
+            .filter(\.$status == .waiting).all().compactMap(\.waiting)
     }
 
     /// What a customer of the service `code` with `ahead` people before them is told: the
@@ -196,7 +206,7 @@ struct CounterHall {
 
     /// The ticket a counter is serving now, if any.
     func current(counter: String) async throws -> CounterTicket? {
-        try await tenant.query(CounterTicket.self).filter(\.$branchID == branchID).filter(\.$status == .called)
+        try await tenant.query(CounterTicket.self).filter(\.$branchID == branchID).filter(\.$day == today).filter(\.$status == .called)
             .filter(\.$counter == counter).sort(\.$calledAt, .descending).first()
     }
 
@@ -206,7 +216,7 @@ struct CounterHall {
     func callNext(counter raw: String?) async throws -> CounterTicket? {
         if let p = CounterQueue.checkCounter(raw) { throw KefuError.invalid([.init(p)]) }
         let counter = (raw ?? "").trimmingCharacters(in: .whitespaces)
-        let window = try await tenant.query(CounterWindow.self).filter(\.$branchID == branchID).filter(\.$name == counter).first()
+        let window = try await openToday().filter(\.$name == counter).first()
         let serves = window?.serviceCodes ?? []
         var finishing = try await current(counter: counter)
         var passed: Set<UUID> = []
@@ -303,7 +313,8 @@ struct CounterHall {
 
     /// Waiting tickets in the order they will be called (by a counter that serves all).
     func waitingList(limit: Int = 50) async throws -> [CounterTicket] {
-        let rows = try await tenant.query(CounterTicket.self).filter(\.$branchID == branchID).filter(\.$status == .waiting).all()
+        let rows = try await tenant.query(CounterTicket.self).filter(\.$branchID == branchID).filter(\.$day == today)
+            .filter(\.$status == .waiting).all()
         return Array(rows.sorted { a, b in
             guard let wa = a.waiting, let wb = b.waiting else { return false }
             return CounterQueue.listOrder(wa, wb)

@@ -19,7 +19,9 @@ struct RateLimiter {
     /// Counts one request; false when the key already used `limit` in the current window.
     func allow(_ key: String, limit: Int, windowSeconds: Int, now: Date, retried: Bool = false) async throws -> Bool {
         if let row = try await RateCounter.query(on: db).filter(\.$key == key).first() {
-            if now.timeIntervalSince(row.windowStart) >= Double(windowSeconds) || row.windowStart > now {
+            // A window that starts in the future means the clock went back: start again. A stored
+            // time may come back rounded up by a fraction of a millisecond, which is not that.
+            if now.timeIntervalSince(row.windowStart) >= Double(windowSeconds) || row.windowStart.timeIntervalSince(now) > 1 {
                 row.windowStart = now; row.count = 1
                 try await row.save(on: db)
                 return true

@@ -1,0 +1,67 @@
+import Foundation
+import Testing
+@testable import KefuCore
+
+/// R8.1, R8.2: free slots by skill and area, the day-before reconfirmation, the 15-minute
+/// late rule, what each state allows, and the technician's figures.
+@Suite("Field visits (R8)")
+struct VisitRulesTests {
+    let tz = TimeZone(identifier: "Asia/Shanghai") ?? .current
+    var monday: LocalDay { LocalDay(year: 2026, month: 12, day: 7) }
+
+    @Test func freeSlotsBySkillAreaHoursAndBookings() throws {
+        let hours = try #require(WorkingHours.parse("08:00-17:00", weekdays: [1, 2, 3, 4, 5]))
+        let a = Technician(workId: "7101", skills: ["宽带", "电视"], areas: ["西湖区"], hours: hours)
+        let b = Technician(workId: "7102", skills: ["宽带"], areas: ["西湖区", "滨江区"], hours: hours)
+        let start = monday.start(in: tz)
+        let now = start  // midnight: every slot of the day is far enough ahead
+        // 7101 is booked 10:00-12:00.
+        let booked = ["7101": [DateInterval(start: start.addingTimeInterval(10 * 3600), duration: 7200)]]
+        let slots = VisitRules.slots(day: monday, timeZone: tz, technicians: [a, b], booked: booked, skill: "宽带", area: "西湖区", now: now)
+        // 08-10, 10-12, 12-14, 14-16 (16-18 runs past 17:00).
+        #expect(slots.map { Int($0.start.timeIntervalSince(start) / 3600) } == [8, 10, 12, 14])
+        #expect(slots[0].technicians == ["7101", "7102"] && slots[1].technicians == ["7102"])
+        // Only 7101 knows 电视; nobody covers 上城区; nobody works Sunday.
+        #expect(VisitRules.slots(day: monday, timeZone: tz, technicians: [a, b], booked: booked, skill: "电视", area: "西湖区", now: now).map(\.technicians) == [["7101"], ["7101"], ["7101"]])
+        #expect(VisitRules.slots(day: monday, timeZone: tz, technicians: [a, b], booked: [:], skill: "宽带", area: "上城区", now: now).isEmpty)
+        #expect(VisitRules.slots(day: monday.adding(days: 6), timeZone: tz, technicians: [a, b], booked: [:], skill: "宽带", area: "西湖区", now: now).isEmpty)
+        // At 09:30 the 10:00 window is less than an hour away.
+        let late = VisitRules.slots(day: monday, timeZone: tz, technicians: [b], booked: [:], skill: "宽带", area: "滨江区", now: start.addingTimeInterval(9.5 * 3600))
+        #expect(late.map { Int($0.start.timeIntervalSince(start) / 3600) } == [12, 14])
+        #expect(WorkingHours.parse("17:00-08:00", weekdays: [1]) == nil && WorkingHours.parse("8-17", weekdays: [1]) == nil)
+        #expect(WorkingHours.parse("08:00-17:00", weekdays: []) == nil && hours.text == "08:00-17:00")
+    }
+
+    @Test func reconfirmTheDayBeforeAndTheFifteenMinuteRule() {
+        let visit = monday.start(in: tz).addingTimeInterval(14 * 3600)
+        let bookedEarly = visit.addingTimeInterval(-5 * 86400)
+        #expect(VisitRules.reconfirmDue(visitStart: visit, bookedAt: bookedEarly, timeZone: tz) == monday.adding(days: -1).start(in: tz).addingTimeInterval(9 * 3600))
+        let bookedLate = visit.addingTimeInterval(-3 * 3600)
+        #expect(VisitRules.reconfirmDue(visitStart: visit, bookedAt: bookedLate, timeZone: tz) == bookedLate)
+        #expect(VisitRules.lateNoticeInTime(booked: visit, sentAt: visit.addingTimeInterval(-15 * 60)))
+        #expect(!VisitRules.lateNoticeInTime(booked: visit, sentAt: visit.addingTimeInterval(-14 * 60)))
+        #expect(VisitRules.newTimeProblem(booked: visit, newTime: nil) != nil)
+        #expect(VisitRules.newTimeProblem(booked: visit, newTime: visit) != nil)
+        #expect(VisitRules.newTimeProblem(booked: visit, newTime: visit.addingTimeInterval(1800)) == nil)
+    }
+
+    @Test func whatEachStateAllows() {
+        #expect(VisitRules.allows(.reconfirm, from: .booked) && !VisitRules.allows(.reconfirm, from: .confirmed))
+        #expect(VisitRules.allows(.complete, from: .onTheWay) && !VisitRules.allows(.complete, from: .completed))
+        #expect(!VisitRules.allows(.cancel, from: .onTheWay) && !VisitRules.allows(.late, from: .noOneHome))
+        #expect(VisitRules.status(after: .late, from: .onTheWay) == .onTheWay)
+        #expect(VisitRules.status(after: .noOneHome, from: .confirmed) == .noOneHome)
+        #expect(VisitRules.completionProblem(signed: false) != nil && VisitRules.completionProblem(signed: true) == nil)
+        #expect(VisitRules.unresolvedProblem(plan: " ") != nil && VisitRules.unresolvedProblem(plan: "明日更换光猫") == nil)
+    }
+
+    @Test func technicianFigures() {
+        var f = VisitFigures()
+        f.add(status: .completed, late: false, noticeInTime: nil, repeat: false)
+        f.add(status: .completed, late: true, noticeInTime: false, repeat: true)
+        f.add(status: .unresolved, late: true, noticeInTime: true, repeat: false)
+        f.add(status: .noOneHome, late: false, noticeInTime: nil, repeat: false)
+        #expect(f.visits == 4 && f.completed == 2 && f.unresolved == 1 && f.noOneHome == 1)
+        #expect(f.onTime == 1 && f.late == 2 && f.lateNoticeBreaches == 1 && f.repeatVisits == 1)
+    }
+}
