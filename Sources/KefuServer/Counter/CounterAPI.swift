@@ -97,11 +97,7 @@ struct CounterAPI {
         try req.refuseEmptyQuery("from", "to", "branchCode")
         struct Query: Content { var from: String?; var to: String?; var branchCode: String? }
         let q = try req.query.decode(Query.self)
-        let range: ClosedRange<LocalDay>
-        switch ReportPeriod.parse(from: q.from, to: q.to) {
-        case .success(let r): range = r
-        case .failure(let p): throw KefuError.invalid([.init(field: p.field, message: p.message)])
-        }
+        let range = try CounterReport.range(from: q.from, to: q.to)
         let hall = try await CounterHall.of(req, branchCode: try CounterHall.checkedBranchCode(q.branchCode))
         return try await CounterReport(hall: hall).figures(range).dto(branchCode: hall.branch.code)
     }

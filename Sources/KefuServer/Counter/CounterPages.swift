@@ -360,10 +360,7 @@ struct CounterPages {
         var error: KefuError?
         var range = today.adding(days: -6)...today
         if fromRaw != nil || toRaw != nil {
-            switch ReportPeriod.parse(from: fromRaw, to: toRaw) {
-            case .success(let r): range = r
-            case .failure(let p): error = KefuError.invalid([.init(field: p.field, message: p.message)])
-            }
+            do { range = try CounterReport.range(from: fromRaw, to: toRaw) } catch let e as KefuError { error = e }
         }
         let result = try await CounterReport(hall: hall).figures(range)
         let chart = result.services.isEmpty ? nil : SVGChart.stackedBars(

@@ -14,6 +14,14 @@ struct CounterReport {
         var total: CounterFigures
     }
 
+    /// The period asked (`from`, `to`), or a 422 naming the field.
+    static func range(from: String?, to: String?) throws -> ClosedRange<LocalDay> {
+        switch ReportPeriod.parse(from: from, to: to) {
+        case .success(let r): return r
+        case .failure(let p): throw KefuError.invalid([.init(field: p.field, message: p.message)])
+        }
+    }
+
     /// The most tickets one report reads: a year of a busy hall.
     static let limit = 400_000
 
@@ -25,11 +33,12 @@ struct CounterReport {
         var byDay: [String: CounterFigures] = [:]
         var total = CounterFigures()
         for t in tickets {
-            var one = CounterFigures()
-            one.add(priority: t.priority, status: t.status, issuedAt: t.issuedAt, firstCalledAt: t.firstCalledAt, calledAt: t.calledAt, servedAt: t.finishedAt)
-            byService[t.serviceCode, default: (t.serviceName, CounterFigures())].figures = byService[t.serviceCode, default: (t.serviceName, CounterFigures())].figures + one
-            byDay[t.day, default: CounterFigures()] = byDay[t.day, default: CounterFigures()] + one
-            total = total + one
+            func add(_ f: inout CounterFigures) {
+                f.add(priority: t.priority, status: t.status, issuedAt: t.issuedAt, firstCalledAt: t.firstCalledAt, calledAt: t.calledAt, servedAt: t.finishedAt)
+            }
+            add(&byService[t.serviceCode, default: (t.serviceName, CounterFigures())].figures)
+            add(&byDay[t.day, default: CounterFigures()])
+            add(&total)
         }
         // Every service in use appears, with zeros when nobody came for it.
         for s in try await hall.services(activeOnly: false) where byService[s.code] == nil { byService[s.code] = (s.name, CounterFigures()) }
