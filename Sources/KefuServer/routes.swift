@@ -26,6 +26,7 @@ func routes(_ app: Application) throws {
     QualityAPI().register(api)
     WorkforceAPI().register(api)
     CounterAPI().register(api)
+    VisitAPI().register(api)
     // Registered always, so a caller without the right learns 401/403 before 404 (training mode off).
     ClockAPI().register(api)
 
@@ -65,6 +66,7 @@ func routes(_ app: Application) throws {
     AttendanceRulesPages().register(app.routes)
     HandoverPages().register(app.routes)
     CounterPages().register(app.routes)
+    VisitPages().register(app.routes)
     UpwardReportPages().register(app.routes)
     AdminPages().register(app.routes)
     CompanyPages().register(app.routes)

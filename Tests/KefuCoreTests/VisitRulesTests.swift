@@ -64,4 +64,42 @@ struct VisitRulesTests {
         #expect(f.visits == 4 && f.completed == 2 && f.unresolved == 1 && f.noOneHome == 1)
         #expect(f.onTime == 1 && f.late == 2 && f.lateNoticeBreaches == 1 && f.repeatVisits == 1)
     }
+
+    @Test func aBookingNamesItsProblem() throws {
+        let hours = try #require(WorkingHours.parse("08:00-17:00", weekdays: [1, 2, 3, 4, 5]))
+        let t = Technician(workId: "7101", skills: ["宽带"], areas: ["西湖区"], hours: hours)
+        let start = monday.start(in: tz)
+        let ten = start.addingTimeInterval(10 * 3600)
+        func problem(_ at: Date, booked: [DateInterval] = [], skill: String? = "宽带", area: String = "西湖区", now: Date? = nil) -> String? {
+            VisitRules.bookingProblem(start: at, technician: t, booked: booked, skill: skill, area: area, now: now ?? start, timeZone: tz)?.field
+        }
+        #expect(problem(ten) == nil && problem(ten.addingTimeInterval(1800), skill: nil) == nil)
+        #expect(problem(ten, area: "上城区") == "technicianWorkId" && problem(ten, skill: "电视") == "technicianWorkId")
+        #expect(problem(ten, area: "") == "workOrderId")
+        #expect(problem(start.addingTimeInterval(16 * 3600)) == "slotStart")  // runs past 17:00
+        #expect(problem(ten.addingTimeInterval(6 * 86400)) == "slotStart")    // Sunday
+        #expect(problem(ten, now: ten.addingTimeInterval(-1800)) == "slotStart")  // less than an hour ahead
+        #expect(problem(ten, booked: [DateInterval(start: ten.addingTimeInterval(3600), duration: 7200)]) == "slotStart")
+        #expect(problem(ten, booked: [DateInterval(start: ten.addingTimeInterval(7200), duration: 7200)]) == nil)  // back to back
+        #expect(VisitRules.bookingProblem(start: ten, technician: nil, booked: [], skill: nil, area: "西湖区", now: start, timeZone: tz)?.field == "technicianWorkId")
+    }
+
+    @Test func whoMayActOnAVisit() {
+        #expect(VisitRules.mayAct(.complete, role: .technician, workId: "7101", technicianWorkId: "7101"))
+        #expect(!VisitRules.mayAct(.complete, role: .technician, workId: "7102", technicianWorkId: "7101"))
+        #expect(!VisitRules.mayAct(.late, role: .agent, workId: "1001", technicianWorkId: "7101"))
+        #expect(VisitRules.mayAct(.late, role: .admin, workId: "9001", technicianWorkId: "7101"))
+        #expect(VisitRules.mayAct(.reconfirm, role: .agent, workId: "1001", technicianWorkId: "7101"))
+        #expect(!VisitRules.mayAct(.reconfirm, role: .technician, workId: "7101", technicianWorkId: "7101"))
+        #expect(!VisitRules.mayAct(.cancel, role: .liaison, workId: "5001", technicianWorkId: "7101"))
+    }
+
+    @Test func repeatVisitsAndProfileWords() {
+        let visit = monday.start(in: tz).addingTimeInterval(10 * 3600)
+        #expect(VisitRules.isRepeat(slotStart: visit, earlierVisits: [visit.addingTimeInterval(-10 * 86400)]))
+        #expect(!VisitRules.isRepeat(slotStart: visit, earlierVisits: [visit.addingTimeInterval(-31 * 86400), visit.addingTimeInterval(3600)]))
+        #expect(VisitRules.words(" 宽带，电视、宽带 , 水电") == ["宽带", "电视", "水电"])
+        #expect(VisitRules.profileProblems(skills: ["宽带"], areas: ["西湖区"], hours: "08:30-17:30", weekdays: [1]).isEmpty)
+        #expect(Set(VisitRules.profileProblems(skills: [], areas: [], hours: "8-5", weekdays: [1]).map(\.field)) == ["skills", "areas", "hours"])
+    }
 }

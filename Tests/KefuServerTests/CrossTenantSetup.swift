@@ -105,6 +105,22 @@ struct CrossTenantWorld {
         _ = try await hall.open(counter: "甲方窗口", services: ["A"])
         let hallTicket = try await hall.issue(service: "A", priority: "elderly").ticket.requireID().uuidString
         h.ids.append(hallTicket); h.idValues.append(hallTicket); h.texts += ["甲方营业业务", "甲方窗口"]
+        // A technician of HQ and a visit booked on an HQ order (R8).
+        _ = try await admin.add(.init(workId: "6107", name: "甲方工程师", role: "technician", password: "secret123", department: nil),
+                                hasher: app.password.sync, history: nil)
+        let lead = try #require(try await User.query(on: app.db).filter(\.$workId == "3001").first())
+        let desk = VisitDesk(scope: OrderScope(visibility: .all, tenant: .system(app.db)), user: lead, now: app.kefu.clock.now(),
+                             timeZone: app.kefu.settings.timeZone)
+        _ = try await desk.saveProfile(workId: "6107", .init(skills: "甲方宽带", areas: "西湖区", hours: "08:00-20:00", weekdays: Array(1...7)))
+        var faultBody = newOrderBody(type: "fault", phone: "13900000013")
+        faultBody["address"] = ["city": "杭州市", "district": "西湖区", "street": "文三路", "building": "8", "door": "101"]
+        let fault = try #require(try await api(app, .POST, "/work-orders", token: u.agent, body: faultBody).string("id"))
+        let faultOrder = try await desk.bookableOrder(fault)
+        let tomorrow = LocalDay(app.kefu.clock.now(), in: app.kefu.settings.timeZone).adding(days: 1)
+        let slot = try #require(try await desk.slots(order: faultOrder, day: tomorrow, skill: nil).first)
+        let visit = try await desk.book(.init(workOrderId: fault, slotStart: iso(slot.start), technicianWorkId: "6107", skill: nil, bring: "甲方上门工具"))
+        let visitID = try visit.requireID().uuidString
+        h.ids.append(visitID); h.idValues.append(visitID); h.texts += ["甲方上门工具", "甲方工程师", "甲方宽带"]
         try await ivr(app, adminWorkId: "9001", marker: "甲方欢迎词", into: &h)
         try await cti(app, company: try await TenantFixture.defaultCompanyID(app), agent: "1001", call: "hqcall777",
                       caller: "13900000012", into: &h)

@@ -14,7 +14,7 @@ struct WhoSeesWhatTests {
     static let people: [(workId: String, role: Role)] = [
         ("1001", .agent), ("6101", .vipAgent), ("6102", .outboundAgent), ("6103", .teamLead), ("3001", .shiftLead),
         ("4001", .qcInspector), ("6104", .knowledgeEditor), ("6105", .complaintHandler), ("5001", .liaison),
-        ("5002", .liaison), ("6106", .planner), ("9001", .admin),
+        ("5002", .liaison), ("6106", .planner), ("6108", .counterClerk), ("6109", .technician), ("9001", .admin),
     ]
 
     struct Order { var id: String; var number: String; var customerId: String; var departments: Set<UUID>; var closed: Bool }

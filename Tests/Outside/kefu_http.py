@@ -31,6 +31,7 @@ ROLES = {
     "liaison": "5001",
     "planner": "6001",
     "counter_clerk": "8001",
+    "technician": "8101",
     "admin": "9001",
 }
 TIMEOUT = 30

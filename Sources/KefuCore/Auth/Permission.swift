@@ -78,6 +78,14 @@ public enum Permission: String, Sendable, CaseIterable {
     /// Run a hall's queue (R3.6): hand out tickets (the kiosk or tablet is signed in as a
     /// counter), call, recall, transfer and finish them, and show the hall display.
     case counterServe = "counter.serve"
+    /// Book a visit on an order, record the customer's reconfirmation, cancel it, and read the
+    /// visits (R8.1): the front line, who talk to the customer.
+    case visitBook = "visit.book"
+    /// Go on one's own visits: on the way, late, nobody home, completion (R8.1, R8.2). Which
+    /// visit is whose is `VisitRules.mayAct`.
+    case visitServe = "visit.serve"
+    /// Keep the technicians' skills, areas and working hours, which the free slots come from.
+    case visitPlan = "visit.plan"
 
     /// Roles that hold this permission.
     public var roles: Set<Role> {
@@ -122,6 +130,12 @@ public enum Permission: String, Sendable, CaseIterable {
             return [.teamLead, .shiftLead, .qcInspector, .planner, .admin]
         case .counterServe:
             return [.counterClerk, .admin]
+        case .visitBook:
+            return frontLine
+        case .visitServe:
+            return [.technician, .admin]
+        case .visitPlan:
+            return [.shiftLead, .teamLead, .admin]
         case .attendanceManage:
             return [.teamLead, .shiftLead, .admin]
         case .contactImport:

@@ -12,6 +12,8 @@ public enum Role: String, Sendable, Codable, CaseIterable {
     case planner
     /// 营业员: serves customers at a hall's counter and calls their tickets (R3.6).
     case counterClerk = "counter_clerk"
+    /// 上门工程师: goes to customers' homes for the visits booked on orders (R8.1, R8.2).
+    case technician
     case admin
 
     /// The agents on the phones: the ones a roster places in seats and a team is made of.
@@ -30,6 +32,7 @@ public enum Role: String, Sendable, Codable, CaseIterable {
         case .liaison: "支撑部门联络员"
         case .planner: "排班计划员"
         case .counterClerk: "营业员"
+        case .technician: "上门工程师"
         case .admin: "系统管理员"
         }
     }
@@ -44,6 +47,7 @@ public enum Role: String, Sendable, Codable, CaseIterable {
         case .knowledgeEditor: "/qa/lexicon"
         case .planner: "/workforce"
         case .counterClerk: "/counter"
+        case .technician: "/visits/today"
         default: "/workspace"
         }
     }

@@ -98,18 +98,18 @@ public enum VisitRules {
     /// The free slots of `day` for a visit needing `skill` in `area`: each window of
     /// `slotMinutes` inside a technician's hours, not overlapping their booked visits, starting
     /// at least `leadMinutes` from now; one entry per window with every technician free then.
+    /// A nil `skill` is any technician of the area.
     public static func slots(day: LocalDay, timeZone: TimeZone, technicians: [Technician], booked: [String: [DateInterval]],
-                             skill: String, area: String, now: Date) -> [VisitSlot] {
+                             skill: String?, area: String, now: Date) -> [VisitSlot] {
         let midnight = day.start(in: timeZone)
         let weekday = day.weekday()
         var byStart: [Int: [String]] = [:]
-        for t in technicians where t.skills.contains(skill) && t.areas.contains(area) && t.hours.weekdays.contains(weekday) {
+        for t in technicians where skill.map(t.skills.contains) ?? true && t.areas.contains(area) && t.hours.weekdays.contains(weekday) {
             var m = t.hours.start
             while m + slotMinutes <= t.hours.end {
                 let start = midnight.addingTimeInterval(Double(m) * 60)
                 let window = DateInterval(start: start, duration: Double(slotMinutes) * 60)
-                let taken = (booked[t.workId] ?? []).contains { $0.intersects(window) && $0.end != window.start && $0.start != window.end }
-                if !taken && start.timeIntervalSince(now) >= Double(leadMinutes) * 60 { byStart[m, default: []].append(t.workId) }
+                if !overlaps(window, booked[t.workId] ?? []) && start.timeIntervalSince(now) >= Double(leadMinutes) * 60 { byStart[m, default: []].append(t.workId) }
                 m += slotMinutes
             }
         }
@@ -118,6 +118,69 @@ public enum VisitRules {
             let start = midnight.addingTimeInterval(Double(m) * 60)
             return VisitSlot(start: start, end: start.addingTimeInterval(Double(slotMinutes) * 60), technicians: who.sorted())
         }
+    }
+
+    /// Whether `window` overlaps a booked visit (touching ends do not).
+    static func overlaps(_ window: DateInterval, _ booked: [DateInterval]) -> Bool {
+        booked.contains { $0.intersects(window) && $0.end != window.start && $0.start != window.end }
+    }
+
+    /// Why `technician` cannot take a visit at `start`, or nil: the API books any start the
+    /// technician can make, not only the windows the booking page offers, so each reason is
+    /// told (not their area, not their skill, not their day or hours, already booked, too soon).
+    public static func bookingProblem(start: Date, technician: Technician?, booked: [DateInterval], skill: String?, area: String,
+                                      now: Date, timeZone: TimeZone) -> FieldProblem? {
+        guard let t = technician else { return FieldProblem(field: "technicianWorkId", message: "没有这位上门工程师（或其资料未设置技能、片区和工作时间）") }
+        if area.isEmpty { return FieldProblem(field: "workOrderId", message: "工单地址缺少区/县，无法安排上门") }
+        if !t.areas.contains(area) { return FieldProblem(field: "technicianWorkId", message: "工程师 \(t.workId) 不负责\(area)") }
+        if let skill, !t.skills.contains(skill) { return FieldProblem(field: "technicianWorkId", message: "工程师 \(t.workId) 不具备「\(skill)」技能") }
+        if start.timeIntervalSince(now) < Double(leadMinutes) * 60 {
+            return FieldProblem(field: "slotStart", message: "上门时间至少要在 \(leadMinutes) 分钟之后")
+        }
+        let day = LocalDay(start, in: timeZone)
+        let minute = Int(start.timeIntervalSince(day.start(in: timeZone)) / 60)
+        guard t.hours.weekdays.contains(day.weekday()), minute >= t.hours.start, minute + slotMinutes <= t.hours.end else {
+            return FieldProblem(field: "slotStart", message: "不在工程师 \(t.workId) 的工作时间内（\(t.hours.text)）")
+        }
+        if overlaps(DateInterval(start: start, duration: Double(slotMinutes) * 60), booked) {
+            return FieldProblem(field: "slotStart", message: "工程师 \(t.workId) 这个时段已有预约")
+        }
+        return nil
+    }
+
+    /// Who may do `action` to a visit: the customer's side of it (reconfirming, cancelling) is
+    /// the front line's, who talk to the customer; the visit itself is the assigned
+    /// technician's, and the admin may stand in.
+    public static func mayAct(_ action: VisitAction, role: Role, workId: String, technicianWorkId: String) -> Bool {
+        switch action {
+        case .reconfirm, .cancel: Permission.visitBook.isGranted(to: role)
+        case .onTheWay, .late, .noOneHome, .complete, .unresolved: workId == technicianWorkId || role == .admin
+        }
+    }
+
+    /// A visit for an order visited before within `repeatWindowDays`: the first did not fix it.
+    public static func isRepeat(slotStart: Date, earlierVisits: [Date]) -> Bool {
+        earlierVisits.contains { $0 < slotStart && slotStart.timeIntervalSince($0) <= Double(repeatWindowDays) * 86400 }
+    }
+
+    /// The words of a skills or areas field: split on commas, 、 and spaces, blanks dropped.
+    public static func words(_ raw: String?) -> [String] {
+        var seen = Set<String>()
+        return (raw ?? "").split(whereSeparator: { ",，、;； \n".contains($0) }).map { String($0) }.filter { seen.insert($0).inserted }
+    }
+
+    /// Why a technician's profile is refused, or nil.
+    public static func profileProblems(skills: [String], areas: [String], hours: String?, weekdays: Set<Int>) -> [FieldProblem] {
+        var out: [FieldProblem] = []
+        if skills.isEmpty { out.append(FieldProblem(field: "skills", message: "请填写至少一项技能，如 宽带、有线电视")) }
+        if areas.isEmpty { out.append(FieldProblem(field: "areas", message: "请填写负责的区/县，如 西湖区")) }
+        if (skills + areas).contains(where: { $0.count > 20 }) || skills.count > 20 || areas.count > 30 {
+            out.append(FieldProblem(field: "skills", message: "每项技能或片区不超过 20 个字，技能至多 20 项、片区至多 30 个"))
+        }
+        if WorkingHours.parse(hours ?? "", weekdays: weekdays) == nil {
+            out.append(FieldProblem(field: "hours", message: "工作时间写作 08:30-17:30，且至少选一个工作日"))
+        }
+        return out
     }
 
     /// When the reconfirmation call is due: 09:00 (center time) the day before the visit, or

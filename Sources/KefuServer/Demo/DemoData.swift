@@ -21,6 +21,7 @@ struct DemoData {
         .init(workId: "5002", name: "孙莉", role: "liaison", department: "财务部"),
         .init(workId: "5003", name: "马超", role: "liaison", department: "售后部"),
         .init(workId: "6001", name: "朱琳", role: "planner"), .init(workId: "8001", name: "何静", role: "counter_clerk"),
+        .init(workId: "8101", name: "孙建", role: "technician"), .init(workId: "8102", name: "郑磊", role: "technician"),
         .init(workId: "9001", name: "管理员", role: "admin"),
     ]
 
@@ -218,6 +219,7 @@ struct DemoData {
         try await DemoAttendance(app: app).load(companyID: companyID)
         try await DemoKnowledge(app: app).load(companyID: companyID, editorWorkId: "4101")
         try await DemoCounter(app: app).load(companyID: companyID, branchID: places.main)
+        try await DemoVisits(app: app).load(companyID: companyID)
     }
 }
 

@@ -14,7 +14,7 @@ struct DeadlineSweeper {
     let logger: Logger
     var policy: EscalationPolicy = .standard
 
-    struct Outcome: Equatable { var escalations = 0; var overdueSupervision = 0 }
+    struct Outcome: Equatable { var escalations = 0; var overdueSupervision = 0; var visitReconfirmations = 0 }
 
     @discardableResult
     func sweep(batch: Int = 200) async throws -> Outcome {
@@ -78,8 +78,10 @@ struct DeadlineSweeper {
             }
             if fired { outcome.overdueSupervision += 1 }
         }
+        // Visits to reconfirm with the customer the day before (R8.1).
+        outcome.visitReconfirmations = try await VisitReminders(db: db, now: now, timeZone: timeZone).sweep(batch: batch)
         if outcome != Outcome() {
-            logger.info("deadline sweep fired \(outcome.escalations) escalation(s), \(outcome.overdueSupervision) overdue supervision order(s)")
+            logger.info("deadline sweep fired \(outcome.escalations) escalation(s), \(outcome.overdueSupervision) overdue supervision order(s), \(outcome.visitReconfirmations) visit reconfirmation reminder(s)")
         }
         return outcome
     }

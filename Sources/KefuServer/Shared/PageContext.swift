@@ -43,6 +43,8 @@ struct PageContext: Encodable {
                 ("/audit/archive-reads", "查阅登记", .archiveAudit),
                 ("/chats", "在线客服", .chatServe),
                 ("/counter", "营业厅叫号", .counterServe),
+                ("/visits/today", "今日上门", .visitServe),
+                ("/visits", "上门预约", .visitBook),
                 ("/canned-replies", "快捷回复", .cannedReplies),
                 ("/kb", "知识库", .signedIn),
                 ("/qa/mine", "我的质检", .qaOwn),

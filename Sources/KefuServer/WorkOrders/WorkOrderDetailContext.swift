@@ -39,6 +39,17 @@ struct WorkOrderDetailContext: Encodable {
     var form: [String: String]
     var defaultDeadline: String
     var knowledge: Knowledge
+    var visits: Visits
+
+    /// The order's field visits (R8.1) and whether this person may book one.
+    struct Visits: Encodable {
+        @NilIfEmpty var rows: [VisitPages.VisitRow]
+        var mayBook: Bool
+        var show: Bool
+        init(rows: [VisitPages.VisitRow], mayBook: Bool) {
+            self.rows = rows; self.mayBook = mayBook; show = !rows.isEmpty || mayBook
+        }
+    }
 
     /// The articles the order calls for and the cases written from it (R6.1, R6.2).
     struct Knowledge: Encodable {
@@ -88,6 +99,9 @@ struct WorkOrderDetailContext: Encodable {
             articles: try await KnowledgeSuggestions.on(req, tenant: tenant).articles(subject: o.subject, description: o.description, company: o.companyID),
             cases: cases.map { Choice(value: $0.id?.uuidString ?? "", label: $0.title) }, mayWriteCase: KnowledgeCase.mayWrite(user.roleValue))
 
+        let visitDesk = VisitDesk(scope: scope, user: user, now: now, timeZone: tz)
+        let visitRows = user.can(.visitBook) ? try await visitDesk.visits(of: o).map { VisitPages.row($0, tz) } : []
+        let visits = Visits(rows: visitRows, mayBook: user.can(.visitBook) && o.statusValue != .closed && (o.needsVisit || VisitDesk.area(of: o) != nil))
         let ctx = WorkOrderDetailContext(
             page: PageContext(req, user: user, title: "工单 \(o.number)"),
             order: WorkOrderRow(o, now: now, timeZone: tz, labels: labels),
@@ -123,7 +137,7 @@ struct WorkOrderDetailContext: Encodable {
             isClosed: o.statusValue == .closed,
             canReopen: canWork && (o.statusValue == .closed || o.statusValue == .resolved),
             error: error?.reason, form: form,
-            defaultDeadline: PageFormat.inputValue(now.addingTimeInterval(24 * 3600), tz), knowledge: knowledge)
+            defaultDeadline: PageFormat.inputValue(now.addingTimeInterval(24 * 3600), tz), knowledge: knowledge, visits: visits)
         let res = try await req.view.render("work_order", ctx).encodeResponse(for: req)
         if let error { res.status = error.status }
         return res

@@ -49,5 +49,6 @@ enum KefuMigrations {
         app.migrations.add(M042_QueueOccupancy())
         app.migrations.add(M043_CreateTeams())
         app.migrations.add(M044_CreateCounterQueue())
+        app.migrations.add(M045_CreateFieldVisits())
     }
 }

@@ -1,0 +1,83 @@
+import Fluent
+import SQLKit
+
+/// 上门预约 (R8.1, R8.2): technicians' skills, areas and hours; the visits booked on orders;
+/// the customers' signatures on completed ones.
+struct M045_CreateFieldVisits: AsyncMigration {
+    func prepare(on db: Database) async throws {
+        try await db.schema("technician_profiles")
+            .id()
+            .field("company_id", .uuid, .required, .references("companies", "id"))
+            .field("work_id", .string, .required)
+            .field("skills", .string, .required)
+            .field("areas", .string, .required)
+            .field("hours", .string, .required)
+            .field("weekdays", .string, .required)
+            .field("updated_at", .datetime, .required)
+            .field("updated_by", .string, .required)
+            .unique(on: "company_id", "work_id")
+            .create()
+        try await db.schema("field_visits")
+            .id()
+            .field("company_id", .uuid, .required, .references("companies", "id"))
+            .field("branch_id", .uuid, .references("branches", "id"))
+            .field("work_order_id", .uuid, .required, .references("work_orders", "id"))
+            .field("order_number", .string, .required)
+            .field("technician_work_id", .string, .required)
+            .field("skill", .string)
+            .field("area", .string, .required)
+            .field("address", .string, .required)
+            .field("bring", .string, .required)
+            .field("slot_start", .datetime, .required)
+            .field("slot_end", .datetime, .required)
+            .field("booked_start", .datetime, .required)
+            .field("status", .string, .required)
+            .field("booked_by", .string, .required)
+            .field("booked_at", .datetime, .required)
+            .field("reconfirm_due_at", .datetime, .required)
+            .field("reconfirm_reminded_at", .datetime)
+            .field("confirmed_at", .datetime)
+            .field("confirmed_by", .string)
+            .field("confirm_note", .string)
+            .field("on_the_way_at", .datetime)
+            .field("late_notice_at", .datetime)
+            .field("late_notice_in_time", .bool)
+            .field("late_reason", .string)
+            .field("finished_at", .datetime)
+            .field("finished_by", .string)
+            .field("result", .string)
+            .field("fallback_plan", .string)
+            .field("door_note", .string)
+            .field("cancel_reason", .string)
+            .field("previous_visit_id", .uuid)
+            .field("next_visit_id", .uuid)
+            .field("repeat_visit", .bool, .required)
+            .field("signed", .bool, .required)
+            .create()
+        try await db.schema("field_visit_signatures")
+            .id()
+            .field("company_id", .uuid, .required, .references("companies", "id"))
+            .field("visit_id", .uuid, .required, .references("field_visits", "id"))
+            .field("png", .data, .required)
+            .field("signed_at", .datetime, .required)
+            .unique(on: "visit_id")
+            .create()
+        let sql = try db.sql()
+        // A technician's day, the order's visits, and the sweeper's due reconfirmations.
+        try await sql.create(index: "field_visits_technician_idx").on("field_visits").column("technician_work_id").column("slot_start").run()
+        try await sql.create(index: "field_visits_order_idx").on("field_visits").column("work_order_id").run()
+        try await sql.create(index: "field_visits_reconfirm_idx").on("field_visits").column("status").column("reconfirm_due_at").run()
+        try await sql.create(index: "field_visits_company_idx").on("field_visits").column("company_id").column("slot_start").run()
+        // Two agents booking one technician's window at the same moment: one wins.
+        try await sql.raw("""
+            CREATE UNIQUE INDEX field_visits_one_per_window ON field_visits (technician_work_id, slot_start)
+            WHERE status IN ('booked', 'confirmed', 'on_the_way')
+            """).run()
+    }
+
+    func revert(on db: Database) async throws {
+        try await db.schema("field_visit_signatures").delete()
+        try await db.schema("field_visits").delete()
+        try await db.schema("technician_profiles").delete()
+    }
+}
