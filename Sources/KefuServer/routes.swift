@@ -27,6 +27,7 @@ func routes(_ app: Application) throws {
     WorkforceAPI().register(api)
     CounterAPI().register(api)
     VisitAPI().register(api)
+    OutboundAPI().register(api)
     // Registered always, so a caller without the right learns 401/403 before 404 (training mode off).
     ClockAPI().register(api)
 
@@ -67,6 +68,7 @@ func routes(_ app: Application) throws {
     HandoverPages().register(app.routes)
     CounterPages().register(app.routes)
     VisitPages().register(app.routes)
+    OutboundPages().register(app.routes)
     UpwardReportPages().register(app.routes)
     AdminPages().register(app.routes)
     CompanyPages().register(app.routes)

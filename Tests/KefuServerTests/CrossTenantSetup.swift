@@ -121,6 +121,13 @@ struct CrossTenantWorld {
         let visit = try await desk.book(.init(workOrderId: fault, slotStart: iso(slot.start), technicianWorkId: "6107", skill: nil, bring: "甲方上门工具"))
         let visitID = try visit.requireID().uuidString
         h.ids.append(visitID); h.idValues.append(visitID); h.texts += ["甲方上门工具", "甲方工程师", "甲方宽带"]
+        // An outbound campaign of HQ with one customer to call (R7).
+        let outbound = OutboundDesk(tenant: .system(app.db), user: lead, now: app.kefu.clock.now(), timeZone: app.kefu.settings.timeZone)
+        let campaign = try await outbound.create(.init(name: "甲方外呼活动", purpose: "follow_up", opening: "您好，我是{工号}号话务员，回访一下。",
+                                                       agents: ["1001"], endsOn: tomorrow.adding(days: 7).description))
+        _ = try await outbound.addTargets(campaign, [.init(line: 1, name: "甲方外呼对象", phone: "13900000014", note: "甲方外呼备注")])
+        let campaignID = try campaign.requireID().uuidString
+        h.ids.append(campaignID); h.idValues.append(campaignID); h.texts += ["甲方外呼活动", "甲方外呼对象", "甲方外呼备注"]
         try await ivr(app, adminWorkId: "9001", marker: "甲方欢迎词", into: &h)
         try await cti(app, company: try await TenantFixture.defaultCompanyID(app), agent: "1001", call: "hqcall777",
                       caller: "13900000012", into: &h)

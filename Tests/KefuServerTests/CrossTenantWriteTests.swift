@@ -188,6 +188,7 @@ struct CrossTenantWriteTests {
         try await add(SLAPolicyRecord.self); try await add(LexiconAddition.self); try await add(Team.self)
         try await add(CounterService.self); try await add(CounterWindow.self); try await add(CounterTicket.self)
         try await add(TechnicianProfile.self); try await add(FieldVisit.self); try await add(FieldVisitSignature.self)
+        try await add(OutboundCampaign.self); try await add(OutboundTargetRecord.self); try await add(OutboundAttempt.self); try await add(DoNotCallNumber.self)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         out["companies"] = String(decoding: try encoder.encode(try await Company.find(company, on: app.db)), as: UTF8.self)

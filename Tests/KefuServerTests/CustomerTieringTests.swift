@@ -16,15 +16,7 @@ struct CustomerTieringTests {
     }
 
     private func csv(_ app: Application, _ path: String, token: String, _ text: String) async throws -> JSONResponse {
-        var result = JSONResponse(status: .internalServerError, json: [:])
-        try await app.testing().test(.POST, "/api/v1" + path, beforeRequest: { req in
-            req.headers.bearerAuthorization = .init(token: token)
-            req.headers.contentType = HTTPMediaType(type: "text", subType: "csv")
-            req.body = ByteBuffer(string: text)
-        }, afterResponse: { res in
-            result = JSONResponse(status: res.status, json: (try? JSONSerialization.jsonObject(with: Data(buffer: res.body))) as? [String: Any] ?? [:])
-        })
-        return result
+        try await postCSV(app, path, token: token, text)
     }
 
     @Test func onlyAdminsSetThePolicyAndABadOneIsRefused() async throws {

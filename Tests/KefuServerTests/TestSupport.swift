@@ -157,6 +157,19 @@ func api(_ app: Application, _ method: HTTPMethod, _ path: String, token: String
     return result
 }
 
+/// Sends a CSV document (`text/csv`) as the body of an API request.
+func postCSV(_ app: Application, _ path: String, token: String, _ text: String) async throws -> JSONResponse {
+    var result = JSONResponse(status: .internalServerError, json: [:])
+    try await app.testing().test(.POST, "/api/v1" + path, beforeRequest: { req in
+        req.headers.bearerAuthorization = .init(token: token)
+        req.headers.contentType = HTTPMediaType(type: "text", subType: "csv")
+        req.body = ByteBuffer(string: text)
+    }, afterResponse: { res in
+        result = JSONResponse(status: res.status, json: (try? JSONSerialization.jsonObject(with: Data(buffer: res.body))) as? [String: Any] ?? [:])
+    })
+    return result
+}
+
 func newOrderBody(type: String = "complaint", channel: String = "phone", phone: String = "13800138000") -> [String: Any] {
     ["type": type, "channel": channel, "subject": "宽带断线", "description": "每天晚上八点断线",
      "customer": ["name": "王建国", "phone": phone]]

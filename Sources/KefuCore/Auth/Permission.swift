@@ -86,6 +86,13 @@ public enum Permission: String, Sendable, CaseIterable {
     case visitServe = "visit.serve"
     /// Keep the technicians' skills, areas and working hours, which the free slots come from.
     case visitPlan = "visit.plan"
+    /// Design outbound campaigns (purpose, questionnaire, script, hours, tries, agents, the
+    /// retention offers) and load their target lists (R7.1–R7.3): 外呼话务员 design the
+    /// questionnaires (seed 002); the leads plan with them.
+    case outboundPlan = "outbound.plan"
+    /// Call a campaign's targets and record outcomes and answers; which campaigns is
+    /// `OutboundRules.mayCall` (the agents assigned).
+    case outboundCall = "outbound.call"
 
     /// Roles that hold this permission.
     public var roles: Set<Role> {
@@ -136,6 +143,10 @@ public enum Permission: String, Sendable, CaseIterable {
             return [.technician, .admin]
         case .visitPlan:
             return [.shiftLead, .teamLead, .admin]
+        case .outboundPlan:
+            return [.outboundAgent, .teamLead, .shiftLead, .admin]
+        case .outboundCall:
+            return frontLine
         case .attendanceManage:
             return [.teamLead, .shiftLead, .admin]
         case .contactImport:

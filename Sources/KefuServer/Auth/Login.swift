@@ -11,7 +11,9 @@ enum Login {
     static func verify(workId rawWorkId: String, password: String, on req: Request) async throws -> User {
         let workId = String(rawWorkId.trimmingCharacters(in: .whitespaces).prefix(64))
         let throttle = req.kefu.settings.loginThrottle
-        let now = Date()   // security time follows the wall clock, not a simulated one
+        // The injected clock (the wall clock in service), never a training center's simulated
+        // one, which an admin may move to end a lock.
+        let now = req.limitsNow
         let accountKey = "account:" + workId
         // A loopback peer is a reverse proxy on this machine (or the machine itself): its
         // address says nothing about the client, and throttling it would slow everyone.

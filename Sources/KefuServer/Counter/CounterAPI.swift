@@ -97,7 +97,7 @@ struct CounterAPI {
         try req.refuseEmptyQuery("from", "to", "branchCode")
         struct Query: Content { var from: String?; var to: String?; var branchCode: String? }
         let q = try req.query.decode(Query.self)
-        let range = try CounterReport.range(from: q.from, to: q.to)
+        let range = try PeriodQuery.range(from: q.from, to: q.to)
         let hall = try await CounterHall.of(req, branchCode: try CounterHall.checkedBranchCode(q.branchCode))
         return try await CounterReport(hall: hall).figures(range).dto(branchCode: hall.branch.code)
     }

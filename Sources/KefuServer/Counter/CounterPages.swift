@@ -360,7 +360,7 @@ struct CounterPages {
         var error: KefuError?
         var range = today.adding(days: -6)...today
         if fromRaw != nil || toRaw != nil {
-            do { range = try CounterReport.range(from: fromRaw, to: toRaw) } catch let e as KefuError { error = e }
+            do { range = try PeriodQuery.range(from: fromRaw, to: toRaw) } catch let e as KefuError { error = e }
         }
         let result = try await CounterReport(hall: hall).figures(range)
         let chart = result.services.isEmpty ? nil : SVGChart.stackedBars(

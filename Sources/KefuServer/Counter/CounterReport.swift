@@ -14,14 +14,6 @@ struct CounterReport {
         var total: CounterFigures
     }
 
-    /// The period asked (`from`, `to`), or a 422 naming the field.
-    static func range(from: String?, to: String?) throws -> ClosedRange<LocalDay> {
-        switch ReportPeriod.parse(from: from, to: to) {
-        case .success(let r): return r
-        case .failure(let p): throw KefuError.invalid([.init(field: p.field, message: p.message)])
-        }
-    }
-
     /// The most tickets one report reads: a year of a busy hall.
     static let limit = 400_000
 

@@ -220,6 +220,7 @@ struct DemoData {
         try await DemoKnowledge(app: app).load(companyID: companyID, editorWorkId: "4101")
         try await DemoCounter(app: app).load(companyID: companyID, branchID: places.main)
         try await DemoVisits(app: app).load(companyID: companyID)
+        try await DemoOutbound(app: app).load(companyID: companyID)
     }
 }
 

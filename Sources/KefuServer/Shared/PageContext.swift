@@ -45,6 +45,7 @@ struct PageContext: Encodable {
                 ("/counter", "营业厅叫号", .counterServe),
                 ("/visits/today", "今日上门", .visitServe),
                 ("/visits", "上门预约", .visitBook),
+                ("/outbound", "外呼", .outboundCall),
                 ("/canned-replies", "快捷回复", .cannedReplies),
                 ("/kb", "知识库", .signedIn),
                 ("/qa/mine", "我的质检", .qaOwn),

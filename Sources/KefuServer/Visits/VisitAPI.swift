@@ -137,7 +137,7 @@ struct VisitAPI {
         struct Query: Content { var from: String?; var to: String? }
         let q = try req.query.decode(Query.self)
         return try await VisitReport(tenant: try await req.tenant(), timeZone: req.kefu.settings.timeZone)
-            .dto(try CounterReport.range(from: q.from, to: q.to))
+            .dto(try PeriodQuery.range(from: q.from, to: q.to))
     }
 
     struct TechnicianDTO: Content {

@@ -28,7 +28,7 @@ struct VisitPages {
 
     struct VisitRow: Encodable {
         var id: String; var orderId: String; var orderNumber: String; var technician: String; var window: String
-        var status: String; var statusKey: String; var open: Bool; var address: String; var bring: String
+        var status: String; var statusKey: String; var open: Bool; var address: String; var bring: String?
         var late: Bool; var lateBreach: Bool; var repeatVisit: Bool; var confirmed: Bool
     }
 
@@ -36,7 +36,7 @@ struct VisitPages {
         VisitRow(id: v.id?.uuidString ?? "", orderId: v.workOrderID.uuidString, orderNumber: v.orderNumber,
                  technician: names[v.technicianWorkId].map { "\(v.technicianWorkId) \($0)" } ?? v.technicianWorkId,
                  window: "\(PageFormat.dateTime(v.slotStart, tz))–\(PageFormat.dateTime(v.slotEnd, tz).suffix(5))",
-                 status: v.status.label, statusKey: v.status.rawValue, open: v.status.isOpen, address: v.address, bring: v.bring,
+                 status: v.status.label, statusKey: v.status.rawValue, open: v.status.isOpen, address: v.address, bring: v.bring.isEmpty ? nil : v.bring,
                  late: v.lateNoticeAt != nil, lateBreach: v.lateNoticeInTime == false, repeatVisit: v.repeatVisit, confirmed: v.confirmedAt != nil)
     }
 
@@ -335,14 +335,12 @@ struct VisitPages {
 
     func report(req: Request) async throws -> Response {
         let tz = req.kefu.settings.timeZone
-        let today = LocalDay(req.now, in: tz)
-        let from = req.query[String.self, at: "from"] ?? today.adding(days: -29).description
-        let to = req.query[String.self, at: "to"] ?? today.description
+        let (from, to) = PeriodQuery.page(req)
         var error: KefuError?
         var rows: [ReportRow] = []
         var total = VisitReport.FiguresDTO(VisitFigures())
         do {
-            let r = try await VisitReport(tenant: try await req.tenant(), timeZone: tz).figures(try CounterReport.range(from: from, to: to))
+            let r = try await VisitReport(tenant: try await req.tenant(), timeZone: tz).figures(try PeriodQuery.range(from: from, to: to))
             rows = r.rows.map { ReportRow(who: "\($0.workId) \($0.name)", f: .init($0.figures)) }
             total = .init(r.total)
         } catch let e as KefuError { error = e }

@@ -50,5 +50,6 @@ enum KefuMigrations {
         app.migrations.add(M043_CreateTeams())
         app.migrations.add(M044_CreateCounterQueue())
         app.migrations.add(M045_CreateFieldVisits())
+        app.migrations.add(M046_CreateOutbound())
     }
 }
