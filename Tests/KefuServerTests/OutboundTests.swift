@@ -133,6 +133,26 @@ struct OutboundTests {
         }
     }
 
+    @Test func aCallNeverRecordedGoesBackToTheListAfterHalfAnHour() async throws {
+        let clock = ManualClock(testStart)
+        try await withKefu(clock: clock) { app, u in
+            let (agent, _) = try await Self.callers(app)
+            let id = try #require(try await Self.campaign(app, token: agent, extra: ["agents": ["1201", "1202"]]).string("id"))
+            _ = try await Self.list(app, "/outbound/campaigns/\(id)/targets", token: agent, [["name": "张三", "phone": "13800000031"]])
+            let other = try await TestUsers.login(app, "1202")
+            let abandoned = try await api(app, .POST, "/outbound/campaigns/\(id)/next", token: agent)
+            #expect(abandoned.status == .ok)
+            // Another agent finds nobody while the call is open …
+            #expect(try await api(app, .POST, "/outbound/campaigns/\(id)/next", token: other).status == .noContent)
+            // … and gets the customer once the claim is half an hour old; the try keeps its number.
+            clock.advance(by: 31 * 60)
+            let taken = try await api(app, .POST, "/outbound/campaigns/\(id)/next", token: other)
+            #expect(taken.status == .ok && Self.target(taken)["name"] as? String == "张三" && taken["attempt"] as? Int == 1)
+            #expect(try await api(app, .POST, "/outbound/attempts/\(try #require(abandoned.string("attemptId")))", token: agent, body: ["outcome": "busy"]).status == .notFound)
+            #expect(try await api(app, .POST, "/outbound/attempts/\(try #require(taken.string("attemptId")))", token: other, body: ["outcome": "busy"]).status == .ok)
+        }
+    }
+
     @Test func retentionOffersComeFromTheListWithinTheirLimit() async throws {
         let clock = ManualClock(testStart)
         try await withKefu(clock: clock) { app, u in

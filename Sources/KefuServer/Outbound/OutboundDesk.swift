@@ -286,13 +286,16 @@ struct OutboundDesk {
            let target = try await tenant.find(OutboundTargetRecord.self, open.targetID), target.status == .calling, target.claimedBy == actor {
             return Claim(attempt: open, target: target, campaign: c)
         }
-        // Calls never recorded (the page was closed) go back to the list.
+        // Calls never recorded (the page was closed) go back to the list; their empty attempt
+        // rows go, so the target's next call keeps its number (one row per try).
         let stale = now.addingTimeInterval(-Double(OutboundRules.claimMinutes) * 60)
-        try await tenant.db.sql().update(OutboundTargetRecord.schema).set("status", to: TargetStatus.pending.rawValue)
-            .set("claimed_by", to: SQLLiteral.null).where("campaign_id", .equal, campaignID)
-            .where("status", .equal, TargetStatus.calling.rawValue).where("claimed_at", .lessThan, stale).run()
-        try await tenant.db.sql().update(OutboundAttempt.schema).set("finished_at", to: now).set("note", to: "未登记结果，已放回名单")
-            .where("campaign_id", .equal, campaignID).where("finished_at", .is, SQLLiteral.null).where("started_at", .lessThan, stale).run()
+        try await tenant.db.writeTransaction { tx in
+            try await tx.sql().update(OutboundTargetRecord.schema).set("status", to: TargetStatus.pending.rawValue)
+                .set("claimed_by", to: SQLLiteral.null).where("campaign_id", .equal, campaignID)
+                .where("status", .equal, TargetStatus.calling.rawValue).where("claimed_at", .lessThan, stale).run()
+            try await tx.sql().delete(from: OutboundAttempt.schema)
+                .where("campaign_id", .equal, campaignID).where("finished_at", .is, SQLLiteral.null).where("started_at", .lessThan, stale).run()
+        }
         for _ in 0..<5 {
             // The due callbacks and the first of the rest, read apart (databases order NULLs
             // differently); KefuCore picks among them.
