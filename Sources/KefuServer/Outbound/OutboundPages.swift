@@ -179,7 +179,7 @@ struct OutboundPages {
         let ctx = CampaignContext(
             page: PageContext(req, user: desk.user, title: "外呼活动 · \(c.name)"),
             id: try c.requireID().uuidString, name: c.name, purpose: c.purpose.label, opening: c.opening, plan: c.plan.isEmpty ? nil : c.plan,
-            hours: "\(c.callingHours)\(c.quietHours.map { "（\($0) 免打扰）" } ?? "")，周" + c.weekdaySet.sorted().map { VisitPages.weekdayNames[$0 - 1] }.joined(separator: "、") + "，节假日不外呼",
+            hours: "\(c.callingHours)\(c.quietHours.map { "（\($0) 免打扰）" } ?? "")，周" + c.weekdaySet.sorted().map { ForecastView.weekdays[$0] }.joined(separator: "、") + "，节假日不外呼",
             tries: "最多 \(c.maxAttempts) 次，间隔 \(c.retrySpacingMinutes) 分钟", agents: c.agentSet.sorted().joined(separator: "、"),
             dates: "\(c.startsOn) 至 \(c.endsOn)", closed: c.closed, questionnaire: try c.questionnaire().questions.isEmpty ? nil : QuestionnaireText.format(try c.questionnaire()),
             targets: r.targets, called: r.called, reached: r.reached, completed: r.completed, attempts: r.attempts,

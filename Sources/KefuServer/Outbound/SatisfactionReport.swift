@@ -17,14 +17,14 @@ struct SatisfactionReport {
         let from = range.lowerBound.start(in: timeZone), to = range.upperBound.adding(days: 1).start(in: timeZone)
         var c = SatisfactionMeasures.Counts()
         let attempts = try await tenant.query(OutboundAttempt.self).filter(\.$finishedAt >= from).filter(\.$finishedAt < to).all()
-        let campaigns = Dictionary(try await tenant.query(OutboundCampaign.self, ids: Array(Set(attempts.map(\.campaignID)))).all()
-            .compactMap { k in k.id.map { ($0, k) } }, uniquingKeysWith: { a, _ in a })
+        // Each campaign's questions, decoded once rather than per call.
+        let questionnaires = Dictionary(try await tenant.query(OutboundCampaign.self, ids: Array(Set(attempts.map(\.campaignID)))).all()
+            .compactMap { k in k.id.map { ($0, (try? k.questionnaire().questions) ?? []) } }, uniquingKeysWith: { a, _ in a })
         var surveyed = Set<UUID>(), aware = Set<UUID>(), praising = Set<UUID>()
         for a in attempts {
             if a.offer != nil { c.offers += 1; if a.offerAccepted == true { c.accepted += 1 } }
-            guard a.outcome == .answered, let campaign = campaigns[a.campaignID], let json = a.answersJSON,
-                  let answers = try? JSONDecoder().decode([String: OutboundDesk.AnswerValue].self, from: Data(json.utf8)),
-                  let questions = try? campaign.questionnaire().questions, !questions.isEmpty else { continue }
+            guard a.outcome == .answered, let questions = questionnaires[a.campaignID], !questions.isEmpty, let json = a.answersJSON,
+                  let answers = try? JSONDecoder().decode([String: OutboundDesk.AnswerValue].self, from: Data(json.utf8)) else { continue }
             surveyed.insert(a.targetID)
             var knows = true
             if let q = questions.first(where: { $0.id == Self.awarenessQuestion }), case .choices(let chosen)? = answers[q.id].flatMap({ $0.answer(for: q.kind) }) {

@@ -290,8 +290,6 @@ struct VisitPages {
         var error: String?
     }
 
-    static let weekdayNames = ["一", "二", "三", "四", "五", "六", "日"]
-
     func technicians(req: Request) async throws -> Response {
         try await renderTechnicians(req, error: nil)
     }
@@ -302,7 +300,7 @@ struct VisitPages {
             let days = t.profile?.weekdaySet ?? [1, 2, 3, 4, 5]
             return TechnicianRow(workId: t.user.workId, name: t.user.name, skills: VisitRules.words(t.profile?.skills).joined(separator: "、"),
                                  areas: VisitRules.words(t.profile?.areas).joined(separator: "、"), hours: t.profile?.hours ?? "08:30-17:30",
-                                 days: (1...7).map { Choice(value: String($0), label: "周" + Self.weekdayNames[$0 - 1]) },
+                                 days: (1...7).map { Choice(value: String($0), label: "周" + ForecastView.weekdays[$0]) },
                                  checked: days.sorted().map(String.init), missing: t.profile == nil)
         }
         return try await Self.page(req, "technicians", TechniciansContext(page: PageContext(req, user: desk.user, title: "上门工程师"),
